@@ -1,0 +1,126 @@
+"use client";
+
+import { MessageSquare, Phone, Plus, Trash2 } from "lucide-react";
+import { useState, useTransition } from "react";
+
+import { useActionForm } from "@/components/forms/use-action-form";
+import { Button } from "@/components/ui/button";
+import { Badge, Card } from "@/components/ui/card";
+import { Field, FormMessage } from "@/components/ui/field";
+import { Input, Select } from "@/components/ui/input";
+import { Table, Td, Th } from "@/components/ui/table";
+import type { ConnectionListItem } from "@/lib/data/connections";
+import { CHANNEL_LABEL, CHANNELS, connectionInputSchema } from "@/lib/validation/connection";
+
+import { addConnectionAction, removeConnectionAction } from "./actions";
+
+export function ConnectionsClient({ connections }: { connections: ConnectionListItem[] }) {
+  const [removeError, setRemoveError] = useState<string | null>(null);
+  const [removing, startRemoving] = useTransition();
+  const { form, submit, formError } = useActionForm(connectionInputSchema, addConnectionAction, {
+    defaultValues: { channel: "SMS", code: "" },
+    onSuccess: () => form.reset({ channel: form.getValues("channel"), code: "" }),
+  });
+  const { errors, isSubmitting } = form.formState;
+
+  const remove = (id: string) =>
+    startRemoving(async () => {
+      setRemoveError(null);
+      const result = await removeConnectionAction({ id });
+      if (!result.ok) setRemoveError(result.error);
+    });
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
+      <Card>
+        <h2 className="border-b border-slate-200 px-4 py-3 text-base font-semibold">Your connections</h2>
+        {removeError && (
+          <div className="p-3">
+            <FormMessage>{removeError}</FormMessage>
+          </div>
+        )}
+        {connections.length === 0 ? (
+          <p className="px-4 py-8 text-center text-sm text-slate-600">
+            No connections yet. Add one with the form.
+          </p>
+        ) : (
+          <Table aria-label="Connections">
+            <thead>
+              <tr>
+                <Th>Channel</Th>
+                <Th>Number / code</Th>
+                <Th>Used by</Th>
+                <Th className="text-right">Actions</Th>
+              </tr>
+            </thead>
+            <tbody>
+              {connections.map((c) => (
+                <tr key={c.id}>
+                  <Td>
+                    <span className="inline-flex items-center gap-1.5">
+                      {c.channel === "SMS" ? (
+                        <MessageSquare aria-hidden className="size-4 text-slate-500" />
+                      ) : (
+                        <Phone aria-hidden className="size-4 text-slate-500" />
+                      )}
+                      {CHANNEL_LABEL[c.channel]}
+                    </span>
+                  </Td>
+                  <Td className="font-mono">{c.code}</Td>
+                  <Td>
+                    {c.integrationAlias ? (
+                      <Badge tone="blue">Custom Webhook: {c.integrationAlias}</Badge>
+                    ) : c.campaignNames.length ? (
+                      <Badge tone="slate">Campaign: {c.campaignNames.join(", ")}</Badge>
+                    ) : (
+                      <span className="text-slate-500">Available</span>
+                    )}
+                  </Td>
+                  <Td className="text-right">
+                    <Button
+                      variant="ghost"
+                      size="icon"
+                      aria-label={`Remove ${CHANNEL_LABEL[c.channel]} ${c.code}`}
+                      title="Remove"
+                      disabled={removing}
+                      onClick={() => remove(c.id)}
+                    >
+                      <Trash2 aria-hidden className="size-4" />
+                    </Button>
+                  </Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        )}
+      </Card>
+
+      <Card className="h-fit p-4">
+        <h2 className="mb-3 text-base font-semibold">Add a connection</h2>
+        <form onSubmit={submit} noValidate className="flex flex-col gap-4">
+          {formError && <FormMessage>{formError}</FormMessage>}
+          <Field label="Channel" error={errors.channel?.message}>
+            <Select {...form.register("channel")}>
+              {CHANNELS.map((ch) => (
+                <option key={ch} value={ch}>
+                  {CHANNEL_LABEL[ch]}
+                </option>
+              ))}
+            </Select>
+          </Field>
+          <Field
+            label="Number or code"
+            hint="E.164 number like +15551234567; SMS may also use a 3–8 digit short code."
+            error={errors.code?.message}
+          >
+            <Input placeholder="+15551234567" {...form.register("code")} />
+          </Field>
+          <Button type="submit" disabled={isSubmitting} className="justify-center">
+            <Plus aria-hidden className="size-4" />
+            {isSubmitting ? "Adding…" : "Add connection"}
+          </Button>
+        </form>
+      </Card>
+    </div>
+  );
+}

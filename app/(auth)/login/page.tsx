@@ -1,0 +1,22 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+
+import { SignInForm } from "./sign-in-form";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+export default function SignInPage() {
+  return (
+    <>
+      <h1 className="mb-1 text-xl font-semibold">Sign in</h1>
+      <p className="mb-5 text-sm text-slate-600">Welcome back to your messaging portal.</p>
+      <SignInForm />
+      <p className="mt-5 text-center text-sm text-slate-600">
+        New here?{" "}
+        <Link href="/signup" className="text-brand-700 font-medium hover:underline">
+          Create an account
+        </Link>
+      </p>
+    </>
+  );
+}

@@ -1,0 +1,30 @@
+"use client";
+
+import { useActionForm } from "@/components/forms/use-action-form";
+import { Button } from "@/components/ui/button";
+import { Field, FormMessage } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { signInSchema } from "@/lib/validation/auth";
+
+import { signInAction } from "../actions";
+
+export function SignInForm() {
+  const { form, submit, formError } = useActionForm(signInSchema, signInAction, {
+    defaultValues: { email: "", password: "" },
+  });
+  const { errors, isSubmitting } = form.formState;
+  return (
+    <form onSubmit={submit} noValidate className="flex flex-col gap-4">
+      {formError && <FormMessage>{formError}</FormMessage>}
+      <Field label="Email" error={errors.email?.message}>
+        <Input type="email" autoComplete="email" {...form.register("email")} />
+      </Field>
+      <Field label="Password" error={errors.password?.message}>
+        <Input type="password" autoComplete="current-password" {...form.register("password")} />
+      </Field>
+      <Button type="submit" disabled={isSubmitting} className="justify-center">
+        {isSubmitting ? "Signing in…" : "Sign in"}
+      </Button>
+    </form>
+  );
+}

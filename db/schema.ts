@@ -1,0 +1,371 @@
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+import type { AuthConfig, FieldRow } from "@/lib/validation/integration-fields";
+
+// Every timestamp is timezone-aware and comes back as a Date.
+const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+const createdAt = () => tz("created_at").notNull().defaultNow();
+const id = () => uuid("id").primaryKey().defaultRandom();
+const accountRef = () =>
+  uuid("account_id")
+    .notNull()
+    .references(() => accounts.id, { onDelete: "cascade" });
+
+export const channelEnum = pgEnum("channel", ["SMS", "WHATSAPP"]);
+export const providerEnum = pgEnum("channel_provider", ["SIMULATOR", "TWILIO", "WHATSAPP_CLOUD"]);
+export const httpMethodEnum = pgEnum("http_method", ["POST", "GET", "PUT", "DELETE"]);
+export const integrationStatusEnum = pgEnum("integration_status", ["ACTIVE", "INACTIVE"]);
+export const campaignTypeEnum = pgEnum("campaign_type", ["KEYWORD", "CHATBOT"]);
+export const campaignStatusEnum = pgEnum("campaign_status", ["DRAFT", "LIVE", "PAUSED"]);
+export const chatStatusEnum = pgEnum("chat_status", ["OPEN", "CLOSED"]);
+export const directionEnum = pgEnum("message_direction", ["IN", "OUT"]);
+export const eventTypeEnum = pgEnum("event_type", ["MESSAGE", "END"]);
+export const deliveryStatusEnum = pgEnum("delivery_status", [
+  "PENDING",
+  "DELIVERING",
+  "SUCCEEDED",
+  "RETRYING",
+  "FAILED",
+]);
+export const attemptErrorEnum = pgEnum("attempt_error", [
+  "BUILD",
+  "BLOCKED",
+  "DNS",
+  "CONNECT",
+  "TLS",
+  "TIMEOUT",
+  "NETWORK",
+  "HTTP_STATUS",
+]);
+
+// ---------------------------------------------------------------- tenancy
+
+export const accounts = pgTable("accounts", {
+  id: id(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+export const users = pgTable(
+  "users",
+  {
+    id: id(),
+    accountId: accountRef(),
+    name: text("name").notNull(),
+    // Stored lower-cased so sign-in is case-insensitive.
+    email: text("email").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    role: text("role", { enum: ["OWNER", "MEMBER"] })
+      .notNull()
+      .default("OWNER"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("users_email_key").on(t.email), index("users_account_idx").on(t.accountId)],
+);
+
+export const apiKeys = pgTable(
+  "api_keys",
+  {
+    id: id(),
+    accountId: accountRef(),
+    name: text("name").notNull(),
+    // The first characters of the key, shown in lists so people can tell keys apart.
+    prefix: text("prefix").notNull(),
+    // SHA-256 of the whole key: the key itself is shown once and never stored.
+    keyHash: text("key_hash").notNull(),
+    lastUsedAt: tz("last_used_at"),
+    revokedAt: tz("revoked_at"),
+    createdAt: createdAt(),
+  },
+  (t) => [uniqueIndex("api_keys_hash_key").on(t.keyHash), index("api_keys_account_idx").on(t.accountId)],
+);
+
+// ---------------------------------------------------------------- channels
+
+export const connections = pgTable(
+  "connections",
+  {
+    id: id(),
+    accountId: accountRef(),
+    channel: channelEnum("channel").notNull(),
+    // E.164 number, or an SMS short code.
+    code: text("code").notNull(),
+    provider: providerEnum("provider").notNull().default("SIMULATOR"),
+    // Provider credentials (Twilio / WhatsApp Cloud), encrypted as one JSON document.
+    providerCredentials: text("provider_credentials"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("connections_account_channel_code_key").on(t.accountId, t.channel, t.code),
+    index("connections_account_idx").on(t.accountId),
+  ],
+);
+
+// ---------------------------------------------------------------- integrations
+
+export const integrations = pgTable(
+  "integrations",
+  {
+    id: id(),
+    accountId: accountRef(),
+    alias: text("alias").notNull(),
+    method: httpMethodEnum("method").notNull().default("POST"),
+    url: text("url").notNull(),
+    params: jsonb("params").$type<FieldRow[]>().notNull().default([]),
+    headers: jsonb("headers").$type<FieldRow[]>().notNull().default([]),
+    body: jsonb("body").$type<FieldRow[]>().notNull().default([]),
+    // Auth type and its non-secret parts; the one secret of each type is in authSecret.
+    auth: jsonb("auth").$type<AuthConfig>().notNull().default({ type: "NONE" }),
+    authSecret: text("auth_secret"),
+    // Standard Webhooks `whsec_` secret, encrypted; the previous one keeps signing during a rotation.
+    signingSecret: text("signing_secret").notNull(),
+    previousSigningSecret: text("previous_signing_secret"),
+    previousSigningSecretExpiresAt: tz("previous_signing_secret_expires_at"),
+    status: integrationStatusEnum("status").notNull().default("INACTIVE"),
+    // Set when the receiver answered 410 Gone: deliveries stop until someone restarts it.
+    disabledReason: text("disabled_reason"),
+    maxAttempts: integer("max_attempts").notNull().default(12),
+    maxAgeSeconds: integer("max_age_seconds").notNull().default(86_400),
+    createdAt: createdAt(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("integrations_account_alias_key").on(t.accountId, sql`lower(${t.alias})`),
+    index("integrations_account_idx").on(t.accountId, t.createdAt),
+  ],
+);
+
+// A connection feeds at most one integration (unique on connection_id).
+export const integrationConnections = pgTable(
+  "integration_connections",
+  {
+    accountId: accountRef(),
+    integrationId: uuid("integration_id")
+      .notNull()
+      .references(() => integrations.id, { onDelete: "cascade" }),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.integrationId, t.connectionId] }),
+    uniqueIndex("integration_connections_connection_key").on(t.connectionId),
+  ],
+);
+
+// ---------------------------------------------------------------- campaigns
+
+export const campaigns = pgTable(
+  "campaigns",
+  {
+    id: id(),
+    accountId: accountRef(),
+    name: text("name").notNull(),
+    type: campaignTypeEnum("type").notNull(),
+    status: campaignStatusEnum("status").notNull().default("DRAFT"),
+    // Keyword campaigns: the keyword (matched case-insensitively) and the auto-reply.
+    keyword: text("keyword"),
+    autoReply: text("auto_reply"),
+    // Chatbot Service campaigns: the Custom Webhook they deliver to, and when that link went Live.
+    integrationId: uuid("integration_id").references(() => integrations.id, { onDelete: "restrict" }),
+    integrationDate: tz("integration_date"),
+    createdAt: createdAt(),
+    updatedAt: tz("updated_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("campaigns_account_idx").on(t.accountId, t.createdAt),
+    index("campaigns_integration_idx").on(t.integrationId),
+    check("campaigns_keyword_only_for_keyword", sql`${t.type} = 'KEYWORD' OR ${t.keyword} IS NULL`),
+    check("campaigns_integration_only_for_chatbot", sql`${t.type} = 'CHATBOT' OR ${t.integrationId} IS NULL`),
+  ],
+);
+
+export const campaignConnections = pgTable(
+  "campaign_connections",
+  {
+    accountId: accountRef(),
+    campaignId: uuid("campaign_id")
+      .notNull()
+      .references(() => campaigns.id, { onDelete: "cascade" }),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.campaignId, t.connectionId] }),
+    index("campaign_connections_connection_idx").on(t.connectionId),
+  ],
+);
+
+// ---------------------------------------------------------------- chats
+
+export const chats = pgTable(
+  "chats",
+  {
+    id: id(),
+    accountId: accountRef(),
+    connectionId: uuid("connection_id")
+      .notNull()
+      .references(() => connections.id, { onDelete: "cascade" }),
+    // The end user's number.
+    contact: text("contact").notNull(),
+    status: chatStatusEnum("status").notNull().default("OPEN"),
+    // Who the chat was attributed to when it opened.
+    integrationId: uuid("integration_id").references(() => integrations.id, { onDelete: "set null" }),
+    campaignId: uuid("campaign_id").references(() => campaigns.id, { onDelete: "set null" }),
+    openedAt: tz("opened_at").notNull().defaultNow(),
+    closedAt: tz("closed_at"),
+    lastMessageAt: tz("last_message_at").notNull().defaultNow(),
+  },
+  (t) => [
+    // One OPEN chat per connection and contact.
+    uniqueIndex("chats_open_contact_key")
+      .on(t.connectionId, t.contact)
+      .where(sql`${t.status} = 'OPEN'`),
+    index("chats_account_recent_idx").on(t.accountId, t.lastMessageAt),
+    index("chats_integration_idx").on(t.integrationId, t.status),
+    index("chats_open_idle_idx")
+      .on(t.lastMessageAt)
+      .where(sql`${t.status} = 'OPEN'`),
+  ],
+);
+
+export const messages = pgTable(
+  "messages",
+  {
+    id: id(),
+    accountId: accountRef(),
+    chatId: uuid("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    direction: directionEnum("direction").notNull(),
+    text: text("text"),
+    multimediaUrl: text("multimedia_url"),
+    multimediaCaption: text("multimedia_caption"),
+    // The channel provider's id for the message, once it has one.
+    externalId: text("external_id"),
+    // Outbound only: whether the channel accepted it.
+    sendStatus: text("send_status", { enum: ["QUEUED", "SENT", "FAILED"] }),
+    sendError: text("send_error"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("messages_chat_idx").on(t.chatId, t.createdAt)],
+);
+
+// ---------------------------------------------------------------- delivery
+
+// One row per event per integration: the outbox the workers claim from.
+export const deliveries = pgTable(
+  "deliveries",
+  {
+    id: id(),
+    accountId: accountRef(),
+    integrationId: uuid("integration_id")
+      .notNull()
+      .references(() => integrations.id, { onDelete: "cascade" }),
+    chatId: uuid("chat_id")
+      .notNull()
+      .references(() => chats.id, { onDelete: "cascade" }),
+    messageId: uuid("message_id").references(() => messages.id, { onDelete: "set null" }),
+    // Insert order; a chat's deliveries go out in this order.
+    seq: bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity().notNull(),
+    event: eventTypeEnum("event").notNull(),
+    // The event's variables at the time it happened; requests are rebuilt from it on each attempt.
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    status: deliveryStatusEnum("status").notNull().default("PENDING"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: tz("next_attempt_at").notNull().defaultNow(),
+    leaseExpiresAt: tz("lease_expires_at"),
+    leasedBy: text("leased_by"),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    lastLatencyMs: integer("last_latency_ms"),
+    // Test events from the wizard are not part of a chat's ordered stream.
+    isTest: boolean("is_test").notNull().default(false),
+    createdAt: createdAt(),
+    completedAt: tz("completed_at"),
+  },
+  (t) => [
+    index("deliveries_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`${t.status} IN ('PENDING', 'RETRYING', 'DELIVERING')`),
+    index("deliveries_chat_seq_idx").on(t.chatId, t.integrationId, t.seq),
+    index("deliveries_integration_recent_idx").on(t.integrationId, t.createdAt),
+    index("deliveries_account_idx").on(t.accountId, t.createdAt),
+  ],
+);
+
+export const deliveryAttempts = pgTable(
+  "delivery_attempts",
+  {
+    id: id(),
+    accountId: accountRef(),
+    deliveryId: uuid("delivery_id")
+      .notNull()
+      .references(() => deliveries.id, { onDelete: "cascade" }),
+    attemptNumber: integer("attempt_number").notNull(),
+    startedAt: tz("started_at").notNull(),
+    durationMs: integer("duration_ms").notNull(),
+    // Method, URL, headers (secrets masked) and body as sent.
+    request: jsonb("request")
+      .$type<{ method: string; url: string; headers: Record<string, string>; body: string | null }>()
+      .notNull(),
+    responseStatus: integer("response_status"),
+    responseHeaders: jsonb("response_headers").$type<Record<string, string>>(),
+    // First 4 KB of the response body.
+    responseBody: text("response_body"),
+    errorClass: attemptErrorEnum("error_class"),
+    errorMessage: text("error_message"),
+  },
+  (t) => [index("delivery_attempts_delivery_idx").on(t.deliveryId, t.attemptNumber)],
+);
+
+// Idempotency-Key records of the external API: same key + same body within 24 h → same answer.
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    accountId: accountRef(),
+    key: text("key").notNull(),
+    requestHash: text("request_hash").notNull(),
+    responseStatus: integer("response_status").notNull(),
+    responseBody: jsonb("response_body").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.accountId, t.key] })],
+);
+
+export type Account = typeof accounts.$inferSelect;
+export type User = typeof users.$inferSelect;
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type Connection = typeof connections.$inferSelect;
+export type NewConnection = typeof connections.$inferInsert;
+export type Integration = typeof integrations.$inferSelect;
+export type NewIntegration = typeof integrations.$inferInsert;
+export type Campaign = typeof campaigns.$inferSelect;
+export type NewCampaign = typeof campaigns.$inferInsert;
+export type Chat = typeof chats.$inferSelect;
+export type Message = typeof messages.$inferSelect;
+export type Delivery = typeof deliveries.$inferSelect;
+export type NewDelivery = typeof deliveries.$inferInsert;
+export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
+export type Channel = (typeof channelEnum.enumValues)[number];
+export type HttpMethod = (typeof httpMethodEnum.enumValues)[number];
+export type DeliveryStatus = (typeof deliveryStatusEnum.enumValues)[number];
+export type EventType = (typeof eventTypeEnum.enumValues)[number];

@@ -1,0 +1,49 @@
+import { z } from "zod";
+
+import { requireSession, type SessionContext } from "@/lib/auth";
+import { AppError, type FieldErrors } from "@/lib/errors";
+
+export type ActionResult<T = undefined> =
+  { ok: true; data: T } | { ok: false; error: string; fieldErrors?: FieldErrors };
+
+/** Turns a zod error into the `{ field: [messages] }` shape forms show next to their inputs. */
+export function toFieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".") || "_form";
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}
+
+/** Maps what an action threw into a result the form can show; unexpected errors stay on the server. */
+export function failure(err: unknown): { ok: false; error: string; fieldErrors?: FieldErrors } {
+  if (err instanceof AppError) return { ok: false, error: err.message, fieldErrors: err.fieldErrors };
+  if (err instanceof z.ZodError) {
+    return { ok: false, error: "Some fields need attention", fieldErrors: toFieldErrors(err) };
+  }
+  console.error("[action] unexpected error", err instanceof Error ? err.message : err);
+  return { ok: false, error: "Something went wrong on our side. Nothing was saved; please try again." };
+}
+
+/**
+ * Every signed-in server action goes through here: it loads the caller's account, parses the input
+ * with the shared zod schema, and returns `{ ok, data }` or `{ ok: false, error, fieldErrors }`.
+ */
+export function accountAction<S extends z.ZodType, R>(
+  schema: S,
+  handler: (input: z.output<S>, session: SessionContext) => Promise<R>,
+) {
+  return async (input: z.input<S>): Promise<ActionResult<R>> => {
+    const session = await requireSession();
+    const parsed = schema.safeParse(input);
+    if (!parsed.success) {
+      return { ok: false, error: "Some fields need attention", fieldErrors: toFieldErrors(parsed.error) };
+    }
+    try {
+      return { ok: true, data: await handler(parsed.data, session) };
+    } catch (err) {
+      return failure(err);
+    }
+  };
+}

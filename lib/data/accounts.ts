@@ -1,0 +1,59 @@
+import { randomUUID } from "node:crypto";
+
+import { eq } from "drizzle-orm";
+
+import { db, type Executor } from "@/db";
+import { accounts, users } from "@/db/schema";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { AppError, isUniqueViolation } from "@/lib/errors";
+import { signUpSchema, type SignUpInput } from "@/lib/validation/auth";
+
+let dummyHash: Promise<string> | undefined;
+
+export interface SessionUser {
+  id: string;
+  accountId: string;
+  email: string;
+  name: string;
+}
+
+/** Creates an account and its owner in one transaction; a taken email is a field error. */
+export async function createAccountWithOwner(
+  input: SignUpInput,
+  executor: Executor = db(),
+): Promise<SessionUser> {
+  const { name, accountName, email, password } = signUpSchema.parse(input);
+  const passwordHash = await hashPassword(password);
+  try {
+    return await executor.transaction(async (tx) => {
+      const [account] = await tx.insert(accounts).values({ name: accountName }).returning();
+      const [user] = await tx
+        .insert(users)
+        .values({ accountId: account!.id, name, email, passwordHash, role: "OWNER" })
+        .returning();
+      return { id: user!.id, accountId: account!.id, email: user!.email, name: user!.name };
+    });
+  } catch (err) {
+    if (isUniqueViolation(err, "users_email_key")) {
+      throw new AppError("CONFLICT", "An account with this email already exists", {
+        email: ["An account with this email already exists"],
+      });
+    }
+    throw err;
+  }
+}
+
+/** The user with this email and password, or null; takes the same time whether or not the email exists. */
+export async function verifyCredentials(email: string, password: string): Promise<SessionUser | null> {
+  const [user] = await db().select().from(users).where(eq(users.email, email.trim().toLowerCase())).limit(1);
+  // Verify against a dummy hash when the email is unknown, so timing does not reveal which emails exist.
+  dummyHash ??= hashPassword(randomUUID());
+  const ok = await verifyPassword(user?.passwordHash ?? (await dummyHash), password);
+  if (!user || !ok) return null;
+  return { id: user.id, accountId: user.accountId, email: user.email, name: user.name };
+}
+
+export async function getAccount(accountId: string) {
+  const [account] = await db().select().from(accounts).where(eq(accounts.id, accountId)).limit(1);
+  return account ?? null;
+}

@@ -1,0 +1,42 @@
+import { z } from "zod";
+
+const flag = (fallback: boolean) =>
+  z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((v) => (v === undefined ? fallback : v === "true" || v === "1"));
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: z.string().min(1, "DATABASE_URL is required (npm start sets it for the embedded database)"),
+  DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  // AES-256-GCM key for secrets at rest: 32 bytes, base64.
+  SECRETS_ENCRYPTION_KEY: z
+    .string()
+    .refine((v) => Buffer.from(v, "base64").length === 32, "SECRETS_ENCRYPTION_KEY must be 32 bytes, base64"),
+  // Webhook URLs that resolve to private, loopback or metadata addresses are refused unless this is on.
+  WEBHOOK_ALLOW_PRIVATE_NETWORKS: flag(false),
+  // Plain http:// webhook URLs are refused unless this is on.
+  WEBHOOK_ALLOW_INSECURE_URLS: flag(false),
+  // Bearer secret of POST /api/internal/deliveries/run (the cron-driven drain).
+  CRON_SECRET: z.string().min(16).optional(),
+  // Run the delivery worker inside the web server process.
+  WORKER_IN_PROCESS: flag(true),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+/** The validated environment, read once on first use (never at import, so `next build` needs none of it). */
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = envSchema.safeParse(process.env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  cached = parsed.data;
+  return cached;
+}
