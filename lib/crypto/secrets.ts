@@ -31,8 +31,4 @@ export function decryptSecret(stored: string): string {
   );
 }
 
-/** Shows the first and last characters only, for screens and logs. */
-export function maskSecret(secret: string): string {
-  if (secret.length <= 8) return "•".repeat(8);
-  return `${secret.slice(0, 4)}${"•".repeat(8)}${secret.slice(-2)}`;
-}
+export { maskSecret } from "./mask";
