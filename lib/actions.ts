@@ -1,20 +1,10 @@
 import { z } from "zod";
 
 import { requireSession, type SessionContext } from "@/lib/auth";
-import { AppError, type FieldErrors } from "@/lib/errors";
+import { AppError, toFieldErrors, type FieldErrors } from "@/lib/errors";
 
 export type ActionResult<T = undefined> =
   { ok: true; data: T } | { ok: false; error: string; fieldErrors?: FieldErrors };
-
-/** Turns a zod error into the `{ field: [messages] }` shape forms show next to their inputs. */
-export function toFieldErrors(error: z.ZodError): FieldErrors {
-  const out: FieldErrors = {};
-  for (const issue of error.issues) {
-    const key = issue.path.join(".") || "_form";
-    (out[key] ??= []).push(issue.message);
-  }
-  return out;
-}
 
 /** Maps what an action threw into a result the form can show; unexpected errors stay on the server. */
 export function failure(err: unknown): { ok: false; error: string; fieldErrors?: FieldErrors } {

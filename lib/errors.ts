@@ -1,3 +1,5 @@
+import type { z } from "zod";
+
 export type FieldErrors = Record<string, string[]>;
 
 export type AppErrorCode =
@@ -43,4 +45,14 @@ function pgError(err: unknown): { code?: string; constraint?: string } | undefin
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const pg = pgError(err);
   return pg?.code === "23505" && (constraint === undefined || pg.constraint === constraint);
+}
+
+/** Turns a zod error into the `{ field: [messages] }` shape forms and API clients show beside each input. */
+export function toFieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.join(".") || "_root";
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
 }

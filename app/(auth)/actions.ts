@@ -2,7 +2,8 @@
 
 import { AuthError } from "next-auth";
 
-import { failure, toFieldErrors, type ActionResult } from "@/lib/actions";
+import { failure, type ActionResult } from "@/lib/actions";
+import { toFieldErrors } from "@/lib/errors";
 import { signIn, signOut } from "@/lib/auth";
 import { createAccountWithOwner } from "@/lib/data/accounts";
 import { signInSchema, signUpSchema, type SignInInput, type SignUpInput } from "@/lib/validation/auth";

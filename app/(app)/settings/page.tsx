@@ -4,17 +4,20 @@ import type { Metadata } from "next";
 import { Card, PageHeader } from "@/components/ui/card";
 import { requireSession } from "@/lib/auth";
 import { getAccount } from "@/lib/data/accounts";
+import { listApiKeys } from "@/lib/data/api-keys";
+
+import { ApiKeys } from "./api-keys";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const session = await requireSession();
-  const account = await getAccount(session.accountId);
+  const [account, keys] = await Promise.all([getAccount(session.accountId), listApiKeys(session.accountId)]);
   return (
     <>
       <PageHeader
         title="Settings"
-        description="Your account. API keys for external callers will be managed here."
+        description="Your account and the API keys external systems use to call the platform."
       />
       <Card className="p-5">
         <h2 className="mb-3 flex items-center gap-2 text-base font-semibold">
@@ -31,6 +34,9 @@ export default async function SettingsPage() {
           </dd>
         </dl>
       </Card>
+      <div className="mt-6">
+        <ApiKeys keys={keys} />
+      </div>
     </>
   );
 }

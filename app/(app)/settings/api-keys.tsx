@@ -1,0 +1,121 @@
+"use client";
+
+import { KeyRound, Trash2 } from "lucide-react";
+import { useState, useTransition } from "react";
+
+import { useActionForm } from "@/components/forms/use-action-form";
+import { Button } from "@/components/ui/button";
+import { Badge, Card } from "@/components/ui/card";
+import { CopyButton } from "@/components/ui/copy-button";
+import { Field, FormMessage } from "@/components/ui/field";
+import { Input } from "@/components/ui/input";
+import { Table, Td, Th } from "@/components/ui/table";
+import type { ApiKeyListItem } from "@/lib/data/api-keys";
+import { apiKeyInputSchema } from "@/lib/validation/api-key";
+
+import { createApiKeyAction, revokeApiKeyAction } from "./actions";
+
+const when = (d: Date | null) =>
+  d ? new Date(d).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short" }) : "Never";
+
+export function ApiKeys({ keys }: { keys: ApiKeyListItem[] }) {
+  const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
+  const [revokeError, setRevokeError] = useState<string | null>(null);
+  const [revoking, startRevoking] = useTransition();
+  const { form, submit, formError } = useActionForm(apiKeyInputSchema, createApiKeyAction, {
+    defaultValues: { name: "" },
+    onSuccess: (data) => {
+      setCreated(data);
+      form.reset({ name: "" });
+    },
+  });
+  const { errors, isSubmitting } = form.formState;
+
+  return (
+    <Card className="p-5">
+      <h2 className="mb-1 flex items-center gap-2 text-base font-semibold">
+        <KeyRound aria-hidden className="size-4 text-slate-500" /> API keys
+      </h2>
+      <p className="mb-4 text-sm text-slate-600">
+        External systems call the platform&apos;s API with{" "}
+        <code className="text-xs">Authorization: Bearer &lt;key&gt;</code>. A key is shown once, when it is
+        created; we keep only its hash.
+      </p>
+
+      {created && (
+        <div className="mb-4 rounded-md border border-green-200 bg-green-50 p-3" role="status">
+          <p className="mb-2 text-sm font-medium text-green-900">
+            Key “{created.name}” created. Copy it now: it will not be shown again.
+          </p>
+          <div className="flex items-center gap-2">
+            <code
+              data-testid="new-api-key"
+              className="min-w-0 flex-1 truncate rounded bg-white px-2 py-1.5 font-mono text-xs"
+            >
+              {created.key}
+            </code>
+            <CopyButton text={created.key} label="Copy key" />
+          </div>
+        </div>
+      )}
+
+      <form onSubmit={submit} noValidate className="mb-5 flex flex-wrap items-start gap-3">
+        <Field label="Key name" error={errors.name?.message} className="min-w-64 flex-1">
+          <Input placeholder="e.g. Helpdesk integration" {...form.register("name")} />
+        </Field>
+        <Button type="submit" disabled={isSubmitting} className="mt-6">
+          {isSubmitting ? "Creating…" : "Create API key"}
+        </Button>
+        {formError && <FormMessage>{formError}</FormMessage>}
+      </form>
+
+      {revokeError && <FormMessage>{revokeError}</FormMessage>}
+      {keys.length === 0 ? (
+        <p className="text-sm text-slate-500">No API keys yet.</p>
+      ) : (
+        <Table aria-label="API keys">
+          <thead>
+            <tr>
+              <Th>Name</Th>
+              <Th>Key</Th>
+              <Th>Created</Th>
+              <Th>Last used</Th>
+              <Th className="text-right">Actions</Th>
+            </tr>
+          </thead>
+          <tbody>
+            {keys.map((k) => (
+              <tr key={k.id}>
+                <Td className="font-medium">{k.name}</Td>
+                <Td className="font-mono text-xs">{k.prefix}…</Td>
+                <Td>{when(k.createdAt)}</Td>
+                <Td>{when(k.lastUsedAt)}</Td>
+                <Td className="text-right">
+                  {k.revokedAt ? (
+                    <Badge tone="red">Revoked</Badge>
+                  ) : (
+                    <Button
+                      variant="ghost"
+                      size="sm"
+                      disabled={revoking}
+                      aria-label={`Revoke ${k.name}`}
+                      onClick={() =>
+                        startRevoking(async () => {
+                          setRevokeError(null);
+                          const result = await revokeApiKeyAction({ id: k.id });
+                          if (!result.ok) setRevokeError(result.error);
+                        })
+                      }
+                    >
+                      <Trash2 aria-hidden className="size-4" /> Revoke
+                    </Button>
+                  )}
+                </Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      )}
+    </Card>
+  );
+}

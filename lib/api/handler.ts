@@ -1,0 +1,128 @@
+import { type z } from "zod";
+
+import { auth } from "@/lib/auth";
+import { authenticateApiKey } from "@/lib/data/api-keys";
+import { AppError, HTTP_STATUS, toFieldErrors, type AppErrorCode, type FieldErrors } from "@/lib/errors";
+
+/** The JSON every API error answers with. */
+export interface ApiErrorBody {
+  error: { code: AppErrorCode | "INTERNAL"; message: string; fieldErrors?: FieldErrors };
+}
+
+export function apiError(
+  code: AppErrorCode,
+  message: string,
+  fieldErrors?: FieldErrors,
+  headers?: HeadersInit,
+): Response {
+  const body: ApiErrorBody = { error: { code, message, ...(fieldErrors ? { fieldErrors } : {}) } };
+  return Response.json(body, { status: HTTP_STATUS[code], headers });
+}
+
+export interface ApiCaller {
+  accountId: string;
+  /** Set when the caller used an API key rather than a portal session. */
+  keyId: string | null;
+}
+
+type RouteContext = { params: Promise<Record<string, string | string[]>> };
+
+interface RouteOptions<
+  B extends z.ZodType | undefined,
+  Q extends z.ZodType | undefined,
+  P extends z.ZodType | undefined,
+> {
+  /** Who may call: an API key (Default), or an API key or a signed-in portal user (the Try Out tab). */
+  auth?: "apiKey" | "apiKeyOrSession";
+  body?: B;
+  query?: Q;
+  params?: P;
+}
+
+type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
+
+async function identify(request: Request, mode: "apiKey" | "apiKeyOrSession"): Promise<ApiCaller | null> {
+  const header = request.headers.get("authorization");
+  const bearer = header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
+  if (bearer) {
+    const key = await authenticateApiKey(bearer);
+    return key && { accountId: key.accountId, keyId: key.keyId };
+  }
+  if (mode === "apiKeyOrSession") {
+    const session = await auth();
+    if (session?.user?.accountId) return { accountId: session.user.accountId, keyId: null };
+  }
+  return null;
+}
+
+/**
+ * Every API route goes through here: it authenticates the caller (API key, or session where allowed),
+ * parses path params, query and JSON body with the route's zod schemas, and maps failures to JSON:
+ * 400 with field errors, 401, 404, 409, 422, 429, and a bare 500 that reveals nothing.
+ */
+export function apiRoute<
+  B extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+>(
+  options: RouteOptions<B, Q, P>,
+  handler: (input: {
+    body: Out<B>;
+    query: Out<Q>;
+    params: Out<P>;
+    caller: ApiCaller;
+    request: Request;
+  }) => Promise<Response>,
+) {
+  return async (request: Request, context: RouteContext): Promise<Response> => {
+    try {
+      const caller = await identify(request, options.auth ?? "apiKey");
+      if (!caller) {
+        return apiError("UNAUTHORIZED", "Send a valid API key as `Authorization: Bearer <key>`", undefined, {
+          "www-authenticate": "Bearer",
+        });
+      }
+      const params = options.params ? parseOr404(options.params, await context.params) : undefined;
+      const query = options.query
+        ? parse(options.query, Object.fromEntries(new URL(request.url).searchParams), "query")
+        : undefined;
+      let body: unknown;
+      if (options.body) {
+        let raw: unknown;
+        try {
+          raw = await request.json();
+        } catch {
+          throw new AppError("INVALID", "The request body must be JSON");
+        }
+        body = parse(options.body, raw, "body");
+      }
+      return await handler({ body, query, params, caller, request } as Parameters<typeof handler>[0]);
+    } catch (err) {
+      if (err instanceof AppError) return apiError(err.code, err.message, err.fieldErrors);
+      console.error(
+        "[api] unexpected error",
+        request.method,
+        new URL(request.url).pathname,
+        err instanceof Error ? err.message : "",
+      );
+      return Response.json(
+        { error: { code: "INTERNAL", message: "Internal error" } } satisfies ApiErrorBody,
+        { status: 500 },
+      );
+    }
+  };
+}
+
+function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success)
+    throw new AppError("INVALID", `The ${where} has invalid fields`, toFieldErrors(result.error));
+  return result.data;
+}
+
+// A malformed id in the path names nothing that exists: 404, not 400.
+function parseOr404<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (!result.success) throw new AppError("NOT_FOUND", "Not found");
+  return result.data;
+}
