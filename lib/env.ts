@@ -22,6 +22,9 @@ const envSchema = z.object({
   CRON_SECRET: z.string().min(16).optional(),
   // Run the delivery worker inside the web server process.
   WORKER_IN_PROCESS: flag(true),
+  // Per API key: requests per second and burst size of the v1 API.
+  API_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
+  API_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(100),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

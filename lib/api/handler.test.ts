@@ -60,6 +60,20 @@ describe("apiRoute", async () => {
     );
   });
 
+  it("limits each key to its rate, answering 429 with Retry-After", async () => {
+    const { key: busyKey } = await createApiKey(accountId, "busy");
+    const headers = { authorization: `Bearer ${busyKey}` };
+    const responses = await Promise.all(
+      Array.from({ length: 160 }, () => call({ headers, body: JSON.stringify({ text: "hi" }) })),
+    );
+    const limited = responses.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(responses.filter((r) => r.status === 202).length).toBeGreaterThanOrEqual(100);
+    expect(Number(limited[0]!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    // Another key of the same account is not affected.
+    expect((await call({ headers: auth, body: JSON.stringify({ text: "hi" }) })).status).toBe(202);
+  });
+
   it("maps domain errors and hides unexpected ones", async () => {
     const conflict = await call({ headers: auth, body: JSON.stringify({ text: "conflict" }) });
     expect(conflict.status).toBe(409);

@@ -2,12 +2,19 @@ import { type z } from "zod";
 
 import { auth } from "@/lib/auth";
 import { authenticateApiKey } from "@/lib/data/api-keys";
+import { env } from "@/lib/env";
 import { AppError, HTTP_STATUS, toFieldErrors, type AppErrorCode, type FieldErrors } from "@/lib/errors";
+
+import { RateLimiter } from "./rate-limit";
 
 /** The JSON every API error answers with. */
 export interface ApiErrorBody {
   error: { code: AppErrorCode | "INTERNAL"; message: string; fieldErrors?: FieldErrors };
 }
+
+let limiter: RateLimiter | undefined;
+const rateLimiter = () =>
+  (limiter ??= new RateLimiter({ ratePerSecond: env().API_RATE_LIMIT_PER_SECOND, burst: env().API_RATE_LIMIT_BURST }));
 
 export function apiError(
   code: AppErrorCode,
@@ -81,6 +88,14 @@ export function apiRoute<
         return apiError("UNAUTHORIZED", "Send a valid API key as `Authorization: Bearer <key>`", undefined, {
           "www-authenticate": "Bearer",
         });
+      }
+      if (caller.keyId) {
+        const decision = rateLimiter().take(caller.keyId);
+        if (!decision.allowed) {
+          return apiError("RATE_LIMITED", "Too many requests for this API key; slow down", undefined, {
+            "retry-after": String(decision.retryAfterSeconds),
+          });
+        }
       }
       const params = options.params ? parseOr404(options.params, await context.params) : undefined;
       const query = options.query

@@ -1,0 +1,81 @@
+import { createHash } from "node:crypto";
+
+import { and, eq, lt, sql } from "drizzle-orm";
+
+import { db } from "@/db";
+import { idempotencyKeys } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+
+const WINDOW_HOURS = 24;
+// A row with this status is a request still in flight.
+const IN_PROGRESS = 0;
+
+const hashRequest = (body: unknown) => createHash("sha256").update(JSON.stringify(body ?? null)).digest("hex");
+
+/**
+ * Runs `handler` at most once per account and Idempotency-Key within 24 hours: a repeat with the same
+ * body gets the first answer again; a repeat with another body is refused with 422; a repeat while the
+ * first is still running is refused with 409. Failures (4xx/5xx) are not remembered, so a caller can retry.
+ */
+export async function withIdempotency(
+  accountId: string,
+  key: string | null,
+  body: unknown,
+  handler: () => Promise<{ status: number; body: unknown }>,
+): Promise<{ status: number; body: unknown; replayed: boolean }> {
+  if (!key) return { ...(await handler()), replayed: false };
+  if (key.length > 255) throw new AppError("INVALID", "Idempotency-Key must be at most 255 characters");
+  const requestHash = hashRequest(body);
+
+  // Forget keys past the window, then claim this one (or find who has it).
+  await db()
+    .delete(idempotencyKeys)
+    .where(
+      and(
+        eq(idempotencyKeys.accountId, accountId),
+        eq(idempotencyKeys.key, key),
+        lt(idempotencyKeys.createdAt, sql`now() - make_interval(hours => ${WINDOW_HOURS})`),
+      ),
+    );
+  const claimed = await db()
+    .insert(idempotencyKeys)
+    .values({ accountId, key, requestHash, responseStatus: IN_PROGRESS, responseBody: {} })
+    .onConflictDoNothing()
+    .returning({ key: idempotencyKeys.key });
+
+  if (claimed.length === 0) {
+    const [existing] = await db()
+      .select()
+      .from(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key)));
+    if (!existing) throw new AppError("CONFLICT", "A request with this Idempotency-Key was just replaced; retry");
+    if (existing.requestHash !== requestHash) {
+      throw new AppError("UNPROCESSABLE", "This Idempotency-Key was already used with a different request body");
+    }
+    if (existing.responseStatus === IN_PROGRESS) {
+      throw new AppError("CONFLICT", "A request with this Idempotency-Key is still being processed");
+    }
+    return { status: existing.responseStatus, body: existing.responseBody, replayed: true };
+  }
+
+  const forget = () =>
+    db()
+      .delete(idempotencyKeys)
+      .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key)));
+  let result: { status: number; body: unknown };
+  try {
+    result = await handler();
+  } catch (err) {
+    await forget();
+    throw err;
+  }
+  if (result.status >= 400) {
+    await forget();
+  } else {
+    await db()
+      .update(idempotencyKeys)
+      .set({ responseStatus: result.status, responseBody: result.body })
+      .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key)));
+  }
+  return { ...result, replayed: false };
+}
