@@ -101,7 +101,7 @@ test("the demo account shows its seed", async ({ page }) => {
   await snap(page, "demo-connections");
 
   await page.getByRole("link", { name: "Campaigns" }).click();
-  await expect(page.getByRole("row", { name: /Spring sale keyword Keyword Live/ })).toBeVisible();
+  await expect(page.getByRole("row", { name: /Spring sale keyword SALE Keyword Live/ })).toBeVisible();
   await expect(page.getByRole("row", { name: /Support chatbot Chatbot Service Draft/ })).toBeVisible();
   await expectAccessible(page);
   await snap(page, "demo-campaigns");

@@ -14,7 +14,10 @@ export interface ApiErrorBody {
 
 let limiter: RateLimiter | undefined;
 const rateLimiter = () =>
-  (limiter ??= new RateLimiter({ ratePerSecond: env().API_RATE_LIMIT_PER_SECOND, burst: env().API_RATE_LIMIT_BURST }));
+  (limiter ??= new RateLimiter({
+    ratePerSecond: env().API_RATE_LIMIT_PER_SECOND,
+    burst: env().API_RATE_LIMIT_BURST,
+  }));
 
 export function apiError(
   code: AppErrorCode,

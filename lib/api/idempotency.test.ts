@@ -24,7 +24,10 @@ describe("withIdempotency", () => {
     await expect(
       withIdempotency(a.accountId, "k", { text: "two" }, async () => ({ status: 202, body: {} })),
     ).rejects.toMatchObject({ code: "UNPROCESSABLE" });
-    const other = await withIdempotency(b.accountId, "k", { text: "two" }, async () => ({ status: 202, body: { b: true } }));
+    const other = await withIdempotency(b.accountId, "k", { text: "two" }, async () => ({
+      status: 202,
+      body: { b: true },
+    }));
     expect(other.replayed).toBe(false);
   });
 

@@ -10,7 +10,10 @@ const WINDOW_HOURS = 24;
 // A row with this status is a request still in flight.
 const IN_PROGRESS = 0;
 
-const hashRequest = (body: unknown) => createHash("sha256").update(JSON.stringify(body ?? null)).digest("hex");
+const hashRequest = (body: unknown) =>
+  createHash("sha256")
+    .update(JSON.stringify(body ?? null))
+    .digest("hex");
 
 /**
  * Runs `handler` at most once per account and Idempotency-Key within 24 hours: a repeat with the same
@@ -48,9 +51,13 @@ export async function withIdempotency(
       .select()
       .from(idempotencyKeys)
       .where(and(eq(idempotencyKeys.accountId, accountId), eq(idempotencyKeys.key, key)));
-    if (!existing) throw new AppError("CONFLICT", "A request with this Idempotency-Key was just replaced; retry");
+    if (!existing)
+      throw new AppError("CONFLICT", "A request with this Idempotency-Key was just replaced; retry");
     if (existing.requestHash !== requestHash) {
-      throw new AppError("UNPROCESSABLE", "This Idempotency-Key was already used with a different request body");
+      throw new AppError(
+        "UNPROCESSABLE",
+        "This Idempotency-Key was already used with a different request body",
+      );
     }
     if (existing.responseStatus === IN_PROGRESS) {
       throw new AppError("CONFLICT", "A request with this Idempotency-Key is still being processed");

@@ -8,7 +8,8 @@ export interface RateLimitOptions {
   now?: () => number;
 }
 
-export type RateDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
+export type RateDecision =
+  { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
 
 /**
  * A token bucket per key (an API key id). It lives in this process: with several web instances each

@@ -1,48 +1,74 @@
+import { Megaphone, Plus } from "lucide-react";
 import type { Metadata } from "next";
+import Link from "next/link";
 
-import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/card";
+import { CampaignStatusBadge } from "@/components/campaigns/status-badge";
+import { Button } from "@/components/ui/button";
+import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { requireSession } from "@/lib/auth";
 import { listCampaigns } from "@/lib/data/campaigns";
+import { CAMPAIGN_TYPE_LABEL } from "@/lib/validation/campaign";
 import { connectionLabel } from "@/lib/validation/connection";
 
 export const metadata: Metadata = { title: "Campaigns" };
 
-const TYPE_LABEL = { KEYWORD: "Keyword", CHATBOT: "Chatbot Service" } as const;
-const STATUS_TONE = { LIVE: "green", DRAFT: "slate", PAUSED: "amber" } as const;
-const STATUS_LABEL = { LIVE: "Live", DRAFT: "Draft", PAUSED: "Paused" } as const;
-
 export default async function CampaignsPage() {
   const { accountId } = await requireSession();
   const campaigns = await listCampaigns(accountId);
+  const newButton = (
+    <Button asChild>
+      <Link href="/campaigns/new">
+        <Plus aria-hidden className="size-4" /> New campaign
+      </Link>
+    </Button>
+  );
   return (
     <>
       <PageHeader
         title="Campaigns"
-        description="Keyword and Chatbot Service campaigns. Creating and editing campaigns is not available yet."
+        description="Keyword campaigns answer a keyword with an auto-reply. Chatbot Service campaigns hand their chats to a Custom Webhook integration."
+        actions={newButton}
       />
       {campaigns.length === 0 ? (
-        <EmptyState title="No campaigns yet" />
+        <EmptyState icon={<Megaphone aria-hidden className="size-8" />} title="No campaigns yet">
+          Create a Keyword or Chatbot Service campaign on one of your connections.
+        </EmptyState>
       ) : (
         <Card>
-          <Table>
+          <Table aria-label="Campaigns">
             <thead>
               <tr>
                 <Th>Name</Th>
                 <Th>Type</Th>
                 <Th>Status</Th>
                 <Th>Connections</Th>
+                <Th>Custom Webhook</Th>
+                <Th className="text-right">Actions</Th>
               </tr>
             </thead>
             <tbody>
               {campaigns.map((c) => (
                 <tr key={c.id}>
-                  <Td className="font-medium">{c.name}</Td>
-                  <Td>{TYPE_LABEL[c.type]}</Td>
                   <Td>
-                    <Badge tone={STATUS_TONE[c.status]}>{STATUS_LABEL[c.status]}</Badge>
+                    <Link href={`/campaigns/${c.id}`} className="text-brand-700 font-medium hover:underline">
+                      {c.name}
+                    </Link>
+                    {c.keyword && <span className="ml-1 font-mono text-xs text-slate-500"> {c.keyword}</span>}
+                  </Td>
+                  <Td>{CAMPAIGN_TYPE_LABEL[c.type]}</Td>
+                  <Td>
+                    <CampaignStatusBadge status={c.status} />
                   </Td>
                   <Td>{c.connections.length ? c.connections.map(connectionLabel).join(", ") : "—"}</Td>
+                  <Td>{c.integrationAlias ?? "—"}</Td>
+                  <Td className="text-right">
+                    <Button asChild variant="secondary" size="sm">
+                      <Link href={`/campaigns/${c.id}`} aria-label={`Report of ${c.name}`}>
+                        Report
+                      </Link>
+                    </Button>
+                  </Td>
                 </tr>
               ))}
             </tbody>
