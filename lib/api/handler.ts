@@ -35,6 +35,8 @@ export interface ApiCaller {
   keyId: string | null;
 }
 
+type AuthMode = "apiKey" | "apiKeyOrSession" | "session";
+
 type RouteContext = { params: Promise<Record<string, string | string[]>> };
 
 interface RouteOptions<
@@ -42,8 +44,11 @@ interface RouteOptions<
   Q extends z.ZodType | undefined,
   P extends z.ZodType | undefined,
 > {
-  /** Who may call: an API key (Default), or an API key or a signed-in portal user (the Try Out tab). */
-  auth?: "apiKey" | "apiKeyOrSession";
+  /**
+   * Who may call: an API key (Default); an API key or a signed-in portal user (the Try Out tab);
+   * or only a signed-in portal user (the portal's own live data).
+   */
+  auth?: AuthMode;
   body?: B;
   query?: Q;
   params?: P;
@@ -51,14 +56,14 @@ interface RouteOptions<
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
-async function identify(request: Request, mode: "apiKey" | "apiKeyOrSession"): Promise<ApiCaller | null> {
+async function identify(request: Request, mode: AuthMode): Promise<ApiCaller | null> {
   const header = request.headers.get("authorization");
   const bearer = header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
-  if (bearer) {
+  if (bearer && mode !== "session") {
     const key = await authenticateApiKey(bearer);
     return key && { accountId: key.accountId, keyId: key.keyId };
   }
-  if (mode === "apiKeyOrSession") {
+  if (mode !== "apiKey") {
     const session = await auth();
     if (session?.user?.accountId) return { accountId: session.user.accountId, keyId: null };
   }
@@ -88,7 +93,11 @@ export function apiRoute<
     try {
       const caller = await identify(request, options.auth ?? "apiKey");
       if (!caller) {
-        return apiError("UNAUTHORIZED", "Send a valid API key as `Authorization: Bearer <key>`", undefined, {
+        const message =
+          options.auth === "session"
+            ? "Sign in first"
+            : "Send a valid API key as `Authorization: Bearer <key>`";
+        return apiError("UNAUTHORIZED", message, undefined, {
           "www-authenticate": "Bearer",
         });
       }

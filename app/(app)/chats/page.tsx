@@ -1,18 +1,35 @@
-import { MessagesSquare } from "lucide-react";
 import type { Metadata } from "next";
 
-import { EmptyState, PageHeader } from "@/components/ui/card";
+import { Inbox } from "@/components/chats/inbox";
+import { PageHeader } from "@/components/ui/card";
+import { requireSession } from "@/lib/auth";
+import { getChatThread, listChats } from "@/lib/data/chats";
+import { serialize } from "@/lib/json";
 
 export const metadata: Metadata = { title: "Chats" };
 
-export default function ChatsPage() {
+const UUID = /^[0-9a-f-]{36}$/i;
+
+export default async function ChatsPage({ searchParams }: { searchParams: Promise<{ chat?: string }> }) {
+  const { accountId } = await requireSession();
+  const { chat } = await searchParams;
+  const selectedId = chat && UUID.test(chat) ? chat : null;
+  const [chats, thread] = await Promise.all([
+    listChats(accountId),
+    selectedId ? getChatThread(accountId, selectedId) : null,
+  ]);
   return (
     <>
-      <PageHeader title="Chats" description="Conversations that your contacts start on your connections." />
-      <EmptyState icon={<MessagesSquare className="size-8" aria-hidden />} title="No chats yet">
-        Chats appear here when a contact writes to one of your connections. The inbox and the end-user
-        simulator are not built yet.
-      </EmptyState>
+      <PageHeader
+        title="Chats"
+        description="Conversations your contacts start on your connections, with the delivery of each event."
+      />
+      <Inbox
+        key={selectedId ?? "none"}
+        initialChats={serialize(chats)}
+        selectedId={selectedId}
+        initialThread={thread ? serialize(thread) : null}
+      />
     </>
   );
 }

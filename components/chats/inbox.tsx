@@ -1,0 +1,195 @@
+"use client";
+
+import { useQuery } from "@tanstack/react-query";
+import { MessageSquare, Phone } from "lucide-react";
+import Link from "next/link";
+import { useState, type ReactNode } from "react";
+
+import { Badge, Card } from "@/components/ui/card";
+import { cn } from "@/components/ui/cn";
+import type { listChats, ChatThread } from "@/lib/data/chats";
+import { fetchJson, type Serialized } from "@/lib/json";
+import { CHANNEL_LABEL } from "@/lib/validation/connection";
+
+import { DeliveryBadge } from "./delivery-badge";
+
+type ChatPage = Serialized<Awaited<ReturnType<typeof listChats>>>;
+type Thread = Serialized<ChatThread>;
+type StatusFilter = "ALL" | "OPEN" | "CLOSED";
+
+const time = (iso: string) =>
+  new Date(iso).toLocaleString("en-US", { dateStyle: "short", timeStyle: "short" });
+
+interface InboxProps {
+  initialChats: ChatPage;
+  selectedId: string | null;
+  initialThread: Thread | null;
+  /** Shown under the thread (the Close chat action); gets the selected thread. */
+  threadActions?: (thread: Thread) => ReactNode;
+  /** Shown beside the list (the simulator). */
+  aside?: ReactNode;
+}
+
+/** The Chats inbox: the account's chats on the left, the selected thread on the right, both kept live. */
+export function Inbox({ initialChats, selectedId, initialThread, threadActions, aside }: InboxProps) {
+  const [filter, setFilter] = useState<StatusFilter>("ALL");
+  const chats = useQuery({
+    queryKey: ["chats", filter],
+    queryFn: () => fetchJson<ChatPage>(`/api/portal/chats${filter === "ALL" ? "" : `?status=${filter}`}`),
+    initialData: filter === "ALL" ? initialChats : undefined,
+    refetchInterval: 3_000,
+  });
+  const thread = useQuery({
+    queryKey: ["chat", selectedId],
+    queryFn: () => fetchJson<Thread>(`/api/portal/chats/${selectedId}`),
+    initialData: initialThread ?? undefined,
+    enabled: !!selectedId,
+    refetchInterval: 2_000,
+  });
+
+  return (
+    <div className="grid gap-6 lg:grid-cols-[22rem_1fr]">
+      <div className="grid content-start gap-6">
+        <Card>
+          <div className="flex gap-1 border-b border-slate-200 p-2" role="group" aria-label="Filter chats">
+            {(["ALL", "OPEN", "CLOSED"] as const).map((f) => (
+              <button
+                key={f}
+                type="button"
+                aria-pressed={filter === f}
+                onClick={() => setFilter(f)}
+                className={cn(
+                  "rounded-md px-3 py-1 text-sm font-medium",
+                  filter === f ? "bg-brand-50 text-brand-800" : "text-slate-600 hover:bg-slate-100",
+                )}
+              >
+                {f === "ALL" ? "All" : f === "OPEN" ? "Open" : "Closed"}
+              </button>
+            ))}
+          </div>
+          {chats.data && chats.data.chats.length > 0 ? (
+            <ul aria-label="Chats" className="max-h-[28rem] divide-y divide-slate-100 overflow-y-auto">
+              {chats.data.chats.map((c) => (
+                <li key={c.id}>
+                  <Link
+                    href={`/chats?chat=${c.id}`}
+                    aria-current={c.id === selectedId ? "true" : undefined}
+                    className={cn(
+                      "block px-3 py-2.5 hover:bg-slate-50",
+                      c.id === selectedId && "bg-brand-50",
+                    )}
+                  >
+                    <span className="flex items-center justify-between gap-2">
+                      <span className="flex items-center gap-1.5 font-medium">
+                        {c.channel === "SMS" ? (
+                          <MessageSquare aria-hidden className="size-3.5 text-slate-500" />
+                        ) : (
+                          <Phone aria-hidden className="size-3.5 text-slate-500" />
+                        )}
+                        {c.contact}
+                      </span>
+                      <span className="text-xs text-slate-500">{time(c.lastMessageAt)}</span>
+                    </span>
+                    <span className="mt-0.5 flex items-center justify-between gap-2 text-sm text-slate-600">
+                      <span className="truncate">{c.lastMessage ?? "—"}</span>
+                      {c.status === "CLOSED" && <Badge>Closed</Badge>}
+                    </span>
+                  </Link>
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p className="px-4 py-8 text-center text-sm text-slate-600">
+              {chats.isLoading
+                ? "Loading…"
+                : "No chats here yet. A chat starts when a contact writes to one of your connections."}
+            </p>
+          )}
+        </Card>
+        {aside}
+      </div>
+      <Card className="min-h-[24rem]">
+        {thread.data ? (
+          <ThreadView thread={thread.data} actions={threadActions?.(thread.data)} />
+        ) : (
+          <p className="px-6 py-16 text-center text-sm text-slate-600">
+            {selectedId && thread.isError
+              ? "This chat was not found."
+              : "Select a chat to read its messages."}
+          </p>
+        )}
+      </Card>
+    </div>
+  );
+}
+
+function ThreadView({ thread, actions }: { thread: Thread; actions?: ReactNode }) {
+  const { chat } = thread;
+  const deliveryOf = (messageId: string) => thread.deliveries.find((d) => d.messageId === messageId);
+  const end = thread.deliveries.find((d) => d.event === "END");
+  return (
+    <section aria-label={`Chat with ${chat.contact}`} className="flex h-full flex-col">
+      <header className="flex flex-wrap items-center justify-between gap-2 border-b border-slate-200 px-5 py-3">
+        <div>
+          <h2 className="text-base font-semibold">{chat.contact}</h2>
+          <p className="text-xs text-slate-600">
+            {CHANNEL_LABEL[chat.channel]} – {chat.connectionCode}
+            {chat.integrationAlias && <> · Custom Webhook “{chat.integrationAlias}”</>}
+            {chat.campaignName && <> · Campaign “{chat.campaignName}”</>}
+          </p>
+        </div>
+        <Badge tone={chat.status === "OPEN" ? "green" : "slate"}>
+          {chat.status === "OPEN" ? "Open" : "Closed"}
+        </Badge>
+      </header>
+      <ol aria-label="Messages" className="flex flex-1 flex-col gap-3 overflow-y-auto px-5 py-4">
+        {thread.messages.map((m) => {
+          const delivery = m.direction === "IN" ? deliveryOf(m.id) : undefined;
+          return (
+            <li
+              key={m.id}
+              className={cn(
+                "flex max-w-[80%] flex-col gap-1",
+                m.direction === "OUT" ? "items-end self-end" : "items-start",
+              )}
+            >
+              <div
+                className={cn(
+                  "rounded-2xl px-3.5 py-2 text-sm",
+                  m.direction === "OUT"
+                    ? "bg-brand-600 rounded-br-sm text-white"
+                    : "rounded-bl-sm bg-slate-100 text-slate-900",
+                )}
+              >
+                <span className="sr-only">{m.direction === "IN" ? "Contact: " : "Reply: "}</span>
+                {m.text}
+                {m.multimediaUrl && (
+                  <span className="mt-1 block text-xs break-all opacity-90">
+                    🖼 {m.multimediaCaption ? `${m.multimediaCaption} — ` : ""}
+                    {m.multimediaUrl}
+                  </span>
+                )}
+              </div>
+              <span className="flex items-center gap-1.5 text-xs text-slate-500">
+                {time(m.createdAt)}
+                {delivery && <DeliveryBadge status={delivery.status} code={delivery.lastStatusCode} />}
+                {m.sendStatus === "FAILED" && <Badge tone="red">Not sent</Badge>}
+              </span>
+            </li>
+          );
+        })}
+        {chat.status === "CLOSED" && (
+          <li className="flex items-center justify-center gap-2 text-xs text-slate-500">
+            Chat closed {chat.closedAt && time(chat.closedAt)}
+            {end && (
+              <>
+                · END event <DeliveryBadge status={end.status} code={end.lastStatusCode} />
+              </>
+            )}
+          </li>
+        )}
+      </ol>
+      {actions && <footer className="border-t border-slate-200 px-5 py-3">{actions}</footer>}
+    </section>
+  );
+}
