@@ -1,8 +1,7 @@
 "use client";
 
 import { MessageSquare, Phone, Plus, Trash2 } from "lucide-react";
-import { useState, useTransition } from "react";
-
+import { useAction } from "@/components/forms/use-action";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
@@ -15,20 +14,14 @@ import { CHANNEL_LABEL, CHANNELS, connectionInputSchema } from "@/lib/validation
 import { addConnectionAction, removeConnectionAction } from "./actions";
 
 export function ConnectionsClient({ connections }: { connections: ConnectionListItem[] }) {
-  const [removeError, setRemoveError] = useState<string | null>(null);
-  const [removing, startRemoving] = useTransition();
+  const { run, pending: removing, error: removeError } = useAction();
   const { form, submit, formError } = useActionForm(connectionInputSchema, addConnectionAction, {
     defaultValues: { channel: "SMS", code: "" },
     onSuccess: () => form.reset({ channel: form.getValues("channel"), code: "" }),
   });
   const { errors, isSubmitting } = form.formState;
 
-  const remove = (id: string) =>
-    startRemoving(async () => {
-      setRemoveError(null);
-      const result = await removeConnectionAction({ id });
-      if (!result.ok) setRemoveError(result.error);
-    });
+  const remove = (id: string) => run(() => removeConnectionAction({ id }));
 
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">

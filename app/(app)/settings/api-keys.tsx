@@ -1,8 +1,9 @@
 "use client";
 
 import { KeyRound, Trash2 } from "lucide-react";
-import { useState, useTransition } from "react";
+import { useState } from "react";
 
+import { useAction } from "@/components/forms/use-action";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
@@ -20,8 +21,7 @@ const when = (d: Date | null) =>
 
 export function ApiKeys({ keys }: { keys: ApiKeyListItem[] }) {
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
-  const [revokeError, setRevokeError] = useState<string | null>(null);
-  const [revoking, startRevoking] = useTransition();
+  const { run, pending: revoking, error: revokeError } = useAction();
   const { form, submit, formError } = useActionForm(apiKeyInputSchema, createApiKeyAction, {
     defaultValues: { name: "" },
     onSuccess: (data) => {
@@ -99,13 +99,7 @@ export function ApiKeys({ keys }: { keys: ApiKeyListItem[] }) {
                       size="sm"
                       disabled={revoking}
                       aria-label={`Revoke ${k.name}`}
-                      onClick={() =>
-                        startRevoking(async () => {
-                          setRevokeError(null);
-                          const result = await revokeApiKeyAction({ id: k.id });
-                          if (!result.ok) setRevokeError(result.error);
-                        })
-                      }
+                      onClick={() => run(() => revokeApiKeyAction({ id: k.id }))}
                     >
                       <Trash2 aria-hidden className="size-4" /> Revoke
                     </Button>

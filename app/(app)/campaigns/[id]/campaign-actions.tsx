@@ -2,8 +2,8 @@
 
 import { Pause, Play, Trash2 } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
 
+import { useAction } from "@/components/forms/use-action";
 import { Button } from "@/components/ui/button";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { FormMessage } from "@/components/ui/field";
@@ -18,15 +18,8 @@ interface Props {
 
 export function CampaignActions({ id, name, status }: Props) {
   const router = useRouter();
-  const [error, setError] = useState<string | null>(null);
-  const [pending, start] = useTransition();
-
-  const goLive = () =>
-    start(async () => {
-      setError(null);
-      const result = await goLiveAction({ id });
-      if (!result.ok) setError(result.error);
-    });
+  const { run, pending, error } = useAction();
+  const goLive = () => run(() => goLiveAction({ id }));
 
   return (
     <div className="flex flex-col items-end gap-2">
