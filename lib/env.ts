@@ -23,6 +23,15 @@ const envSchema = z.object({
   // Run the delivery worker inside the web server process.
   WORKER_IN_PROCESS: flag(true),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // The portal's public origin; provider webhooks (Twilio signatures) are checked against URLs on it.
+  AUTH_URL: z.url().optional(),
+  // Channel providers' API origins; tests point them at local fakes. A connection may override its own.
+  TWILIO_API_BASE_URL: z.url().default("https://api.twilio.com"),
+  WHATSAPP_API_BASE_URL: z.url().default("https://graph.facebook.com"),
+  WHATSAPP_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, "WHATSAPP_API_VERSION looks like v25.0")
+    .default("v25.0"),
 });
 
 export type Env = z.infer<typeof envSchema>;
