@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
+import { containing, matching } from "./testing/matchers";
 import { startFakeServer } from "./testing/fake-server";
 import {
   fakeTwilioSid,
@@ -218,7 +219,7 @@ describe("Twilio Messages API", () => {
       Body: ["Your receipt"],
       MediaUrl: ["https://cdn.example.com/receipt.png"],
     });
-    expect(result).toMatchObject({ ok: true, externalId: expect.stringMatching(/^MM/) });
+    expect(result).toMatchObject({ ok: true, externalId: matching(/^MM/) });
   });
 
   it("classifies Twilio's 4xx errors as permanent, keeping its code and message", async () => {
@@ -282,7 +283,7 @@ describe("Twilio Messages API", () => {
     await closed.close();
     expect(await adapterFor({ apiBaseUrl: closed.url }).send({ to: USER, text: "x" })).toMatchObject({
       ok: false,
-      error: { reason: "NETWORK", retryable: true, message: expect.stringContaining("ECONNREFUSED") },
+      error: { reason: "NETWORK", retryable: true, message: containing("ECONNREFUSED") },
     });
   });
 

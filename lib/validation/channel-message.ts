@@ -4,7 +4,7 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 
 export const multimediaSchema = z.object({
   url: z
-    .string()
+    .string({ error: "Enter a full http(s) URL" })
     .trim()
     .refine((v) => {
       try {
@@ -23,7 +23,7 @@ export const multimediaSchema = z.object({
 export const simulatorMessageSchema = z
   .object({
     from: z
-      .string()
+      .string({ error: "Enter the end user's number in E.164, like +15551234567" })
       .trim()
       .transform((v) => v.replace(/[\s\-.()]/g, ""))
       .refine((v) => E164.test(v), "Enter the end user's number in E.164, like +15551234567"),
