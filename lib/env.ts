@@ -26,6 +26,15 @@ const envSchema = z.object({
   API_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
   API_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(100),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  // The portal's public origin; provider webhooks (Twilio signatures) are checked against URLs on it.
+  AUTH_URL: z.url().optional(),
+  // Channel providers' API origins; tests point them at local fakes. A connection may override its own.
+  TWILIO_API_BASE_URL: z.url().default("https://api.twilio.com"),
+  WHATSAPP_API_BASE_URL: z.url().default("https://graph.facebook.com"),
+  WHATSAPP_API_VERSION: z
+    .string()
+    .regex(/^v\d+\.\d+$/, "WHATSAPP_API_VERSION looks like v25.0")
+    .default("v25.0"),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -1,6 +1,8 @@
 "use client";
 
-import { MessageSquare, Phone, Plus, Trash2 } from "lucide-react";
+import { MessageSquare, Phone, Plus, Settings2, Trash2 } from "lucide-react";
+import Link from "next/link";
+
 import { useAction } from "@/components/forms/use-action";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
@@ -8,8 +10,9 @@ import { Badge, Card } from "@/components/ui/card";
 import { Field, FormMessage } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { Table, Td, Th } from "@/components/ui/table";
+import { PROVIDER_LABEL } from "@/lib/channels/providers";
 import type { ConnectionListItem } from "@/lib/data/connections";
-import { CHANNEL_LABEL, CHANNELS, connectionInputSchema } from "@/lib/validation/connection";
+import { CHANNEL_LABEL, CHANNELS, connectionInputSchema, connectionLabel } from "@/lib/validation/connection";
 
 import { addConnectionAction, removeConnectionAction } from "./actions";
 
@@ -42,6 +45,7 @@ export function ConnectionsClient({ connections }: { connections: ConnectionList
               <tr>
                 <Th>Channel</Th>
                 <Th>Number / code</Th>
+                <Th>Provider</Th>
                 <Th>Used by</Th>
                 <Th className="text-right">Actions</Th>
               </tr>
@@ -61,6 +65,11 @@ export function ConnectionsClient({ connections }: { connections: ConnectionList
                   </Td>
                   <Td className="font-mono">{c.code}</Td>
                   <Td>
+                    <Badge tone={c.provider === "SIMULATOR" ? "slate" : "green"}>
+                      {PROVIDER_LABEL[c.provider]}
+                    </Badge>
+                  </Td>
+                  <Td>
                     {c.integrationAlias ? (
                       <Badge tone="blue">Custom Webhook: {c.integrationAlias}</Badge>
                     ) : c.campaignNames.length ? (
@@ -69,7 +78,13 @@ export function ConnectionsClient({ connections }: { connections: ConnectionList
                       <span className="text-slate-500">Available</span>
                     )}
                   </Td>
-                  <Td className="text-right">
+                  <Td className="text-right whitespace-nowrap">
+                    <Button variant="ghost" size="sm" asChild>
+                      <Link href={`/connections/${c.id}`}>
+                        <Settings2 aria-hidden className="size-4" />
+                        Provider<span className="sr-only"> of {connectionLabel(c)}</span>
+                      </Link>
+                    </Button>
                     <Button
                       variant="ghost"
                       size="icon"

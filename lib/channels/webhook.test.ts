@@ -1,0 +1,290 @@
+import { describe, expect, it } from "vitest";
+
+import { createConnection, setConnectionProvider, type ChannelConnection } from "@/lib/data/connections";
+import { createTestAccount } from "@/lib/testing/accounts";
+
+import { including } from "./testing/matchers";
+import { publicOrigin, publicRequestUrl } from "./public-url";
+import {
+  fakeTwilioSid,
+  twilioInboundParams,
+  twilioStatusCallbackParams,
+  twilioWebhookRequest,
+} from "./testing/fake-twilio";
+import {
+  waImage,
+  waStatus,
+  waText,
+  whatsappVerificationRequest,
+  whatsappWebhookPayload,
+  whatsappWebhookRequest,
+} from "./testing/fake-whatsapp";
+import type { InboundMessage } from "./types";
+import { handleChannelWebhook } from "./webhook";
+
+const ACCOUNT_SID = fakeTwilioSid("AC");
+const AUTH_TOKEN = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
+const WA = {
+  phoneNumberId: "106540352242922",
+  accessToken: "EAAJBaccess0123456789abcdef",
+  appSecret: "app-secret-0123456789",
+  verifyToken: "verify-token-1",
+};
+const USER = "+14155550100";
+
+// The URL the handler checks, as a request to `path` without proxy headers resolves (AUTH_URL, if set, wins).
+const urlFor = (path: string) => publicRequestUrl(new Request(`http://localhost:3000${path}`));
+
+function recorder() {
+  const calls: { connection: ChannelConnection; messages: InboundMessage[] }[] = [];
+  const ingest = async (connection: ChannelConnection, messages: InboundMessage[]) => {
+    calls.push({ connection, messages });
+  };
+  return { calls, ingest };
+}
+
+async function twilioConnection() {
+  const { accountId } = await createTestAccount("Hook");
+  const sms = await createConnection(accountId, { channel: "SMS", code: "+15557654321" });
+  await setConnectionProvider(accountId, sms.id, {
+    provider: "TWILIO",
+    accountSid: ACCOUNT_SID,
+    authToken: AUTH_TOKEN,
+  });
+  return { accountId, connection: sms, url: urlFor(`/api/channels/twilio/${sms.id}`) };
+}
+
+async function whatsappConnection() {
+  const { accountId } = await createTestAccount("Hook");
+  const wa = await createConnection(accountId, { channel: "WHATSAPP", code: "+15550783881" });
+  await setConnectionProvider(accountId, wa.id, { provider: "WHATSAPP_CLOUD", ...WA });
+  return { accountId, connection: wa, url: urlFor(`/api/channels/whatsapp/${wa.id}`) };
+}
+
+describe("Twilio webhook route handling", () => {
+  it("ingests a signed SMS for its connection and answers empty TwiML", async () => {
+    const { accountId, connection, url } = await twilioConnection();
+    const { calls, ingest } = recorder();
+    const params = twilioInboundParams({
+      accountSid: ACCOUNT_SID,
+      from: USER,
+      to: connection.code,
+      body: "Hello",
+    });
+    const response = await handleChannelWebhook(
+      "twilio",
+      connection.id,
+      twilioWebhookRequest(url, params, AUTH_TOKEN),
+      ingest,
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("text/xml; charset=utf-8");
+    expect(await response.text()).toContain("<Response></Response>");
+    expect(calls).toEqual([
+      {
+        connection: including({
+          id: connection.id,
+          accountId,
+          channel: "SMS",
+          code: connection.code,
+        }),
+        messages: [{ from: USER, text: "Hello", externalId: params.MessageSid }],
+      },
+    ]);
+  });
+
+  it("answers 403 to a bad or missing signature and ingests nothing", async () => {
+    const { connection, url } = await twilioConnection();
+    const { calls, ingest } = recorder();
+    const params = twilioInboundParams({
+      accountSid: ACCOUNT_SID,
+      from: USER,
+      to: connection.code,
+      body: "Hello",
+    });
+    for (const signature of ["bm90IHRoZSBzaWduYXR1cmU=", null]) {
+      const response = await handleChannelWebhook(
+        "twilio",
+        connection.id,
+        twilioWebhookRequest(url, params, AUTH_TOKEN, signature),
+        ingest,
+      );
+      expect(response.status).toBe(403);
+    }
+    expect(calls).toEqual([]);
+  });
+
+  it("checks the URL the proxy was called on (X-Forwarded-Host/Proto)", async () => {
+    const { connection } = await twilioConnection();
+    const { calls, ingest } = recorder();
+    const params = twilioInboundParams({
+      accountSid: ACCOUNT_SID,
+      from: USER,
+      to: connection.code,
+      body: "Via proxy",
+    });
+    const path = `/api/channels/twilio/${connection.id}`;
+    const publicUrl = `${publicOrigin(new Headers({ "x-forwarded-host": "sms.example.com", "x-forwarded-proto": "https" }))}${path}`;
+    const signed = twilioWebhookRequest(publicUrl, params, AUTH_TOKEN);
+    const headers = new Headers(signed.headers);
+    headers.set("x-forwarded-host", "sms.example.com");
+    headers.set("x-forwarded-proto", "https");
+    const internal = new Request(`http://127.0.0.1:3000${path}`, {
+      method: "POST",
+      headers,
+      body: await signed.text(),
+    });
+    expect((await handleChannelWebhook("twilio", connection.id, internal, ingest)).status).toBe(200);
+    expect(calls).toHaveLength(1);
+  });
+
+  it("answers 200 to status callbacks without ingesting", async () => {
+    const { connection, url } = await twilioConnection();
+    const { calls, ingest } = recorder();
+    const params = twilioStatusCallbackParams({
+      accountSid: ACCOUNT_SID,
+      from: connection.code,
+      to: USER,
+      status: "delivered",
+    });
+    expect(
+      (
+        await handleChannelWebhook(
+          "twilio",
+          connection.id,
+          twilioWebhookRequest(url, params, AUTH_TOKEN),
+          ingest,
+        )
+      ).status,
+    ).toBe(200);
+    expect(calls).toEqual([]);
+  });
+
+  it("answers 404 for unknown ids and connections on another provider", async () => {
+    const { connection } = await twilioConnection();
+    const { accountId } = await createTestAccount("Sim");
+    const sim = await createConnection(accountId, { channel: "SMS", code: "+15550001234" });
+    const { ingest } = recorder();
+    const request = () => twilioWebhookRequest("http://localhost:3000/x", { Body: "x" }, AUTH_TOKEN);
+    expect((await handleChannelWebhook("twilio", sim.id, request(), ingest)).status).toBe(404);
+    expect((await handleChannelWebhook("whatsapp", connection.id, request(), ingest)).status).toBe(404);
+    expect(
+      (await handleChannelWebhook("twilio", "00000000-0000-4000-8000-000000000000", request(), ingest))
+        .status,
+    ).toBe(404);
+    expect((await handleChannelWebhook("twilio", "../etc", request(), ingest)).status).toBe(404);
+  });
+
+  it("answers 500 when ingestion fails, so the provider can retry", async () => {
+    const { connection, url } = await twilioConnection();
+    const params = twilioInboundParams({
+      accountSid: ACCOUNT_SID,
+      from: USER,
+      to: connection.code,
+      body: "Hello",
+    });
+    const failing = async () => {
+      throw new Error("database down");
+    };
+    expect(
+      (
+        await handleChannelWebhook(
+          "twilio",
+          connection.id,
+          twilioWebhookRequest(url, params, AUTH_TOKEN),
+          failing,
+        )
+      ).status,
+    ).toBe(500);
+  });
+});
+
+describe("WhatsApp webhook route handling", () => {
+  const business = { phoneNumberId: WA.phoneNumberId, displayPhoneNumber: "15550783881" };
+
+  it("answers the verification handshake with the challenge", async () => {
+    const { connection, url } = await whatsappConnection();
+    const { calls, ingest } = recorder();
+    const ok = await handleChannelWebhook(
+      "whatsapp",
+      connection.id,
+      whatsappVerificationRequest(url, { mode: "subscribe", verifyToken: WA.verifyToken, challenge: "8217" }),
+      ingest,
+    );
+    expect([ok.status, await ok.text()]).toEqual([200, "8217"]);
+    const wrong = await handleChannelWebhook(
+      "whatsapp",
+      connection.id,
+      whatsappVerificationRequest(url, { mode: "subscribe", verifyToken: "nope", challenge: "8217" }),
+      ingest,
+    );
+    expect(wrong.status).toBe(403);
+    expect(calls).toEqual([]);
+  });
+
+  it("ingests every message of a signed webhook in one batch, and ignores statuses", async () => {
+    const { connection, url } = await whatsappConnection();
+    const { calls, ingest } = recorder();
+    const payload = whatsappWebhookPayload(business, {
+      messages: [
+        waText(USER, "first"),
+        waImage(USER, { id: "77", caption: "second", url: "https://lookaside.fbsbx.com/x?mid=77" }),
+      ],
+    });
+    const response = await handleChannelWebhook(
+      "whatsapp",
+      connection.id,
+      whatsappWebhookRequest(url, payload, WA.appSecret),
+      ingest,
+    );
+    expect(response.status).toBe(200);
+    expect(calls[0]?.messages.map((m) => m.text ?? m.multimedia?.caption)).toEqual(["first", "second"]);
+
+    const statuses = whatsappWebhookPayload(business, { statuses: [waStatus(USER, "read")] });
+    expect(
+      (
+        await handleChannelWebhook(
+          "whatsapp",
+          connection.id,
+          whatsappWebhookRequest(url, statuses, WA.appSecret),
+          ingest,
+        )
+      ).status,
+    ).toBe(200);
+    expect(calls).toHaveLength(1);
+  });
+
+  it("answers 403 to a tampered or unsigned webhook", async () => {
+    const { connection, url } = await whatsappConnection();
+    const { calls, ingest } = recorder();
+    const payload = whatsappWebhookPayload(business, { messages: [waText(USER, "hi")] });
+    for (const signature of ["sha256=" + "0".repeat(64), null]) {
+      const response = await handleChannelWebhook(
+        "whatsapp",
+        connection.id,
+        whatsappWebhookRequest(url, payload, WA.appSecret, signature),
+        ingest,
+      );
+      expect(response.status).toBe(403);
+    }
+    expect(calls).toEqual([]);
+  });
+});
+
+describe("public origin", () => {
+  it("prefers AUTH_URL, then proxy headers, then Host, then the request URL", () => {
+    const headers = new Headers({
+      host: "internal:3000",
+      "x-forwarded-host": "a.example.com, b",
+      "x-forwarded-proto": "https",
+    });
+    expect(publicOrigin(headers, undefined, "https://portal.example.com/api/auth")).toBe(
+      "https://portal.example.com",
+    );
+    expect(publicOrigin(headers, undefined, undefined)).toBe("https://a.example.com");
+    expect(publicOrigin(new Headers({ host: "internal:3000" }), "http://x/", undefined)).toBe(
+      "http://internal:3000",
+    );
+    expect(publicOrigin(new Headers(), "http://localhost:3241/a?b", undefined)).toBe("http://localhost:3241");
+  });
+});

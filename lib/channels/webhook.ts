@@ -1,0 +1,66 @@
+// The whole of a provider webhook route, without Next.js: find the connection, let its adapter verify and
+// parse the request, hand the messages to ingestion, answer the provider.
+import { getInboundChannel, type ChannelConnection } from "@/lib/data/connections";
+
+import type { WebhookRoute } from "./providers";
+import { publicRequestUrl } from "./public-url";
+import type { HttpReply, InboundMessage, InboundRequest } from "./types";
+
+const PROVIDER_OF_ROUTE = { twilio: "TWILIO", whatsapp: "WHATSAPP_CLOUD" } as const;
+
+/** Reads a fetch Request into what adapters take. */
+export async function toInboundRequest(request: Request): Promise<InboundRequest> {
+  return {
+    method: request.method,
+    url: publicRequestUrl(request),
+    headers: request.headers,
+    body: request.method === "GET" || request.method === "HEAD" ? "" : await request.text(),
+  };
+}
+
+const toResponse = (reply: HttpReply) =>
+  new Response(reply.body || null, { status: reply.status, headers: reply.headers });
+
+/** Stores an inbound message batch (the ingestion function); it throws when it could not. */
+export type IngestInbound = (connection: ChannelConnection, messages: InboundMessage[]) => Promise<void>;
+
+/**
+ * Handles GET/POST /api/channels/{twilio|whatsapp}/{connectionId}: 404 for an unknown connection or one
+ * on another provider, 403 for a bad signature or verify token, the handshake's challenge, and — once
+ * `ingest` has stored the messages — the provider's success reply. If ingestion fails the answer is a
+ * 500, so providers that retry (WhatsApp) deliver the webhook again.
+ */
+export async function handleChannelWebhook(
+  route: WebhookRoute,
+  connectionId: string,
+  request: Request,
+  ingest: IngestInbound,
+): Promise<Response> {
+  let channel: Awaited<ReturnType<typeof getInboundChannel>>;
+  try {
+    channel = await getInboundChannel(connectionId, PROVIDER_OF_ROUTE[route]);
+  } catch (err) {
+    console.error(`[channels] ${route} webhook: connection ${connectionId} cannot be loaded`, errorName(err));
+    return new Response("Internal Server Error", { status: 500 });
+  }
+  if (!channel) return new Response("Not Found", { status: 404 });
+
+  const result = await channel.adapter.receive(await toInboundRequest(request));
+  if (result.kind === "rejected") {
+    console.warn(`[channels] ${route} webhook for connection ${connectionId} refused: ${result.reason}`);
+  }
+  if (result.kind === "messages") {
+    try {
+      await ingest(channel.connection, result.messages);
+    } catch (err) {
+      console.error(
+        `[channels] ${route} webhook for connection ${connectionId}: ingestion failed`,
+        errorName(err),
+      );
+      return new Response("Internal Server Error", { status: 500 });
+    }
+  }
+  return toResponse(result.reply);
+}
+
+const errorName = (err: unknown) => (err instanceof Error ? err.message : String(err));

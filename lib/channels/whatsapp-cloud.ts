@@ -1,0 +1,272 @@
+// WhatsApp Cloud API (Meta Graph API): the GET verification handshake, inbound JSON webhooks signed with
+// X-Hub-Signature-256, outbound through POST /{version}/{phone-number-id}/messages.
+import { createHmac } from "node:crypto";
+
+import {
+  callProvider,
+  combinedText,
+  invalidOutbound,
+  isRetryableStatus,
+  joinApiUrl,
+  received,
+  rejected,
+  reply,
+  retryAfterSeconds,
+  safeEqual,
+  toE164,
+} from "./http";
+import type { ChannelAdapter, InboundMessage, InboundRequest, InboundResult, SendResult } from "./types";
+
+export const WHATSAPP_SIGNATURE_HEADER = "x-hub-signature-256";
+/** WhatsApp's limit for a text message's body; media captions allow 1024. */
+export const WHATSAPP_MAX_TEXT = 4096;
+export const WHATSAPP_MAX_CAPTION = 1024;
+
+export interface WhatsAppCloudConfig {
+  /** Deadline for the provider to accept a message (Default: SEND_TIMEOUT_MS). */
+  timeoutMs?: number;
+  phoneNumberId: string;
+  accessToken: string;
+  appSecret: string;
+  verifyToken: string;
+  /** Origin of the Graph API, e.g. `https://graph.facebook.com` (tests: a local fake). */
+  apiBaseUrl: string;
+  /** Graph API version in paths, e.g. `v25.0`. */
+  apiVersion: string;
+}
+
+/** Meta's webhook signature: `sha256=` and the hex HMAC-SHA256 of the raw body, keyed with the app secret. */
+export function whatsappSignature(appSecret: string, rawBody: string): string {
+  return `sha256=${createHmac("sha256", appSecret).update(Buffer.from(rawBody, "utf8")).digest("hex")}`;
+}
+
+export function isValidWhatsAppSignature(appSecret: string, rawBody: string, header: string | null): boolean {
+  if (!header) return false;
+  // Hex digits may come in either case.
+  const given = header.startsWith("sha256=") ? `sha256=${header.slice(7).toLowerCase()}` : header;
+  return safeEqual(whatsappSignature(appSecret, rawBody), given);
+}
+
+// ------------------------------------------------------------------ inbound payload
+
+interface MediaObject {
+  id?: string;
+  url?: string;
+  caption?: string;
+  mime_type?: string;
+  filename?: string;
+}
+
+interface WebhookMessage {
+  from?: string;
+  id?: string;
+  type?: string;
+  text?: { body?: string };
+  image?: MediaObject;
+  video?: MediaObject;
+  document?: MediaObject;
+  audio?: MediaObject;
+  sticker?: MediaObject;
+  button?: { text?: string };
+  interactive?: { button_reply?: { title?: string }; list_reply?: { title?: string } };
+}
+
+interface WebhookPayload {
+  object?: string;
+  entry?: {
+    changes?: {
+      field?: string;
+      value?: { metadata?: { phone_number_id?: string }; messages?: WebhookMessage[]; statuses?: unknown[] };
+    }[];
+  }[];
+}
+
+const MEDIA_TYPES = ["image", "video", "document", "audio", "sticker"] as const;
+
+/** A message as the parser reads it; media without a URL in the webhook still needs its id resolved. */
+export type ParsedWhatsAppMessage = InboundMessage & { mediaId?: string };
+
+/**
+ * The end users' messages in a webhook for this phone number, in order: text, media (image, video,
+ * document, audio, sticker, with caption) and button/list replies (as text). Statuses, other phone
+ * numbers' messages and types without content for a chat (reactions, locations…) are left out.
+ */
+export function parseWhatsAppWebhook(payload: unknown, phoneNumberId: string): ParsedWhatsAppMessage[] {
+  const body = payload as WebhookPayload;
+  if (body?.object !== "whatsapp_business_account" || !Array.isArray(body.entry)) return [];
+  const out: ParsedWhatsAppMessage[] = [];
+  for (const entry of body.entry) {
+    for (const change of entry?.changes ?? []) {
+      const value = change?.value;
+      if (change?.field !== "messages" || value?.metadata?.phone_number_id !== phoneNumberId) continue;
+      for (const m of value.messages ?? []) {
+        if (!m?.from) continue;
+        const base = { from: toE164(m.from), ...(m.id ? { externalId: m.id } : {}) };
+        const mediaType = MEDIA_TYPES.find((t) => t === m.type);
+        const media = mediaType && m[mediaType];
+        const text =
+          m.type === "text"
+            ? m.text?.body
+            : m.type === "button"
+              ? m.button?.text
+              : m.type === "interactive"
+                ? (m.interactive?.button_reply?.title ?? m.interactive?.list_reply?.title)
+                : undefined;
+        if (text?.trim()) {
+          out.push({ ...base, text });
+        } else if (media && (media.url || media.id)) {
+          out.push({
+            ...base,
+            multimedia: {
+              url: media.url ?? "",
+              ...(media.caption ? { caption: media.caption } : {}),
+              ...(media.mime_type ? { contentType: media.mime_type } : {}),
+            },
+            ...(!media.url && media.id ? { mediaId: media.id } : {}),
+          });
+        }
+      }
+    }
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------ outbound
+
+// Graph error codes Meta documents as temporary (rate limits, service hiccups): worth a retry.
+const TRANSIENT_CODES = new Set([1, 2, 4, 17, 341, 80007, 130429, 131000, 131016, 131048, 131056, 133004]);
+
+interface GraphError {
+  error?: {
+    message?: string;
+    type?: string;
+    code?: number;
+    error_subcode?: number;
+    is_transient?: boolean;
+    error_data?: { details?: string };
+  };
+}
+
+/** The Cloud API message type for a media URL, from its extension (images by default). */
+export function mediaTypeFor(url: string): "image" | "video" | "document" {
+  const ext = new URL(url).pathname.split(".").pop()?.toLowerCase() ?? "";
+  if (["mp4", "3gp"].includes(ext)) return "video";
+  if (["pdf", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "csv"].includes(ext)) return "document";
+  return "image";
+}
+
+export function createWhatsAppCloudAdapter(config: WhatsAppCloudConfig): ChannelAdapter {
+  const graph = (path: string) => joinApiUrl(config.apiBaseUrl, `/${config.apiVersion}/${path}`);
+  const authorization = `Bearer ${config.accessToken}`;
+
+  const verifySignature = (request: InboundRequest) =>
+    isValidWhatsAppSignature(config.appSecret, request.body, request.headers.get(WHATSAPP_SIGNATURE_HEADER));
+
+  // Older webhooks carry a media id only: its URL comes from GET /{media-id}.
+  async function mediaUrl(mediaId: string): Promise<string | null> {
+    const call = await callProvider(
+      graph(encodeURIComponent(mediaId)),
+      { headers: { authorization, accept: "application/json" } },
+      config.timeoutMs,
+    );
+    const url = call.ok && call.response.status === 200 && (call.response.json as { url?: unknown })?.url;
+    return typeof url === "string" ? url : null;
+  }
+
+  function handshake(request: InboundRequest): InboundResult {
+    const query = new URL(request.url).searchParams;
+    const token = query.get("hub.verify_token") ?? "";
+    const challenge = query.get("hub.challenge");
+    if (
+      query.get("hub.mode") !== "subscribe" ||
+      challenge === null ||
+      !safeEqual(token, config.verifyToken)
+    ) {
+      return rejected("The verify token or hub.mode does not match");
+    }
+    return { kind: "handshake", reply: reply(200, challenge) };
+  }
+
+  return {
+    provider: "WHATSAPP_CLOUD",
+    verifySignature,
+
+    async receive(request) {
+      if (request.method === "GET") return handshake(request);
+      if (request.method !== "POST") return rejected("WhatsApp webhooks are GET or POST requests", 405);
+      if (!request.headers.get(WHATSAPP_SIGNATURE_HEADER)) return rejected("X-Hub-Signature-256 is missing");
+      if (!verifySignature(request)) return rejected("X-Hub-Signature-256 does not match");
+      let payload: unknown;
+      try {
+        payload = JSON.parse(request.body);
+      } catch {
+        return rejected("The body is not JSON", 400);
+      }
+      const messages: InboundMessage[] = [];
+      for (const { mediaId, ...message } of parseWhatsAppWebhook(payload, config.phoneNumberId)) {
+        if (mediaId) {
+          const url = await mediaUrl(mediaId);
+          // Answer 503 so Meta delivers the webhook again later rather than losing the media.
+          if (!url) return { kind: "rejected", reason: "Could not resolve a media URL", reply: reply(503) };
+          message.multimedia = { ...message.multimedia, url };
+        }
+        messages.push(message);
+      }
+      return received(messages, reply(200, "OK"), "No message for this number in this webhook");
+    },
+
+    async send(message): Promise<SendResult> {
+      const maxText = message.multimedia ? WHATSAPP_MAX_CAPTION : WHATSAPP_MAX_TEXT;
+      const invalid = invalidOutbound(message, maxText);
+      if (invalid) return { ok: false, error: invalid };
+      const text = combinedText(message);
+      const to = toE164(message.to);
+      let content: Record<string, unknown>;
+      if (message.multimedia) {
+        const type = mediaTypeFor(message.multimedia.url);
+        content = { type, [type]: { link: message.multimedia.url, ...(text ? { caption: text } : {}) } };
+      } else {
+        content = { type: "text", text: { preview_url: false, body: text } };
+      }
+      const call = await callProvider(
+        graph(`${encodeURIComponent(config.phoneNumberId)}/messages`),
+        {
+          method: "POST",
+          headers: { authorization, "content-type": "application/json", accept: "application/json" },
+          body: JSON.stringify({
+            messaging_product: "whatsapp",
+            recipient_type: "individual",
+            to,
+            ...content,
+          }),
+        },
+        config.timeoutMs,
+      );
+      if (!call.ok) return call;
+      const { status, json, headers } = call.response;
+      const id = (json as { messages?: { id?: unknown }[] } | null)?.messages?.[0]?.id;
+      if (status >= 200 && status < 300) {
+        if (typeof id === "string") return { ok: true, externalId: id };
+        // Accepted but unreadable: not retried, since a retry could send the message twice.
+        const message = `WhatsApp answered ${status} without a message id`;
+        return { ok: false, error: { reason: "HTTP_STATUS", retryable: false, status, message } };
+      }
+      const err = (json as GraphError | null)?.error ?? {};
+      const transient =
+        err.is_transient === true || (err.code !== undefined && TRANSIENT_CODES.has(err.code));
+      const details = err.error_data?.details ? ` (${err.error_data.details})` : "";
+      const retryAfter = retryAfterSeconds(headers);
+      return {
+        ok: false,
+        error: {
+          reason: "HTTP_STATUS",
+          retryable: isRetryableStatus(status) || transient,
+          status,
+          ...(err.code !== undefined ? { providerCode: String(err.code) } : {}),
+          message: `WhatsApp answered ${status}${err.code !== undefined ? ` (error ${err.code})` : ""}: ${err.message ?? "no error message"}${details}`,
+          ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
+        },
+      };
+    },
+  };
+}
