@@ -85,6 +85,15 @@ describe("the wizard's live preview", () => {
     expect(curl).not.toContain("sk_live_123456789");
   });
 
+  it("on Edit, previews the stored secret (already masked) while the secret field is empty", () => {
+    const result = previewRequest(values({ auth: auth({ type: "BEARER" }) }), {
+      integrationId: null,
+      timestamp: ts,
+      storedSecret: "tok_••••••••56",
+    });
+    expect(result.ok && result.request.headers.authorization).toBe("Bearer tok_••••••••56");
+  });
+
   it("uses the alias, id and first connection as the sample event's values", () => {
     const { request } = preview(
       {

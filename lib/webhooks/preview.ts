@@ -16,6 +16,8 @@ export interface PreviewOptions {
   connection?: { channel: EventVariables["channel"]; code: string } | null;
   /** Unix seconds for the sample event and `webhook-timestamp`. */
   timestamp: number;
+  /** Shown when the secret field is empty on Edit (the stored secret is kept); already masked. */
+  storedSecret?: string;
 }
 
 export type Preview =
@@ -54,7 +56,7 @@ export function previewRequest(values: IntegrationFormValues, options: PreviewOp
     request = buildRequest(
       { method: values.method, url: splitUrl(values.url.trim()).base, params, headers, body, auth },
       vars,
-      { authSecret: values.auth.secret || null },
+      { authSecret: values.auth.secret || options.storedSecret || null },
       { timestamp: options.timestamp, mask: true },
     );
   } catch {
