@@ -8,12 +8,17 @@ import { createConnection } from "@/lib/data/connections";
 import { createIntegration, startIntegration } from "@/lib/data/integrations";
 import { integrationFormValues } from "@/lib/validation/integration";
 
-import { expectAccessible, signInAsNewAccount, snap as snapPage } from "./helpers";
+import { createTestAccount, expectAccessible, signInAsNewAccount, snap as snapPage } from "./helpers";
 
 /** Screenshots from the top of the page, so the sticky preview sits where a person first sees it. */
 async function snap(page: Page, name: string) {
   await page.evaluate(() => window.scrollTo(0, 0));
   await snapPage(page, name);
+}
+
+/** Dialogs are fixed to the viewport: a viewport screenshot shows them as people see them. */
+async function snapDialog(page: Page, name: string) {
+  await page.screenshot({ path: `e2e/screenshots/${name}.png` });
 }
 
 const BLUE = "rgb(37, 99, 235)"; // brand-600: connection icons of an Active integration
@@ -208,14 +213,14 @@ test("the Custom Webhook journey: create, start, details, edit, stop, delete", a
   await expect(details.getByRole("row", { name: /SMS \+15550100001/ })).toBeVisible();
   await expect(details.getByRole("row", { name: /WhatsApp \+15550100002/ })).toBeVisible();
   await expectAccessible(page);
-  await snap(page, "details-connections");
+  await snapDialog(page, "details-connections");
   await tab(page, "API Details").click();
   await expect(dialog).toContainText(`/api/v1/integrations/${id}/messages`);
   await expectAccessible(page);
-  await snap(page, "details-api");
+  await snapDialog(page, "details-api");
   await tab(page, "Try Out").click();
   await expect(dialog).toContainText(`/api/v1/integrations/${id}/messages`);
-  await snap(page, "details-try-out");
+  await snapDialog(page, "details-try-out");
   await dialog.getByRole("button", { name: "Close" }).click();
   await expect(dialog).toHaveCount(0);
 
@@ -245,7 +250,7 @@ test("the Custom Webhook journey: create, start, details, edit, stop, delete", a
   const rotate = page.getByRole("dialog", { name: "Rotate the signing secret?" });
   await expect(rotate).toContainText("keeps signing beside it for 24 hours");
   await expectAccessible(page);
-  await snap(page, "wizard-rotate-dialog");
+  await snapDialog(page, "wizard-rotate-dialog");
   await rotate.getByRole("button", { name: "Rotate" }).click();
   await expect(rotate).toHaveCount(0);
   await expect(secret).toHaveText(/^whse•{8}.{2}$/);
@@ -270,7 +275,7 @@ test("the Custom Webhook journey: create, start, details, edit, stop, delete", a
   await expect(confirm).toContainText("is Active. Stop it first");
   await expect(confirm.getByRole("button", { name: "Delete" })).toHaveCount(0);
   await expectAccessible(page);
-  await snap(page, "delete-active-refused");
+  await snapDialog(page, "delete-active-refused");
   await confirm.getByRole("button", { name: "Close" }).first().click();
 
   // Stop: Inactive, icons grey again.
@@ -282,7 +287,7 @@ test("the Custom Webhook journey: create, start, details, edit, stop, delete", a
   // Delete, confirmed.
   await chooseAction(page, "Orders webhook v2", "Delete");
   await expect(confirm).toContainText("This cannot be undone");
-  await snap(page, "delete-confirm");
+  await snapDialog(page, "delete-confirm");
   await confirm.getByRole("button", { name: "Delete" }).click();
   await expect(edited).toHaveCount(0);
   await expect(page.getByText("No integrations yet")).toBeVisible();
@@ -394,6 +399,7 @@ test("bad input shows field errors; taken connections are not offered", async ({
   await expectAccessible(page);
   await snap(page, "wizard-errors-body");
   await body.getByRole("button", { name: "Delete body field 7" }).click();
+  await tab(page, "Headers").click();
   await headers.getByLabel("Header 1 key").fill("X-Fine");
 
   // Bearer Token without a token.
@@ -412,6 +418,9 @@ test("bad input shows field errors; taken connections are not offered", async ({
     name: "SMS – 72345 (used by the campaign “Spring sale”)",
   });
   await expect(campaignOption).toBeDisabled();
+  await expect(
+    page.getByText("Not available here: SMS – 72345 (used by the campaign “Spring sale”)."),
+  ).toBeVisible();
 
   // The duplicate alias comes back from the server as a field error; everything typed stays.
   await page.getByRole("button", { name: "Save" }).click();
@@ -478,7 +487,7 @@ test("Stop refused by the server rolls the card back with the reason; a 410 Gone
   await expect(refusal).toContainText("cannot be stopped while the Live campaign “Support bot” uses it");
   await expect(bot.getByText("Active", { exact: true })).toBeVisible();
   await expectAccessible(page);
-  await snap(page, "stop-refused");
+  await snapDialog(page, "stop-refused");
   await refusal.getByRole("button", { name: "OK" }).click();
   expect((await rowOf(id)).status).toBe("ACTIVE");
 
@@ -489,4 +498,15 @@ test("Stop refused by the server rolls the card back with the reason; a 410 Gone
   await expect(gone.getByText("Active", { exact: true })).toBeVisible();
   await expect(gone).not.toContainText("Deliveries stopped");
   await expect.poll(async () => (await rowOf(goneId)).disabledReason).toBeNull();
+
+  // Another account cannot open this account's integration in the wizard.
+  const other = await createTestAccount("Other");
+  const { id: foreignId } = await createIntegration(other.accountId, {
+    ...integrationFormValues(),
+    alias: "Not yours",
+    url: "https://other.example.com/in",
+  });
+  const response = await page.goto(`/integrations/${foreignId}/edit`);
+  expect(response?.status()).toBe(404);
+  await expect(page.getByText("Not yours")).toHaveCount(0);
 });

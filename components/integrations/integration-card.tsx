@@ -123,8 +123,8 @@ export function IntegrationCard({ integration, onStart, onStop, onDelete, busy }
           <p className="mt-3 flex items-start gap-2 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">
             <AlertTriangle aria-hidden className="mt-0.5 size-4 shrink-0" />
             <span>
-              Deliveries stopped: {integration.disabledReason}. Fix the endpoint, then choose Start ▶ to
-              resume.
+              Deliveries stopped: {integration.disabledReason.replace(/\.$/, "")}. Fix the endpoint, then
+              choose Start ▶ to resume.
             </span>
           </p>
         )}

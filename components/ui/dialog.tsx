@@ -55,5 +55,5 @@ export function DialogContent({
 
 /** The row of buttons at the bottom of a dialog. */
 export function DialogFooter({ children }: { children: ReactNode }) {
-  return <div className="mt-5 flex justify-end gap-2">{children}</div>;
+  return <div className="mt-5 flex justify-end gap-2 first:mt-0">{children}</div>;
 }

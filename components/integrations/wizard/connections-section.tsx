@@ -26,6 +26,7 @@ export function ConnectionsSection({ choices }: { choices: ConnectionChoice[] })
   const byId = new Map(choices.map((c) => [c.id, c]));
   const chosen = chosenIds.map((id) => byId.get(id)).filter((c): c is ConnectionChoice => !!c);
   const offered = choices.filter((c) => !chosenIds.includes(c.id));
+  const unavailable = offered.filter((c) => c.unavailableReason);
   const error = formState.errors.connectionIds?.message;
 
   const setChosen = (ids: string[]) =>
@@ -62,6 +63,18 @@ export function ConnectionsSection({ choices }: { choices: ConnectionChoice[] })
           Add <Plus aria-hidden className="size-4" />
         </Button>
       </div>
+      {unavailable.length > 0 && (
+        <p className="mt-2 text-xs text-slate-600">
+          Not available here:{" "}
+          {unavailable.map((c, i) => (
+            <span key={c.id}>
+              {i > 0 && "; "}
+              {c.label} ({c.unavailableReason})
+            </span>
+          ))}
+          .
+        </p>
+      )}
       {choices.length === 0 && (
         <p className="mt-2 text-sm text-slate-600">
           Your account has no connections yet; add them under Connections.
