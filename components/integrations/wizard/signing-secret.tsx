@@ -126,7 +126,8 @@ export function SigningSecret({
         <p className="mt-2 text-xs text-slate-600">Only the account owner can reveal the secret in clear.</p>
       )}
       {previousUntil && new Date(previousUntil) > new Date() && (
-        <p className="mt-2 text-xs text-slate-600" role="status">
+        // The time is formatted in the server's and then the browser's time zone; the browser's wins.
+        <p className="mt-2 text-xs text-slate-600" role="status" suppressHydrationWarning>
           The previous secret also signs requests until {when(previousUntil)}.
         </p>
       )}
