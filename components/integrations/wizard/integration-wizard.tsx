@@ -82,6 +82,7 @@ export function IntegrationWizard({
     (values) => saveIntegrationAction({ id: integration?.id ?? null, values }),
     {
       defaultValues: integrationFormValues(integration ?? undefined),
+      mode: "onSubmit",
       onSuccess: ({ id }) => {
         // The cards are read again from the server page rather than from a stale cache.
         queryClient.removeQueries({ queryKey: INTEGRATIONS_QUERY_KEY });
