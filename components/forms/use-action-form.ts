@@ -2,7 +2,7 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useState } from "react";
-import { useForm, type DefaultValues, type FieldValues, type Path } from "react-hook-form";
+import { useForm, type DefaultValues, type FieldValues, type Mode, type Path } from "react-hook-form";
 import type { z } from "zod";
 
 import type { ActionResult } from "@/lib/actions";
@@ -10,6 +10,12 @@ import type { ActionResult } from "@/lib/actions";
 interface Options<Input extends FieldValues, R> {
   defaultValues: DefaultValues<Input>;
   onSuccess?: (data: R, values: Input) => void;
+  /**
+   * When fields are first checked (Default: "onTouched"). Forms with field arrays use "onSubmit": RHF
+   * checks a whole array after each Add/Delete otherwise, flagging rows the user has not typed in yet.
+   * After a submit, fields are checked again on every change either way.
+   */
+  mode?: Mode;
 }
 
 /**
@@ -20,14 +26,14 @@ interface Options<Input extends FieldValues, R> {
 export function useActionForm<S extends z.ZodType<unknown, FieldValues>, R>(
   schema: S,
   action: (input: z.input<S>) => Promise<ActionResult<R>>,
-  { defaultValues, onSuccess }: Options<z.input<S>, R>,
+  { defaultValues, onSuccess, mode = "onTouched" }: Options<z.input<S>, R>,
 ) {
   type Input = z.input<S>;
   const form = useForm<Input, unknown, Input>({
     // raw: the action gets what the user typed and parses it itself, with the same schema.
     resolver: zodResolver(schema, undefined, { raw: true }),
     defaultValues,
-    mode: "onTouched",
+    mode,
   });
   const [formError, setFormError] = useState<string | null>(null);
 

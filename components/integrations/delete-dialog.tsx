@@ -1,0 +1,49 @@
+"use client";
+
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
+import { FormMessage } from "@/components/ui/field";
+import type { IntegrationSummary } from "@/lib/data/integrations";
+
+/** Delete's confirmation. An Active integration cannot be deleted: the dialog says to stop it first. */
+export function DeleteDialog({
+  integration,
+  onConfirm,
+  onClose,
+  pending,
+  error,
+}: {
+  integration: IntegrationSummary | null;
+  onConfirm: () => void;
+  onClose: () => void;
+  pending: boolean;
+  error: string | null;
+}) {
+  const active = integration?.status === "ACTIVE";
+  return (
+    <Dialog open={!!integration} onOpenChange={(open) => !open && onClose()}>
+      {integration && (
+        <DialogContent
+          title={`Delete “${integration.alias}”?`}
+          description={
+            active
+              ? `“${integration.alias}” is Active. Stop it first (Actions → Stop), then delete it.`
+              : "The integration and its delivery history are removed, and its connections become free for other integrations and campaigns. This cannot be undone."
+          }
+        >
+          {error && <FormMessage>{error}</FormMessage>}
+          <DialogFooter>
+            <DialogClose asChild>
+              <Button variant="secondary">{active ? "Close" : "Cancel"}</Button>
+            </DialogClose>
+            {!active && (
+              <Button variant="danger" onClick={onConfirm} disabled={pending}>
+                {pending ? "Deleting…" : "Delete"}
+              </Button>
+            )}
+          </DialogFooter>
+        </DialogContent>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,161 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Plug } from "lucide-react";
+import { useState } from "react";
+
+import {
+  deleteIntegrationAction,
+  listIntegrationsAction,
+  startIntegrationAction,
+  stopIntegrationAction,
+} from "@/app/(app)/integrations/actions";
+import { Button } from "@/components/ui/button";
+import { EmptyState } from "@/components/ui/card";
+import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
+import { FormMessage } from "@/components/ui/field";
+import type { ActionResult } from "@/lib/actions";
+import type { IntegrationSummary } from "@/lib/data/integrations";
+
+import { DeleteDialog } from "./delete-dialog";
+import { IntegrationCard } from "./integration-card";
+import { INTEGRATIONS_QUERY_KEY } from "./query-keys";
+
+/** A server action's data, or its message as a thrown Error (what react-query expects of a failure). */
+async function unwrap<T>(result: Promise<ActionResult<T>>): Promise<T> {
+  let settled: ActionResult<T>;
+  try {
+    settled = await result;
+  } catch {
+    throw new Error("Could not reach the server. Check your connection and try again.");
+  }
+  if (!settled.ok) throw new Error(settled.error);
+  return settled.data;
+}
+
+type StatusChange = { integration: IntegrationSummary; action: "start" | "stop" };
+
+/**
+ * The Integrations tab: the account's cards, kept in react-query. Start and Stop change the card at
+ * once (optimistic update) and roll back, with the server's reason in a dialog, if it refuses.
+ */
+export function IntegrationList({
+  initial,
+  savedId,
+  onAddIntegration,
+}: {
+  initial: IntegrationSummary[];
+  /** The integration the wizard just saved, to confirm it. */
+  savedId?: string;
+  onAddIntegration: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const { data: integrations } = useQuery({
+    queryKey: INTEGRATIONS_QUERY_KEY,
+    queryFn: () => unwrap(listIntegrationsAction({})),
+    initialData: initial,
+  });
+  const [refusal, setRefusal] = useState<{ title: string; message: string } | null>(null);
+  const [deleting, setDeleting] = useState<IntegrationSummary | null>(null);
+
+  const setCard = (id: string, change: (i: IntegrationSummary) => IntegrationSummary) =>
+    queryClient.setQueryData<IntegrationSummary[]>(INTEGRATIONS_QUERY_KEY, (list) =>
+      list?.map((i) => (i.id === id ? change(i) : i)),
+    );
+
+  const statusChange = useMutation({
+    mutationFn: ({ integration, action }: StatusChange) =>
+      unwrap((action === "start" ? startIntegrationAction : stopIntegrationAction)({ id: integration.id })),
+    onMutate: async ({ integration, action }) => {
+      await queryClient.cancelQueries({ queryKey: INTEGRATIONS_QUERY_KEY });
+      const previous = queryClient.getQueryData<IntegrationSummary[]>(INTEGRATIONS_QUERY_KEY);
+      setCard(integration.id, (i) =>
+        action === "start" ? { ...i, status: "ACTIVE", disabledReason: null } : { ...i, status: "INACTIVE" },
+      );
+      return { previous };
+    },
+    onError: (error, { integration, action }, context) => {
+      if (context?.previous) queryClient.setQueryData(INTEGRATIONS_QUERY_KEY, context.previous);
+      setRefusal({
+        title: `Could not ${action} “${integration.alias}”`,
+        message: error.message,
+      });
+    },
+    onSuccess: (saved) => setCard(saved.id, () => saved),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: INTEGRATIONS_QUERY_KEY }),
+  });
+
+  const remove = useMutation({
+    mutationFn: (integration: IntegrationSummary) => unwrap(deleteIntegrationAction({ id: integration.id })),
+    onSuccess: (_data, integration) => {
+      queryClient.setQueryData<IntegrationSummary[]>(INTEGRATIONS_QUERY_KEY, (list) =>
+        list?.filter((i) => i.id !== integration.id),
+      );
+      setDeleting(null);
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: INTEGRATIONS_QUERY_KEY }),
+  });
+
+  // As the server rendered it right after the save (the message must not change when it is started).
+  const saved = savedId ? initial.find((i) => i.id === savedId) : undefined;
+  const savedStillListed = saved && integrations.some((i) => i.id === saved.id);
+
+  return (
+    <div className="flex flex-col gap-4">
+      {saved && savedStillListed && (
+        <FormMessage tone="success">
+          Saved “{saved.alias}”.{" "}
+          {saved.status === "ACTIVE"
+            ? "Changes apply to the next events."
+            : "Choose Start ▶ in its Actions menu when you are ready to receive events."}
+        </FormMessage>
+      )}
+
+      {integrations.length === 0 ? (
+        <EmptyState icon={<Plug className="size-8" aria-hidden />} title="No integrations yet">
+          <p>Add a Custom Webhook to send every chat event on your connections to your own systems.</p>
+          <Button className="mt-4" onClick={onAddIntegration}>
+            Add integration
+          </Button>
+        </EmptyState>
+      ) : (
+        <div className="grid gap-4 md:grid-cols-2">
+          {integrations.map((integration) => (
+            <IntegrationCard
+              key={integration.id}
+              integration={integration}
+              busy={statusChange.isPending && statusChange.variables?.integration.id === integration.id}
+              onStart={() => statusChange.mutate({ integration, action: "start" })}
+              onStop={() => statusChange.mutate({ integration, action: "stop" })}
+              onDelete={() => {
+                remove.reset();
+                setDeleting(integration);
+              }}
+            />
+          ))}
+        </div>
+      )}
+
+      <DeleteDialog
+        // The dialog judges Active from the card as it is now, not as it was when opened.
+        integration={deleting && (integrations.find((i) => i.id === deleting.id) ?? deleting)}
+        onConfirm={() => deleting && remove.mutate(deleting)}
+        onClose={() => setDeleting(null)}
+        pending={remove.isPending}
+        error={remove.error?.message ?? null}
+      />
+
+      <Dialog open={!!refusal} onOpenChange={(open) => !open && setRefusal(null)}>
+        {refusal && (
+          <DialogContent title={refusal.title} description={refusal.message}>
+            <DialogFooter>
+              <DialogClose asChild>
+                <Button>OK</Button>
+              </DialogClose>
+            </DialogFooter>
+          </DialogContent>
+        )}
+      </Dialog>
+    </div>
+  );
+}

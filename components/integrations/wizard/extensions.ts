@@ -1,0 +1,17 @@
+import type { ComponentType } from "react";
+
+import type { IntegrationFormValues } from "@/lib/validation/integration";
+import type { Preview } from "@/lib/webhooks/preview";
+
+/** What a wizard extension sees: the saved id (null while new), the live form values and preview. */
+export interface WizardExtensionProps {
+  integrationId: string | null;
+  values: IntegrationFormValues;
+  preview: Preview;
+}
+
+/**
+ * Buttons shown under the live request preview, beside Copy as curl. Add a component here (for
+ * example a "Send test event" button) and it renders for every wizard with the props above.
+ */
+export const PREVIEW_ACTIONS: ComponentType<WizardExtensionProps>[] = [];

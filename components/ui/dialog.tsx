@@ -1,0 +1,59 @@
+"use client";
+
+import { X } from "lucide-react";
+import { Dialog as Radix } from "radix-ui";
+import type { ReactNode } from "react";
+
+import { Button } from "./button";
+import { cn } from "./cn";
+
+export const Dialog = Radix.Root;
+export const DialogTrigger = Radix.Trigger;
+export const DialogClose = Radix.Close;
+
+/** A centred modal with a title, an optional description, and a close button; focus stays inside. */
+export function DialogContent({
+  title,
+  description,
+  children,
+  className,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  children: ReactNode;
+  className?: string;
+}) {
+  return (
+    <Radix.Portal>
+      <Radix.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
+      <Radix.Content
+        className={cn(
+          "fixed top-1/2 left-1/2 z-50 flex max-h-[90vh] w-[calc(100vw-2rem)] max-w-lg -translate-x-1/2 -translate-y-1/2 flex-col rounded-lg border border-slate-200 bg-white shadow-xl focus:outline-none",
+          className,
+        )}
+        // Without a description Radix warns; say explicitly there is none.
+        {...(description ? {} : { "aria-describedby": undefined })}
+      >
+        <div className="flex items-start justify-between gap-4 border-b border-slate-200 px-5 py-4">
+          <div>
+            <Radix.Title className="text-base font-semibold text-slate-900">{title}</Radix.Title>
+            {description && (
+              <Radix.Description className="mt-1 text-sm text-slate-600">{description}</Radix.Description>
+            )}
+          </div>
+          <Radix.Close asChild>
+            <Button variant="ghost" size="icon" aria-label="Close">
+              <X aria-hidden className="size-4" />
+            </Button>
+          </Radix.Close>
+        </div>
+        <div className="overflow-y-auto px-5 py-4">{children}</div>
+      </Radix.Content>
+    </Radix.Portal>
+  );
+}
+
+/** The row of buttons at the bottom of a dialog. */
+export function DialogFooter({ children }: { children: ReactNode }) {
+  return <div className="mt-5 flex justify-end gap-2 first:mt-0">{children}</div>;
+}
