@@ -13,14 +13,12 @@ test("the Chats inbox lists chats, shows a thread and keeps it live", async ({ p
     .insert(chats)
     .values({ accountId: user.accountId, connectionId: conn.id, contact: "+15550502002" })
     .returning();
-  await db()
-    .insert(messages)
-    .values({
-      accountId: user.accountId,
-      chatId: chat!.id,
-      direction: "IN",
-      text: "Hello, is my order shipped?",
-    });
+  await db().insert(messages).values({
+    accountId: user.accountId,
+    chatId: chat!.id,
+    direction: "IN",
+    text: "Hello, is my order shipped?",
+  });
 
   await page.getByRole("link", { name: "Chats" }).click();
   const list = page.getByRole("list", { name: "Chats" });

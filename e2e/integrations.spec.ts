@@ -462,13 +462,6 @@ test("Stop refused by the server rolls the card back with the reason; a 410 Gone
     url: "https://bot.example.com/in",
   });
   await startIntegration(user.accountId, id);
-  await db().insert(campaigns).values({
-    accountId: user.accountId,
-    name: "Support bot",
-    type: "CHATBOT",
-    status: "LIVE",
-    integrationId: id,
-  });
   const { id: goneId } = await createIntegration(user.accountId, {
     ...integrationFormValues(),
     alias: "Gone hook",
@@ -482,6 +475,14 @@ test("Stop refused by the server rolls the card back with the reason; a 410 Gone
   await page.goto("/integrations");
   const bot = card(page, "Bot hook");
   await expect(bot.getByText("Active", { exact: true })).toBeVisible();
+  // A campaign goes Live after the page loaded: the card does not know yet, the server does.
+  await db().insert(campaigns).values({
+    accountId: user.accountId,
+    name: "Support bot",
+    type: "CHATBOT",
+    status: "LIVE",
+    integrationId: id,
+  });
   await chooseAction(page, "Bot hook", "Stop");
   const refusal = page.getByRole("dialog", { name: "Could not stop “Bot hook”" });
   await expect(refusal).toContainText("cannot be stopped while the Live campaign “Support bot” uses it");

@@ -26,9 +26,11 @@ export function DeleteDialog({
         <DialogContent
           title={`Delete “${integration.alias}”?`}
           description={
-            active
-              ? `“${integration.alias}” is Active. Stop it first (Actions → Stop), then delete it.`
-              : "The integration and its delivery history are removed, and its connections become free for other integrations and campaigns. This cannot be undone."
+            integration.liveCampaigns.length > 0
+              ? `“${integration.alias}” is used by the Live campaign ${integration.liveCampaigns.map((c) => `“${c.name}”`).join(", ")}. Pause the campaign (Campaigns → Report → Pause), stop the integration, then delete it.`
+              : active
+                ? `“${integration.alias}” is Active. Stop it first (Actions → Stop), then delete it.`
+                : "The integration and its delivery history are removed, and its connections become free for other integrations and campaigns. This cannot be undone."
           }
         >
           {error && <FormMessage>{error}</FormMessage>}

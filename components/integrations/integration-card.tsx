@@ -13,6 +13,7 @@ import type { IntegrationSummary } from "@/lib/data/integrations";
 import { CHANNEL_LABEL } from "@/lib/validation/connection";
 import { joinUrl } from "@/lib/webhooks/url";
 
+import { CampaignsDialog } from "./campaigns-dialog";
 import { ChannelIcon } from "./channel-icon";
 import { DetailsDialog } from "./details-dialog";
 
@@ -45,6 +46,7 @@ export function IntegrationCard({ integration, onStart, onStop, onDelete, busy }
           <span className="ml-auto">
             <Badge tone={active ? "green" : "slate"}>{active ? "Active" : "Inactive"}</Badge>
           </span>
+          {integration.liveCampaigns.length > 0 && <CampaignsDialog integration={integration} />}
           <DetailsDialog integration={integration} />
           <Menu>
             <MenuTrigger asChild>
@@ -96,7 +98,11 @@ export function IntegrationCard({ integration, onStart, onStop, onDelete, busy }
           <dt className="text-slate-600">Connections</dt>
           <dd>
             {integration.connections.length === 0 ? (
-              <span className="text-xs text-slate-600">None: for a Chatbot Service campaign</span>
+              <span className="text-xs text-slate-600">
+                {integration.liveCampaigns.length > 0
+                  ? `Serves ${integration.liveCampaigns.length === 1 ? "a Live Chatbot Service campaign" : `${integration.liveCampaigns.length} Live Chatbot Service campaigns`}`
+                  : "None: for a Chatbot Service campaign"}
+              </span>
             ) : (
               <ul aria-label="Connections" className="flex flex-wrap gap-1.5">
                 {integration.connections.map((c) => (

@@ -2,7 +2,8 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Plug } from "lucide-react";
-import { useState } from "react";
+import Link from "next/link";
+import { useEffect, useState } from "react";
 
 import {
   deleteIntegrationAction,
@@ -54,8 +55,16 @@ export function IntegrationList({
     queryKey: INTEGRATIONS_QUERY_KEY,
     queryFn: () => unwrap(listIntegrationsAction({})),
     initialData: initial,
+    // Campaigns going Live or a receiver's 410 Gone change cards from elsewhere.
+    refetchInterval: 10_000,
   });
+  // Each visit renders fresh cards on the server: they replace what the cache kept from an earlier visit.
+  useEffect(() => {
+    queryClient.setQueryData(INTEGRATIONS_QUERY_KEY, initial);
+  }, [initial, queryClient]);
   const [refusal, setRefusal] = useState<{ title: string; message: string } | null>(null);
+  // Stop on an integration that Live campaigns use: the spec's "invalid action" dialog.
+  const [stopRefused, setStopRefused] = useState<IntegrationSummary | null>(null);
   const [deleting, setDeleting] = useState<IntegrationSummary | null>(null);
 
   const setCard = (id: string, change: (i: IntegrationSummary) => IntegrationSummary) =>
@@ -126,7 +135,11 @@ export function IntegrationList({
               integration={integration}
               busy={statusChange.isPending && statusChange.variables?.integration.id === integration.id}
               onStart={() => statusChange.mutate({ integration, action: "start" })}
-              onStop={() => statusChange.mutate({ integration, action: "stop" })}
+              onStop={() =>
+                integration.liveCampaigns.length > 0
+                  ? setStopRefused(integration)
+                  : statusChange.mutate({ integration, action: "stop" })
+              }
               onDelete={() => {
                 remove.reset();
                 setDeleting(integration);
@@ -144,6 +157,30 @@ export function IntegrationList({
         pending={remove.isPending}
         error={remove.error?.message ?? null}
       />
+
+      <Dialog open={!!stopRefused} onOpenChange={(open) => !open && setStopRefused(null)}>
+        {stopRefused && (
+          <DialogContent
+            title="Invalid action"
+            description={`“${stopRefused.alias}” cannot be stopped while Live campaigns use it. Pause these campaigns first (Report → Pause → Confirm), then stop the integration.`}
+          >
+            <ul aria-label="Campaigns to pause" className="list-disc pl-5 text-sm">
+              {stopRefused.liveCampaigns.map((c) => (
+                <li key={c.id}>
+                  <Link href={`/campaigns/${c.id}`} className="text-brand-700 hover:underline">
+                    {c.name}
+                  </Link>
+                </li>
+              ))}
+            </ul>
+            <DialogFooter>
+              <DialogClose asChild>
+                <Button>OK</Button>
+              </DialogClose>
+            </DialogFooter>
+          </DialogContent>
+        )}
+      </Dialog>
 
       <Dialog open={!!refusal} onOpenChange={(open) => !open && setRefusal(null)}>
         {refusal && (

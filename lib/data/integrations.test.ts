@@ -8,6 +8,7 @@ import { decryptSecret } from "@/lib/crypto/secrets";
 import { createTestAccount } from "@/lib/testing/accounts";
 import { integrationFormValues, type IntegrationFormValues } from "@/lib/validation/integration";
 
+import { createCampaign, getCampaign, goLive } from "./campaigns";
 import { createConnection } from "./connections";
 import {
   canRevealSecrets,
@@ -17,6 +18,7 @@ import {
   getIntegrationSummary,
   listConnectionChoices,
   listIntegrations,
+  LiveCampaignsError,
   PREVIOUS_SECRET_GRACE_MS,
   revealSigningSecret,
   rotateSigningSecret,
@@ -402,7 +404,7 @@ describe("start, stop and delete", () => {
     expect((await listConnectionChoices(accountId)).every((c) => c.unavailableReason === null)).toBe(true);
   });
 
-  it("refuses to stop while a Live campaign uses it, and to delete while any campaign is linked", async () => {
+  it("the spec's removal procedure: Stop refused while a Live campaign uses it; pause, stop, delete", async () => {
     const { accountId } = await setup();
     const { id } = await createIntegration(accountId, values({ alias: "Bot hook" }));
     await startIntegration(accountId, id);
@@ -410,17 +412,66 @@ describe("start, stop and delete", () => {
       .insert(campaigns)
       .values({ accountId, name: "Support bot", type: "CHATBOT", status: "LIVE", integrationId: id })
       .returning();
-    await expect(stopIntegration(accountId, id)).rejects.toMatchObject({
-      code: "CONFLICT",
-    });
+    expect((await getIntegrationSummary(accountId, id))?.liveCampaigns.map((c) => c.name)).toEqual([
+      "Support bot",
+    ]);
+    const refusal = stopIntegration(accountId, id);
+    await expect(refusal).rejects.toBeInstanceOf(LiveCampaignsError);
+    await expect(refusal).rejects.toMatchObject({ code: "CONFLICT", campaignNames: ["Support bot"] });
     await expect(stopIntegration(accountId, id)).rejects.toThrow(
-      /Live campaign “Support bot” uses it: pause the campaign first/,
+      /Invalid action: .*Live campaign “Support bot”/,
     );
     expect((await getIntegrationSummary(accountId, id))?.status).toBe("ACTIVE");
 
     await db().update(campaigns).set({ status: "PAUSED" }).where(eq(campaigns.id, campaign!.id));
     await stopIntegration(accountId, id);
-    await expect(deleteIntegration(accountId, id)).rejects.toThrow(/linked to the campaign “Support bot”/);
+    // The Paused campaign keeps no link to a deleted integration: it must select another one.
+    await deleteIntegration(accountId, id);
+    expect(await getIntegrationSummary(accountId, id)).toBeNull();
+    const [unlinked] = await db().select().from(campaigns).where(eq(campaigns.id, campaign!.id));
+    expect(unlinked).toMatchObject({ status: "PAUSED", integrationId: null, integrationDate: null });
+  });
+
+  it("refuses connections on an integration that serves a Chatbot Service campaign", async () => {
+    const { accountId, sms } = await setup();
+    const { id } = await createIntegration(accountId, values({ alias: "Bot hook" }));
+    await db()
+      .insert(campaigns)
+      .values({ accountId, name: "Drafted bot", type: "CHATBOT", integrationId: id });
+    await expect(
+      updateIntegration(accountId, id, values({ alias: "Bot hook", connectionIds: [sms.id] })),
+    ).rejects.toMatchObject({
+      fieldErrors: {
+        connectionIds: [expect.stringMatching(/serves the Chatbot Service campaign “Drafted bot”/)],
+      },
+    });
+  });
+
+  it("going Live and stopping the integration at the same moment: exactly one wins", async () => {
+    for (let round = 0; round < 6; round++) {
+      const { accountId, sms } = await setup(`Race${round}`);
+      const { id } = await createIntegration(accountId, values({ alias: "Bot hook" }));
+      await startIntegration(accountId, id);
+      const bot = await createCampaign(accountId, {
+        type: "CHATBOT",
+        name: "Bot",
+        integrationId: id,
+        connectionIds: [sms.id],
+      });
+      const [live, stop] = await Promise.allSettled([
+        goLive(accountId, bot.id),
+        stopIntegration(accountId, id),
+      ]);
+      const summary = (await getIntegrationSummary(accountId, id))!;
+      const campaign = (await getCampaign(accountId, bot.id))!;
+      if (live.status === "fulfilled") {
+        expect(stop.status).toBe("rejected");
+        expect([summary.status, campaign.status]).toEqual(["ACTIVE", "LIVE"]);
+      } else {
+        expect(stop.status).toBe("fulfilled");
+        expect([summary.status, campaign.status]).toEqual(["INACTIVE", "DRAFT"]);
+      }
+    }
   });
 });
 

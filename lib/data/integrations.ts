@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, ne, notExists, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 
 import { db, type Tx } from "@/db";
 import {
@@ -49,6 +49,15 @@ export interface IntegrationSummary {
   createdAt: Date;
   updatedAt: Date;
   connections: IntegrationConnection[];
+  /** The Live Chatbot Service campaigns using it: the card's Campaigns icon and dialog. */
+  liveCampaigns: LinkedCampaign[];
+}
+
+export interface LinkedCampaign {
+  id: string;
+  name: string;
+  /** When the campaign linked to the integration went Live. */
+  integrationDate: Date | null;
 }
 
 /** What the wizard's Edit needs: every value, secrets masked. */
@@ -112,18 +121,51 @@ async function connectionsOf(accountId: string, integrationIds: string[]) {
   return byIntegration;
 }
 
-/** The account's integrations, newest first, each with its connections. */
+async function liveCampaignsOf(accountId: string, integrationIds: string[]) {
+  const byIntegration = new Map<string, LinkedCampaign[]>();
+  if (integrationIds.length === 0) return byIntegration;
+  const rows = await db()
+    .select({
+      integrationId: campaigns.integrationId,
+      id: campaigns.id,
+      name: campaigns.name,
+      integrationDate: campaigns.integrationDate,
+    })
+    .from(campaigns)
+    .where(
+      and(
+        eq(campaigns.accountId, accountId),
+        inArray(campaigns.integrationId, integrationIds),
+        eq(campaigns.status, "LIVE"),
+      ),
+    )
+    .orderBy(campaigns.integrationDate, campaigns.name);
+  for (const { integrationId, ...campaign } of rows) {
+    const list = byIntegration.get(integrationId!) ?? [];
+    list.push(campaign);
+    byIntegration.set(integrationId!, list);
+  }
+  return byIntegration;
+}
+
+// Cards: rows plus their connections and Live campaigns, two queries for any number of cards.
+async function withLinks(
+  accountId: string,
+  rows: Omit<IntegrationSummary, "connections" | "liveCampaigns">[],
+) {
+  const ids = rows.map((r) => r.id);
+  const [links, live] = await Promise.all([connectionsOf(accountId, ids), liveCampaignsOf(accountId, ids)]);
+  return rows.map((r) => ({ ...r, connections: links.get(r.id) ?? [], liveCampaigns: live.get(r.id) ?? [] }));
+}
+
+/** The account's integrations, newest first, each with its connections and Live campaigns. */
 export async function listIntegrations(accountId: string): Promise<IntegrationSummary[]> {
   const rows = await db()
     .select(summaryColumns)
     .from(integrations)
     .where(eq(integrations.accountId, accountId))
     .orderBy(desc(integrations.createdAt), desc(integrations.id));
-  const links = await connectionsOf(
-    accountId,
-    rows.map((r) => r.id),
-  );
-  return rows.map((r) => ({ ...r, connections: links.get(r.id) ?? [] }));
+  return withLinks(accountId, rows);
 }
 
 /** One integration for its card, or null when the account has none with this id. */
@@ -133,8 +175,8 @@ export async function getIntegrationSummary(
 ): Promise<IntegrationSummary | null> {
   const [row] = await db().select(summaryColumns).from(integrations).where(scoped(accountId, id)).limit(1);
   if (!row) return null;
-  const links = await connectionsOf(accountId, [id]);
-  return { ...row, connections: links.get(id) ?? [] };
+  const [summary] = await withLinks(accountId, [row]);
+  return summary!;
 }
 
 /** One integration with every wizard value (secrets masked), or null when it is not the account's. */
@@ -345,6 +387,13 @@ export async function updateIntegration(
         .where(scoped(accountId, id))
         .for("update");
       if (!current) throw notFound("Integration");
+      if (input.connectionIds.length > 0) {
+        const linked = await linkedCampaignNames(tx, accountId, id, false);
+        if (linked.length > 0) {
+          const message = `This integration serves the Chatbot Service campaign ${quoteList(linked)}, so it cannot have connections of its own`;
+          throw new AppError("CONFLICT", message, { connectionIds: [message] });
+        }
+      }
       let authSecret: string | null = null;
       if (input.auth.type !== "NONE") {
         if (input.authSecret !== undefined) authSecret = encryptSecret(input.authSecret);
@@ -375,9 +424,21 @@ export async function updateIntegration(
 
 // ---------------------------------------------------------------- lifecycle
 
-/** The name of a campaign linked to the integration (a Live one, with liveOnly), or null. */
-async function linkedCampaignName(accountId: string, integrationId: string, liveOnly: boolean) {
-  const [row] = await db()
+// Locks the integration's row for the rest of the transaction: Stop, Delete and a campaign going Live
+// serialise on it, so a Stop cannot slip past a campaign that is going Live at the same moment.
+async function lockIntegration(tx: Tx, accountId: string, id: string) {
+  const [row] = await tx
+    .select({ alias: integrations.alias, status: integrations.status })
+    .from(integrations)
+    .where(scoped(accountId, id))
+    .for("update");
+  if (!row) throw notFound("Integration");
+  return row;
+}
+
+/** The names of the campaigns linked to the integration (only Live ones with liveOnly), read afresh. */
+async function linkedCampaignNames(tx: Tx, accountId: string, integrationId: string, liveOnly: boolean) {
+  const rows = await tx
     .select({ name: campaigns.name })
     .from(campaigns)
     .where(
@@ -387,39 +448,35 @@ async function linkedCampaignName(accountId: string, integrationId: string, live
         liveOnly ? eq(campaigns.status, "LIVE") : undefined,
       ),
     )
-    .limit(1);
-  return row?.name ?? null;
+    .orderBy(campaigns.name);
+  return rows.map((r) => r.name);
 }
 
-async function aliasOf(accountId: string, id: string) {
-  const [row] = await db()
-    .select({ alias: integrations.alias, status: integrations.status })
-    .from(integrations)
-    .where(scoped(accountId, id))
-    .limit(1);
-  if (!row) throw notFound("Integration");
-  return row;
-}
+const quoteList = (names: string[]) => names.map((n) => `“${n}”`).join(", ");
 
-/** Deletes an Inactive integration that no campaign uses; an Active one must be stopped first. */
+/**
+ * Deletes an Inactive integration. An Active one must be stopped first, and a Live campaign using it
+ * must be paused first; Draft and Paused campaigns lose their link (they must select another
+ * integration before going Live again).
+ */
 export async function deleteIntegration(accountId: string, id: string): Promise<void> {
-  const { alias } = await aliasOf(accountId, id);
-  const campaign = await linkedCampaignName(accountId, id, false);
-  if (campaign) {
-    throw new AppError(
-      "CONFLICT",
-      `“${alias}” is linked to the campaign “${campaign}”: unlink it there first`,
-    );
-  }
-  // The status condition is in the statement itself, so a Start racing this delete cannot slip through.
-  const deleted = await db()
-    .delete(integrations)
-    .where(and(scoped(accountId, id), ne(integrations.status, "ACTIVE")))
-    .returning({ id: integrations.id });
-  if (deleted.length === 0) {
-    await aliasOf(accountId, id);
-    throw new AppError("CONFLICT", `“${alias}” is Active: stop it first, then delete it`);
-  }
+  await db().transaction(async (tx) => {
+    const { alias, status } = await lockIntegration(tx, accountId, id);
+    if (status === "ACTIVE")
+      throw new AppError("CONFLICT", `“${alias}” is Active: stop it first, then delete it`);
+    const live = await linkedCampaignNames(tx, accountId, id, true);
+    if (live.length > 0) {
+      throw new AppError(
+        "CONFLICT",
+        `“${alias}” is used by the Live campaign ${quoteList(live)}: pause it first`,
+      );
+    }
+    await tx
+      .update(campaigns)
+      .set({ integrationId: null, integrationDate: null, updatedAt: new Date() })
+      .where(and(eq(campaigns.accountId, accountId), eq(campaigns.integrationId, id)));
+    await tx.delete(integrations).where(scoped(accountId, id));
+  });
 }
 
 /** Start ▶: the integration becomes Active (and a 410 Gone stop is cleared). Returns its card. */
@@ -433,31 +490,31 @@ export async function startIntegration(accountId: string, id: string): Promise<I
   return (await getIntegrationSummary(accountId, id))!;
 }
 
-/** Stop: the integration becomes Inactive, unless a Live campaign uses it (pause the campaign first). */
-export async function stopIntegration(accountId: string, id: string): Promise<IntegrationSummary> {
-  const updated = await db()
-    .update(integrations)
-    .set({ status: "INACTIVE", updatedAt: new Date() })
-    .where(
-      and(
-        scoped(accountId, id),
-        notExists(
-          db()
-            .select({ one: sql`1` })
-            .from(campaigns)
-            .where(and(eq(campaigns.integrationId, integrations.id), eq(campaigns.status, "LIVE"))),
-        ),
-      ),
-    )
-    .returning({ id: integrations.id });
-  if (updated.length === 0) {
-    const { alias } = await aliasOf(accountId, id);
-    const campaign = await linkedCampaignName(accountId, id, true);
-    throw new AppError(
+/** The refusal of Stop while Live campaigns use the integration; the card's dialog lists them. */
+export class LiveCampaignsError extends AppError {
+  constructor(
+    alias: string,
+    readonly campaignNames: string[],
+  ) {
+    super(
       "CONFLICT",
-      `“${alias}” cannot be stopped while the Live campaign “${campaign}” uses it: pause the campaign first`,
+      `Invalid action: “${alias}” cannot be stopped while the Live campaign ${quoteList(campaignNames)} uses it. Pause the campaign first (Campaigns → Report → Pause).`,
     );
   }
+}
+
+/** Stop: the integration becomes Inactive, unless a Live campaign uses it (pause the campaign first). */
+export async function stopIntegration(accountId: string, id: string): Promise<IntegrationSummary> {
+  await db().transaction(async (tx) => {
+    const { alias } = await lockIntegration(tx, accountId, id);
+    // Read after taking the lock: a campaign that went Live while we waited is seen here.
+    const live = await linkedCampaignNames(tx, accountId, id, true);
+    if (live.length > 0) throw new LiveCampaignsError(alias, live);
+    await tx
+      .update(integrations)
+      .set({ status: "INACTIVE", updatedAt: new Date() })
+      .where(scoped(accountId, id));
+  });
   return (await getIntegrationSummary(accountId, id))!;
 }
 

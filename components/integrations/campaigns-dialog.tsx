@@ -1,0 +1,53 @@
+"use client";
+
+import { Megaphone } from "lucide-react";
+import Link from "next/link";
+
+import { Button } from "@/components/ui/button";
+import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { Table, Td, Th } from "@/components/ui/table";
+import type { IntegrationSummary } from "@/lib/data/integrations";
+
+const formatDate = (iso: Date | string | null) =>
+  iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—";
+
+/** The card's Campaigns icon: which Live Chatbot Service campaigns use this integration, and since when. */
+export function CampaignsDialog({ integration }: { integration: IntegrationSummary }) {
+  return (
+    <Dialog>
+      <DialogTrigger asChild>
+        <Button variant="ghost" size="icon" aria-label="Campaigns" title="Campaigns">
+          <Megaphone aria-hidden className="size-4" />
+        </Button>
+      </DialogTrigger>
+      <DialogContent
+        title="Custom Webhook"
+        description={`Campaigns linked to “${integration.alias}”`}
+        className="max-w-2xl"
+      >
+        <Table aria-label="Linked campaigns">
+          <thead>
+            <tr>
+              <Th>Campaign Id</Th>
+              <Th>Campaign Name</Th>
+              <Th>Integration Date</Th>
+            </tr>
+          </thead>
+          <tbody>
+            {integration.liveCampaigns.map((c) => (
+              <tr key={c.id}>
+                <Td className="font-mono text-xs">{c.id}</Td>
+                <Td>
+                  <Link href={`/campaigns/${c.id}`} className="text-brand-700 hover:underline">
+                    {c.name}
+                  </Link>
+                </Td>
+                <Td suppressHydrationWarning>{formatDate(c.integrationDate)}</Td>
+              </tr>
+            ))}
+          </tbody>
+        </Table>
+      </DialogContent>
+    </Dialog>
+  );
+}
