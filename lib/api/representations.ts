@@ -61,3 +61,50 @@ export const errorOut = z
     }),
   })
   .meta({ id: "Error" });
+
+export const chatOut = z
+  .object({
+    id: z.uuid(),
+    contact: z.string().meta({ description: "The end user's number, E.164", example: "+15551234567" }),
+    status: z.enum(["OPEN", "CLOSED"]),
+    channel: z.enum(["SMS", "WHATSAPP"]),
+    connectionCode: z.string().meta({ description: "The number or short code the contact wrote to" }),
+    openedAt: z.iso.datetime(),
+    closedAt: z.iso.datetime().nullable(),
+    lastMessageAt: z.iso.datetime(),
+  })
+  .meta({ id: "Chat" });
+
+export type ChatOut = z.infer<typeof chatOut>;
+
+export function toChatOut(c: {
+  id: string;
+  contact: string;
+  status: "OPEN" | "CLOSED";
+  channel: "SMS" | "WHATSAPP";
+  connectionCode: string;
+  openedAt: Date;
+  closedAt: Date | null;
+  lastMessageAt: Date;
+}): ChatOut {
+  return {
+    id: c.id,
+    contact: c.contact,
+    status: c.status,
+    channel: c.channel,
+    connectionCode: c.connectionCode,
+    openedAt: c.openedAt.toISOString(),
+    closedAt: c.closedAt?.toISOString() ?? null,
+    lastMessageAt: c.lastMessageAt.toISOString(),
+  };
+}
+
+export const chatPageOut = z
+  .object({
+    chats: z.array(chatOut),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: "Pass as `cursor` for the next page; null on the last page" }),
+  })
+  .meta({ id: "ChatPage" });
