@@ -13,7 +13,9 @@ describe("the OpenAPI document", () => {
   });
 
   it("rejects a broken document (the check can fail)", async () => {
-    const doc: Partial<ReturnType<typeof openApiDocument>> = structuredClone(openApiDocument("https://portal.example.com"));
+    const doc: Partial<ReturnType<typeof openApiDocument>> = structuredClone(
+      openApiDocument("https://portal.example.com"),
+    );
     delete doc.info;
     expect((await validate(doc as never)).valid).toBe(false);
   });
@@ -22,6 +24,7 @@ describe("the OpenAPI document", () => {
     const doc = openApiDocument("https://portal.example.com");
     expect(Object.keys(doc.webhooks ?? {})).toEqual(["MESSAGE", "END"]);
     const message = JSON.stringify(doc.webhooks?.MESSAGE);
-    for (const header of ["webhook-id", "webhook-timestamp", "webhook-signature"]) expect(message).toContain(header);
+    for (const header of ["webhook-id", "webhook-timestamp", "webhook-signature"])
+      expect(message).toContain(header);
   });
 });

@@ -60,14 +60,10 @@ const commonErrors = {
 };
 
 const idempotencyHeader = z.object({
-  "Idempotency-Key": z
-    .string()
-    .max(255)
-    .optional()
-    .meta({
-      description:
-        "Retry safely: the same key and body within 24 h return the first answer; another body gets 422",
-    }),
+  "Idempotency-Key": z.string().max(255).optional().meta({
+    description:
+      "Retry safely: the same key and body within 24 h return the first answer; another body gets 422",
+  }),
 });
 
 /** Every route of the v1 API, in the order the API Details tab shows them. */
@@ -157,12 +153,10 @@ const signatureHeaders = z.object({
     .string()
     .meta({ description: "The delivery's id: the same on every retry, to deduplicate" }),
   "webhook-timestamp": z.string().meta({ description: "Unix seconds when this attempt was signed" }),
-  "webhook-signature": z
-    .string()
-    .meta({
-      description:
-        "`v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the integration's whsec_ signing secret; two space-separated signatures during a secret rotation",
-    }),
+  "webhook-signature": z.string().meta({
+    description:
+      "`v1,<base64 HMAC-SHA256 of id.timestamp.body>` with the integration's whsec_ signing secret; two space-separated signatures during a secret rotation",
+  }),
 });
 
 function eventWebhook(event: "MESSAGE" | "END"): RouteConfig {
