@@ -3,7 +3,14 @@ import { type z } from "zod";
 import { auth } from "@/lib/auth";
 import { authenticateApiKey } from "@/lib/data/api-keys";
 import { env } from "@/lib/env";
-import { AppError, HTTP_STATUS, toFieldErrors, type AppErrorCode, type FieldErrors } from "@/lib/errors";
+import {
+  AppError,
+  describeError,
+  HTTP_STATUS,
+  toFieldErrors,
+  type AppErrorCode,
+  type FieldErrors,
+} from "@/lib/errors";
 
 import { RateLimiter } from "./rate-limit";
 
@@ -130,7 +137,7 @@ export function apiRoute<
         "[api] unexpected error",
         request.method,
         new URL(request.url).pathname,
-        err instanceof Error ? err.message : "",
+        describeError(err),
       );
       return Response.json(
         { error: { code: "INTERNAL", message: "Internal error" } } satisfies ApiErrorBody,

@@ -1,5 +1,7 @@
 import type { NextAuthConfig } from "next-auth";
 
+import { describeError } from "@/lib/errors";
+
 // Pages anyone may open; everything else needs a session.
 const PUBLIC_PATHS = ["/login", "/signup"];
 
@@ -40,7 +42,8 @@ export const authConfig = {
     error(error) {
       if (error.name === "CredentialsSignin" || (error as { type?: string }).type === "CredentialsSignin")
         return;
-      console.error(`[auth] ${error.name}: ${error.message}`);
+      // Auth.js wraps what authorize threw, whose message may carry SQL and its values.
+      console.error(`[auth] ${describeError(error)}`);
     },
   },
 } satisfies NextAuthConfig;

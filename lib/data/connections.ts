@@ -27,6 +27,7 @@ import {
   type StoredCredentials,
 } from "@/lib/validation/channel-credentials";
 import { CHANNEL_LABEL, connectionInputSchema, type ConnectionInput } from "@/lib/validation/connection";
+import { isUuid } from "@/lib/validation/ids";
 
 /** The account's connections (or one of them), each with what uses it: an integration's alias, campaign names. */
 export async function listConnections(accountId: string, onlyId?: string) {
@@ -244,7 +245,7 @@ export async function loadChannelAdapter(accountId: string, connectionId: string
  * `adapter.receive` has checked the provider's signature.
  */
 export async function getInboundChannel(connectionId: string, provider: "TWILIO" | "WHATSAPP_CLOUD") {
-  if (!UUID.test(connectionId)) return null;
+  if (!isUuid(connectionId)) return null;
   const [row] = await db()
     .select()
     .from(connections)
@@ -253,8 +254,6 @@ export async function getInboundChannel(connectionId: string, provider: "TWILIO"
   if (!row) return null;
   return { connection: withoutCredentials(row), adapter: getChannelAdapter(row) };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function withoutCredentials({ providerCredentials: _secret, ...connection }: Connection) {
   return connection;

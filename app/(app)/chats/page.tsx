@@ -5,15 +5,14 @@ import { PageHeader } from "@/components/ui/card";
 import { requireSession } from "@/lib/auth";
 import { getChatThread, listChats } from "@/lib/data/chats";
 import { serialize } from "@/lib/json";
+import { isUuid } from "@/lib/validation/ids";
 
 export const metadata: Metadata = { title: "Chats" };
-
-const UUID = /^[0-9a-f-]{36}$/i;
 
 export default async function ChatsPage({ searchParams }: { searchParams: Promise<{ chat?: string }> }) {
   const { accountId } = await requireSession();
   const { chat } = await searchParams;
-  const selectedId = chat && UUID.test(chat) ? chat : null;
+  const selectedId = isUuid(chat) ? chat : null;
   const [chats, thread] = await Promise.all([
     listChats(accountId),
     selectedId ? getChatThread(accountId, selectedId) : null,

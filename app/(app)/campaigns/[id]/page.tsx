@@ -8,6 +8,7 @@ import { requireSession } from "@/lib/auth";
 import { campaignReport, getCampaign } from "@/lib/data/campaigns";
 import { CAMPAIGN_TYPE_LABEL } from "@/lib/validation/campaign";
 import { connectionLabel } from "@/lib/validation/connection";
+import { isUuid } from "@/lib/validation/ids";
 
 import { CampaignActions } from "./campaign-actions";
 
@@ -19,7 +20,7 @@ const formatDate = (d: Date | null) =>
 export default async function CampaignReportPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const { accountId } = await requireSession();
-  const campaign = /^[0-9a-f-]{36}$/i.test(id) ? await getCampaign(accountId, id) : null;
+  const campaign = isUuid(id) ? await getCampaign(accountId, id) : null;
   if (!campaign) notFound();
   const report = await campaignReport(accountId, id);
   const figures = [
