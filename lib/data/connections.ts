@@ -78,24 +78,45 @@ export async function createConnection(accountId: string, input: ConnectionInput
   }
 }
 
-/** Removes a connection that no integration or campaign uses; its chats go with it. */
+/**
+ * Removes a connection that no integration or campaign uses; its chats, their messages and pending
+ * deliveries go with it. The row is locked first: linking a connection (the database trigger) locks the
+ * same row, so a link made meanwhile is either seen here or waits and then finds the connection gone.
+ */
 export async function deleteConnection(accountId: string, connectionId: string): Promise<void> {
-  const [usage] = await listConnections(accountId, connectionId);
-  if (!usage) throw notFound("Connection");
-  if (usage.integrationAlias) {
-    throw new AppError(
-      "CONFLICT",
-      `Used by the Custom Webhook "${usage.integrationAlias}": remove it there first`,
-    );
-  }
-  if (usage.campaignNames.length > 0) {
-    throw new AppError("CONFLICT", `Used by the campaign "${usage.campaignNames[0]}": remove it there first`);
-  }
-  const deleted = await db()
-    .delete(connections)
-    .where(and(eq(connections.accountId, accountId), eq(connections.id, connectionId)))
-    .returning({ id: connections.id });
-  if (deleted.length === 0) throw notFound("Connection");
+  await db().transaction(async (tx) => {
+    const [row] = await tx
+      .select({ id: connections.id })
+      .from(connections)
+      .where(and(eq(connections.accountId, accountId), eq(connections.id, connectionId)))
+      .for("update");
+    if (!row) throw notFound("Connection");
+    const [integration] = await tx
+      .select({ alias: integrations.alias })
+      .from(integrationConnections)
+      .innerJoin(integrations, eq(integrations.id, integrationConnections.integrationId))
+      .where(eq(integrationConnections.connectionId, connectionId))
+      .limit(1);
+    if (integration) {
+      throw new AppError(
+        "CONFLICT",
+        `Used by the Custom Webhook "${integration.alias}": remove it there first`,
+      );
+    }
+    const [campaign] = await tx
+      .select({ name: campaigns.name })
+      .from(campaignConnections)
+      .innerJoin(campaigns, eq(campaigns.id, campaignConnections.campaignId))
+      .where(eq(campaignConnections.connectionId, connectionId))
+      .orderBy(asc(campaigns.name))
+      .limit(1);
+    if (campaign) {
+      throw new AppError("CONFLICT", `Used by the campaign "${campaign.name}": remove it there first`);
+    }
+    await tx
+      .delete(connections)
+      .where(and(eq(connections.accountId, accountId), eq(connections.id, connectionId)));
+  });
 }
 
 // ---------------------------------------------------------------- channel providers

@@ -9,12 +9,17 @@ import { isUuid } from "@/lib/validation/ids";
 
 export const metadata: Metadata = { title: "Chats" };
 
-export default async function ChatsPage({ searchParams }: { searchParams: Promise<{ chat?: string }> }) {
+export default async function ChatsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ chat?: string; status?: string }>;
+}) {
   const { accountId } = await requireSession();
-  const { chat } = await searchParams;
+  const { chat, status } = await searchParams;
   const selectedId = isUuid(chat) ? chat : null;
+  const filter = status === "OPEN" || status === "CLOSED" ? status : "ALL";
   const [chats, thread] = await Promise.all([
-    listChats(accountId),
+    listChats(accountId, { status: filter === "ALL" ? undefined : filter }),
     selectedId ? getChatThread(accountId, selectedId) : null,
   ]);
   return (
@@ -24,8 +29,8 @@ export default async function ChatsPage({ searchParams }: { searchParams: Promis
         description="Conversations your contacts start on your connections, with the delivery of each event."
       />
       <Inbox
-        key={selectedId ?? "none"}
         initialChats={serialize(chats)}
+        initialFilter={filter}
         selectedId={selectedId}
         initialThread={thread ? serialize(thread) : null}
       />
