@@ -22,7 +22,11 @@ export const authConfig = {
         // A signed-in user has nothing to do on the sign-in pages.
         return auth?.user ? Response.redirect(new URL("/integrations", request.nextUrl)) : true;
       }
-      return !!auth?.user;
+      if (auth?.user) return true;
+      // Back to this page after signing in; a path only, which the sign-in action checks again.
+      const signIn = new URL("/login", request.nextUrl);
+      if (path !== "/") signIn.searchParams.set("callbackUrl", `${path}${request.nextUrl.search}`);
+      return Response.redirect(signIn);
     },
     jwt({ token, user }) {
       if (user) {
