@@ -110,7 +110,7 @@ export function Inbox({
             <div className="p-3">
               <FormMessage>
                 Could not load the chats: {chats.error.message}.{" "}
-                {list.length > 0 ? "Showing the last ones loaded; " : ""}retrying…
+                {list.length > 0 && "Showing the last ones loaded. "}Retrying…
               </FormMessage>
             </div>
           )}
