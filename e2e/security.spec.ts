@@ -28,22 +28,20 @@ test("after signing in, the user lands on the page that asked for it", async ({ 
   await expect(page.getByRole("heading", { name: "New campaign", level: 1 })).toBeVisible();
 });
 
-test("a callbackUrl that leaves the site is ignored", async ({ page, context }) => {
-  const user = await createTestAccount("Redirect");
-  for (const target of [
-    "//evil.example.com/x",
-    "https://evil.example.com/x",
-    "/\\evil.example.com",
-    "/\t/evil.example.com",
-  ]) {
-    await context.clearCookies();
+for (const target of [
+  "//evil.example.com/x",
+  "https://evil.example.com/x",
+  "/\\evil.example.com",
+  "/\t/evil.example.com",
+]) {
+  test(`a callbackUrl that leaves the site is ignored: ${JSON.stringify(target)}`, async ({ page }) => {
+    const user = await createTestAccount("Redirect");
     await page.goto(`/login?callbackUrl=${encodeURIComponent(target)}`);
     await fillSignIn(page, user.email, user.password);
     await expect(page.getByRole("heading", { name: "Integrations", level: 1 })).toBeVisible();
     expect(new URL(page.url()).pathname).toBe("/integrations");
-    expect(page.url()).not.toContain("evil");
-  }
-});
+  });
+}
 
 test("too many sign-in attempts for one email are refused with a clear message", async ({ page }) => {
   const user = await createTestAccount("Throttle");
