@@ -44,8 +44,10 @@ export const authConfig = {
   logger: {
     // A wrong password is an expected outcome, not a server error worth a stack trace.
     error(error) {
-      if (error.name === "CredentialsSignin" || (error as { type?: string }).type === "CredentialsSignin")
+      if (error.name === "CredentialsSignin" || (error as { type?: string }).type === "CredentialsSignin") {
+        if ((error as { code?: string }).code === "rate_limited") console.warn("[auth] sign-in throttled");
         return;
+      }
       // Auth.js wraps what authorize threw, whose message may carry SQL and its values.
       console.error(`[auth] ${describeError(error)}`);
     },
