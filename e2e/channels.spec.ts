@@ -54,9 +54,13 @@ test("configure a Twilio SMS and a WhatsApp Cloud connection", async ({ page }) 
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("Saved. Twilio now carries this connection.")).toBeVisible();
   await expect(page.getByLabel("Auth Token")).toHaveValue("");
-  await expect(page.getByLabel("Auth Token")).toHaveAttribute("placeholder", "9e8d••••••••4b");
+  await expect(page.getByLabel("Auth Token")).toHaveAttribute("placeholder", "••••••••5c4b");
   await expect(page.getByTestId("inbound-webhook-url")).toHaveText(
     new RegExp(`^http://localhost:\\d+/api/channels/twilio/${smsId}$`),
+  );
+  // The test server runs on http://localhost, which no provider can call: the page says so.
+  await expect(page.getByTestId("unreachable-url-warning")).toContainText(
+    "Providers cannot call this URL: it points at localhost",
   );
   expect(await page.content()).not.toContain(AUTH_TOKEN);
   await expectAccessible(page);
@@ -73,7 +77,7 @@ test("configure a Twilio SMS and a WhatsApp Cloud connection", async ({ page }) 
   expect(stored?.settings).toEqual({
     provider: "TWILIO",
     accountSid,
-    authToken: "9e8d••••••••4b",
+    authToken: "••••••••5c4b",
     webhookUrl: null,
   });
 

@@ -85,7 +85,16 @@ test("add and remove connections, with validation", async ({ page }) => {
   await expectAccessible(page);
   await snap(page, "connections");
 
+  // Removing asks first, and says what goes with the connection.
   await page.getByRole("button", { name: "Remove SMS 72345" }).click();
+  const confirm = page.getByRole("alertdialog", { name: "Remove SMS – 72345?" });
+  await expect(confirm).toContainText("All of its chats are deleted with it");
+  await expectAccessible(page);
+  await snap(page, "connection-remove-confirm");
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(table.getByRole("cell", { name: "72345", exact: true })).toBeVisible();
+  await page.getByRole("button", { name: "Remove SMS 72345" }).click();
+  await confirm.getByRole("button", { name: "Remove" }).click();
   await expect(table.getByRole("cell", { name: "72345", exact: true })).toHaveCount(0);
   await expect(table.getByRole("cell", { name: "+15550109999", exact: true })).toBeVisible();
 });

@@ -161,7 +161,7 @@ test("the Custom Webhook journey: create, start, details, edit, stop, delete", a
     "POSThttps://hooks.example.com/in?source=portal&from=%2B15551234567",
   );
   const shownHeaders = live.getByTestId("preview-headers");
-  await expect(shownHeaders).toContainText("x-api-key: sk_l••••••••56");
+  await expect(shownHeaders).toContainText("x-api-key: ••••••••3456");
   await expect(shownHeaders).toContainText("x-tenant: acme");
   await expect(shownHeaders).toContainText("webhook-signature: v1,••••••••");
   await expect(live).not.toContainText("sk_live_abcdef123456");
@@ -235,13 +235,13 @@ test("the Custom Webhook journey: create, start, details, edit, stop, delete", a
   await expect(auth.getByLabel("Type", { exact: true })).toHaveValue("API_KEY");
   await expect(auth.getByLabel("Key", { exact: true })).toHaveValue("X-Api-Key");
   await expect(auth.getByLabel("Value", { exact: true })).toHaveValue("");
-  await expect(auth.getByText("Stored: sk_l••••••••56. Leave empty to keep it")).toBeVisible();
+  await expect(auth.getByText("Stored: ••••••••3456. Leave empty to keep it")).toBeVisible();
   await expect(page.locator("body")).not.toContainText("sk_live_abcdef123456");
-  await expect(preview(page).getByTestId("preview-headers")).toContainText("x-api-key: sk_l••••••••56");
+  await expect(preview(page).getByTestId("preview-headers")).toContainText("x-api-key: ••••••••3456");
 
   // The signing secret: masked, revealed on request, rotated with 24 hours of overlap.
   const secret = auth.getByTestId("signing-secret");
-  await expect(secret).toHaveText(/^whse•{8}.{2}$/);
+  await expect(secret).toHaveText(/^•{8}.{4}$/);
   const maskedBefore = await secret.textContent();
   await auth.getByRole("button", { name: "Reveal" }).click();
   await expect(secret).toHaveText(decryptSecret(stored.signingSecret));
@@ -253,7 +253,7 @@ test("the Custom Webhook journey: create, start, details, edit, stop, delete", a
   await snapDialog(page, "wizard-rotate-dialog");
   await rotate.getByRole("button", { name: "Rotate" }).click();
   await expect(rotate).toHaveCount(0);
-  await expect(secret).toHaveText(/^whse•{8}.{2}$/);
+  await expect(secret).toHaveText(/^•{8}.{4}$/);
   await expect(secret).not.toHaveText(maskedBefore!);
   await expect(auth.getByText(/The previous secret also signs requests until/)).toBeVisible();
   await expectAccessible(page);
@@ -339,7 +339,7 @@ test("Basic auth and GET without connections (for a Chatbot Service), then API K
   await page.getByRole("button", { name: "Save" }).click();
   await expect(auth.getByText("Enter the value")).toBeVisible();
   await auth.getByLabel("Value", { exact: true }).fill("qk_123456789");
-  await expect(live.getByTestId("preview-request-line")).toContainText("api_key=qk_1••••••••89");
+  await expect(live.getByTestId("preview-request-line")).toContainText("api_key=••••••••6789");
   await snap(page, "wizard-api-key-query");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(card(page, "Chatbot relay")).toBeVisible();
@@ -410,7 +410,7 @@ test("bad input shows field errors; taken connections are not offered", async ({
   await expect(auth.getByText("Enter the token")).toBeVisible();
   await auth.getByLabel("Token").fill("tok_abcdef123456");
   await expect(preview(page).getByTestId("preview-headers")).toContainText(
-    "authorization: Bearer tok_••••••••56",
+    "authorization: Bearer ••••••••3456",
   );
 
   // The connection a campaign uses is listed, disabled, with the reason.

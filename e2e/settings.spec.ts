@@ -1,9 +1,18 @@
 import { expect, test } from "@playwright/test";
 
+import { listApiKeys } from "@/lib/data/api-keys";
+
 import { expectAccessible, signInAsNewAccount, snap } from "./helpers";
 
+// Far from the server's zone (UTC), so a time formatted on the server would show.
+test.use({ timezoneId: "Asia/Kolkata" });
+
 test("create an API key, see it once, revoke it", async ({ page }) => {
-  await signInAsNewAccount(page, "Settings");
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") problems.push(m.text());
+  });
+  const user = await signInAsNewAccount(page, "Settings");
   await page.getByRole("link", { name: "Settings" }).click();
   await page.getByRole("button", { name: "Create API key" }).click();
   await expect(page.getByText("Give the key a name")).toBeVisible();
@@ -22,6 +31,22 @@ test("create an API key, see it once, revoke it", async ({ page }) => {
   await page.reload();
   await expect(page.getByTestId("new-api-key")).toHaveCount(0);
 
+  // Times read in the browser's zone, with no hydration mismatch on the way.
+  const [saved] = await listApiKeys(user.accountId);
+  const inKolkata = new Intl.DateTimeFormat("en-US", {
+    dateStyle: "medium",
+    timeStyle: "short",
+    timeZone: "Asia/Kolkata",
+  }).format(saved!.createdAt);
+  const created = table.getByRole("row", { name: /Helpdesk/ }).locator("time");
+  await expect(created).toHaveText(inKolkata);
+  await expect(created).toHaveAttribute("datetime", saved!.createdAt.toISOString());
+  expect(problems.filter((p) => /hydrat|did not match|#41[89]|#42[35]/i.test(p))).toEqual([]);
+
   await page.getByRole("button", { name: "Revoke Helpdesk" }).click();
+  const confirm = page.getByRole("alertdialog", { name: "Revoke the key “Helpdesk”?" });
+  await expect(confirm).toContainText("refused from now on");
+  await snap(page, "settings-revoke-confirm");
+  await confirm.getByRole("button", { name: "Revoke" }).click();
   await expect(table.getByText("Revoked")).toBeVisible();
 });

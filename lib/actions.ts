@@ -1,7 +1,7 @@
 import { z } from "zod";
 
 import { requireSession, type SessionContext } from "@/lib/auth";
-import { AppError, toFieldErrors, type FieldErrors } from "@/lib/errors";
+import { AppError, describeError, toFieldErrors, type FieldErrors } from "@/lib/errors";
 
 export type ActionResult<T = undefined> =
   { ok: true; data: T } | { ok: false; error: string; fieldErrors?: FieldErrors };
@@ -12,7 +12,7 @@ export function failure(err: unknown): { ok: false; error: string; fieldErrors?:
   if (err instanceof z.ZodError) {
     return { ok: false, error: "Some fields need attention", fieldErrors: toFieldErrors(err) };
   }
-  console.error("[action] unexpected error", err instanceof Error ? err.message : err);
+  console.error("[action] unexpected error", describeError(err));
   return { ok: false, error: "Something went wrong on our side. Nothing was saved; please try again." };
 }
 

@@ -28,6 +28,8 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // The portal's public origin; provider webhooks (Twilio signatures) are checked against URLs on it.
   AUTH_URL: z.url().optional(),
+  // Believe X-Forwarded-Host/-Proto/-For: only behind a proxy that sets them (else any client could).
+  TRUST_PROXY: flag(false),
   // Channel providers' API origins; tests point them at local fakes. A connection may override its own.
   TWILIO_API_BASE_URL: z.url().default("https://api.twilio.com"),
   WHATSAPP_API_BASE_URL: z.url().default("https://graph.facebook.com"),

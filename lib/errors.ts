@@ -3,7 +3,14 @@ import type { z } from "zod";
 export type FieldErrors = Record<string, string[]>;
 
 export type AppErrorCode =
-  "INVALID" | "UNAUTHORIZED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT" | "UNPROCESSABLE" | "RATE_LIMITED";
+  | "INVALID"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "NOT_FOUND"
+  | "CONFLICT"
+  | "UNSUPPORTED_MEDIA_TYPE"
+  | "UNPROCESSABLE"
+  | "RATE_LIMITED";
 
 export const HTTP_STATUS: Record<AppErrorCode, number> = {
   INVALID: 400,
@@ -11,6 +18,7 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  UNSUPPORTED_MEDIA_TYPE: 415,
   UNPROCESSABLE: 422,
   RATE_LIMITED: 429,
 };
@@ -31,20 +39,59 @@ export const notFound = (what: string) => new AppError("NOT_FOUND", `${what} not
 
 /** The PostgreSQL error under a driver or Drizzle wrapper, if any. */
 function pgError(err: unknown): { code?: string; constraint?: string } | undefined {
-  for (
-    let e = err as { code?: string; constraint?: string; cause?: unknown } | undefined;
-    e;
-    e = e.cause as typeof e
-  ) {
-    if (typeof e.code === "string" && /^[0-9A-Z]{5}$/.test(e.code)) return e;
+  for (const e of causeChain(err)) {
+    const pg = e as { code?: unknown };
+    if (typeof pg.code === "string" && /^[0-9A-Z]{5}$/.test(pg.code))
+      return pg as { code: string; constraint?: string };
   }
   return undefined;
+}
+
+// The error and its causes, outermost first (bounded: a cause chain may loop). Auth.js wraps the
+// original error as `cause: { err }`.
+function causeChain(err: unknown): unknown[] {
+  const chain: unknown[] = [];
+  for (let e = err; e !== undefined && e !== null && chain.length < 8;) {
+    chain.push(e);
+    if (typeof e !== "object") break;
+    const cause = (e as { cause?: unknown }).cause;
+    e = cause && typeof cause === "object" && !(cause instanceof Error) && "err" in cause ? cause.err : cause;
+  }
+  return chain;
+}
+
+/** The constraint (or index) a PostgreSQL error names, under any wrapper; a trigger may name one too. */
+export function pgConstraint(err: unknown): string | undefined {
+  return pgError(err)?.constraint;
 }
 
 /** True when err is a unique violation, optionally of the named constraint or index. */
 export function isUniqueViolation(err: unknown, constraint?: string): boolean {
   const pg = pgError(err);
   return pg?.code === "23505" && (constraint === undefined || pg.constraint === constraint);
+}
+
+const SAFE_NAME = /^[\w$.-]{1,60}$/;
+
+/**
+ * What may be logged about an unexpected error: the names along its cause chain and a PostgreSQL or
+ * system error code and constraint — never a message, since Drizzle's carries the SQL and every
+ * parameter value (password hashes, phone numbers, message text).
+ */
+export function describeError(err: unknown): string {
+  const names = causeChain(err).map((e) => {
+    if (!(e instanceof Error)) return typeof e;
+    const name = e.name !== "Error" ? e.name : e.constructor.name;
+    return SAFE_NAME.test(name) ? name : "Error";
+  });
+  const facts: string[] = [];
+  const code = causeChain(err)
+    .map((e) => (e as { code?: unknown } | undefined)?.code)
+    .find((c): c is string => typeof c === "string" && /^[A-Z0-9_]{1,40}$/.test(c));
+  if (code) facts.push(`code ${code}`);
+  const constraint = pgConstraint(err);
+  if (constraint && SAFE_NAME.test(constraint)) facts.push(`constraint ${constraint}`);
+  return `${names.join(" ← ") || "unknown"}${facts.length ? ` [${facts.join(", ")}]` : ""}`;
 }
 
 /** Turns a zod error into the `{ field: [messages] }` shape forms and API clients show beside each input. */

@@ -1,27 +1,49 @@
 "use client";
 
-import { useQuery } from "@tanstack/react-query";
+import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { MessageSquare, Phone } from "lucide-react";
 import Link from "next/link";
-import { useState, type ReactNode } from "react";
+import { useSearchParams } from "next/navigation";
+import { type ReactNode } from "react";
 
+import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
-import type { listChats, ChatThread } from "@/lib/data/chats";
+import { FormMessage } from "@/components/ui/field";
+import { LocalTime } from "@/components/ui/local-time";
+import type { ChatThread, listChats } from "@/lib/data/chats";
 import { fetchJson, type Serialized } from "@/lib/json";
-import { CHANNEL_LABEL } from "@/lib/validation/connection";
+import { CHANNEL_LABEL, connectionLabel } from "@/lib/validation/connection";
 
 import { DeliveryBadge } from "./delivery-badge";
 
 type ChatPage = Serialized<Awaited<ReturnType<typeof listChats>>>;
 type Thread = Serialized<ChatThread>;
-type StatusFilter = "ALL" | "OPEN" | "CLOSED";
+export type ChatStatusFilter = "ALL" | "OPEN" | "CLOSED";
 
-const time = (iso: string) =>
-  new Date(iso).toLocaleString("en-US", { dateStyle: "short", timeStyle: "short" });
+const FILTER_LABEL: Record<ChatStatusFilter, string> = { ALL: "All", OPEN: "Open", CLOSED: "Closed" };
+
+/** The inbox's address: the filter and the selected chat live in the URL, so reloads and links keep them. */
+function inboxUrl(filter: ChatStatusFilter, chatId: string | null) {
+  const params = new URLSearchParams();
+  if (filter !== "ALL") params.set("status", filter);
+  if (chatId) params.set("chat", chatId);
+  const query = params.toString();
+  return query ? `/chats?${query}` : "/chats";
+}
+
+function chatsUrl(filter: ChatStatusFilter, cursor: string | null) {
+  const params = new URLSearchParams();
+  if (filter !== "ALL") params.set("status", filter);
+  if (cursor) params.set("cursor", cursor);
+  const query = params.toString();
+  return query ? `/api/portal/chats?${query}` : "/api/portal/chats";
+}
 
 interface InboxProps {
+  /** The first page of chats for `initialFilter`, rendered on the server. */
   initialChats: ChatPage;
+  initialFilter: ChatStatusFilter;
   selectedId: string | null;
   initialThread: Thread | null;
   /** Shown under the thread (the Close chat action); gets the selected thread. */
@@ -31,12 +53,23 @@ interface InboxProps {
 }
 
 /** The Chats inbox: the account's chats on the left, the selected thread on the right, both kept live. */
-export function Inbox({ initialChats, selectedId, initialThread, threadActions, aside }: InboxProps) {
-  const [filter, setFilter] = useState<StatusFilter>("ALL");
-  const chats = useQuery({
+export function Inbox({
+  initialChats,
+  initialFilter,
+  selectedId,
+  initialThread,
+  threadActions,
+  aside,
+}: InboxProps) {
+  // The URL is the filter's one home: replaceState below updates it, Back and Forward restore it.
+  const status = useSearchParams().get("status");
+  const filter: ChatStatusFilter = status === "OPEN" || status === "CLOSED" ? status : "ALL";
+  const chats = useInfiniteQuery({
     queryKey: ["chats", filter],
-    queryFn: () => fetchJson<ChatPage>(`/api/portal/chats${filter === "ALL" ? "" : `?status=${filter}`}`),
-    initialData: filter === "ALL" ? initialChats : undefined,
+    queryFn: ({ pageParam }) => fetchJson<ChatPage>(chatsUrl(filter, pageParam)),
+    initialPageParam: null as string | null,
+    getNextPageParam: (last) => last.nextCursor,
+    initialData: filter === initialFilter ? { pages: [initialChats], pageParams: [null] } : undefined,
     refetchInterval: 3_000,
   });
   const thread = useQuery({
@@ -46,6 +79,12 @@ export function Inbox({ initialChats, selectedId, initialThread, threadActions, 
     enabled: !!selectedId,
     refetchInterval: 2_000,
   });
+
+  // Next.js keeps useSearchParams in step with replaceState, without a server round trip.
+  const chooseFilter = (next: ChatStatusFilter) =>
+    window.history.replaceState(null, "", inboxUrl(next, selectedId));
+  // A chat can move between pages while they are fetched; show it once.
+  const list = [...new Map(chats.data?.pages.flatMap((p) => p.chats).map((c) => [c.id, c])).values()];
 
   return (
     <div className="grid gap-6 lg:grid-cols-[22rem_1fr]">
@@ -57,22 +96,30 @@ export function Inbox({ initialChats, selectedId, initialThread, threadActions, 
                 key={f}
                 type="button"
                 aria-pressed={filter === f}
-                onClick={() => setFilter(f)}
+                onClick={() => chooseFilter(f)}
                 className={cn(
                   "rounded-md px-3 py-1 text-sm font-medium",
                   filter === f ? "bg-brand-50 text-brand-800" : "text-slate-600 hover:bg-slate-100",
                 )}
               >
-                {f === "ALL" ? "All" : f === "OPEN" ? "Open" : "Closed"}
+                {FILTER_LABEL[f]}
               </button>
             ))}
           </div>
-          {chats.data && chats.data.chats.length > 0 ? (
+          {chats.isError && (
+            <div className="p-3">
+              <FormMessage>
+                Could not load the chats: {chats.error.message}.{" "}
+                {list.length > 0 && "Showing the last ones loaded. "}Retrying…
+              </FormMessage>
+            </div>
+          )}
+          {list.length > 0 ? (
             <ul aria-label="Chats" className="max-h-[28rem] divide-y divide-slate-100 overflow-y-auto">
-              {chats.data.chats.map((c) => (
+              {list.map((c) => (
                 <li key={c.id}>
                   <Link
-                    href={`/chats?chat=${c.id}`}
+                    href={inboxUrl(filter, c.id)}
                     aria-current={c.id === selectedId ? "true" : undefined}
                     className={cn(
                       "block px-3 py-2.5 hover:bg-slate-50",
@@ -88,7 +135,14 @@ export function Inbox({ initialChats, selectedId, initialThread, threadActions, 
                         )}
                         {c.contact}
                       </span>
-                      <span className="text-xs text-slate-500">{time(c.lastMessageAt)}</span>
+                      <LocalTime
+                        value={c.lastMessageAt}
+                        dateStyle="short"
+                        className="text-xs text-slate-500"
+                      />
+                    </span>
+                    <span className="block text-xs text-slate-500">
+                      {connectionLabel({ channel: c.channel, code: c.connectionCode })}
                     </span>
                     <span className="mt-0.5 flex items-center justify-between gap-2 text-sm text-slate-600">
                       <span className="truncate">{c.lastMessage ?? "—"}</span>
@@ -97,13 +151,27 @@ export function Inbox({ initialChats, selectedId, initialThread, threadActions, 
                   </Link>
                 </li>
               ))}
+              {chats.hasNextPage && (
+                <li className="p-2 text-center">
+                  <Button
+                    variant="ghost"
+                    size="sm"
+                    onClick={() => void chats.fetchNextPage()}
+                    disabled={chats.isFetchingNextPage}
+                  >
+                    {chats.isFetchingNextPage ? "Loading…" : "Load more"}
+                  </Button>
+                </li>
+              )}
             </ul>
           ) : (
-            <p className="px-4 py-8 text-center text-sm text-slate-600">
-              {chats.isLoading
-                ? "Loading…"
-                : "No chats here yet. A chat starts when a contact writes to one of your connections."}
-            </p>
+            !chats.isError && (
+              <p className="px-4 py-8 text-center text-sm text-slate-600">
+                {chats.isPending
+                  ? "Loading…"
+                  : "No chats here yet. A chat starts when a contact writes to one of your connections."}
+              </p>
+            )
           )}
         </Card>
         {aside}
@@ -111,11 +179,13 @@ export function Inbox({ initialChats, selectedId, initialThread, threadActions, 
       <Card className="min-h-[24rem]">
         {thread.data ? (
           <ThreadView thread={thread.data} actions={threadActions?.(thread.data)} />
+        ) : selectedId && thread.isError ? (
+          <div className="px-6 py-16">
+            <FormMessage>Could not load this chat: {thread.error.message}.</FormMessage>
+          </div>
         ) : (
           <p className="px-6 py-16 text-center text-sm text-slate-600">
-            {selectedId && thread.isError
-              ? "This chat was not found."
-              : "Select a chat to read its messages."}
+            {selectedId ? "Loading…" : "Select a chat to read its messages."}
           </p>
         )}
       </Card>
@@ -171,7 +241,7 @@ function ThreadView({ thread, actions }: { thread: Thread; actions?: ReactNode }
                 )}
               </div>
               <span className="flex items-center gap-1.5 text-xs text-slate-500">
-                {time(m.createdAt)}
+                <LocalTime value={m.createdAt} dateStyle="short" />
                 {delivery && <DeliveryBadge status={delivery.status} code={delivery.lastStatusCode} />}
                 {m.sendStatus === "FAILED" && <Badge tone="red">Not sent</Badge>}
               </span>
@@ -180,7 +250,7 @@ function ThreadView({ thread, actions }: { thread: Thread; actions?: ReactNode }
         })}
         {chat.status === "CLOSED" && (
           <li className="flex items-center justify-center gap-2 text-xs text-slate-500">
-            Chat closed {chat.closedAt && time(chat.closedAt)}
+            Chat closed {chat.closedAt && <LocalTime value={chat.closedAt} dateStyle="short" />}
             {end && (
               <>
                 · END event <DeliveryBadge status={end.status} code={end.lastStatusCode} />

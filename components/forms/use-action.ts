@@ -4,6 +4,17 @@ import { useState, useTransition } from "react";
 
 import type { ActionResult } from "@/lib/actions";
 
+/**
+ * A server action's answer, with a network failure turned into a refusal: an action call that rejects
+ * inside a transition would otherwise replace the whole page with the error screen.
+ */
+export function settled<T>(call: Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  return call.catch(() => ({
+    ok: false,
+    error: "Could not reach the server. Check your connection and try again.",
+  }));
+}
+
 /** Runs one-click server actions (remove, revoke, go Live) with a pending flag and the refusal message. */
 export function useAction() {
   const [error, setError] = useState<string | null>(null);
@@ -11,7 +22,7 @@ export function useAction() {
   const run = (action: () => Promise<ActionResult<unknown>>) =>
     start(async () => {
       setError(null);
-      const result = await action();
+      const result = await settled(action());
       if (!result.ok) setError(result.error);
     });
   return { run, pending, error };

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 
 import { createApiKey } from "@/lib/data/api-keys";
@@ -77,8 +77,12 @@ describe("apiRoute", async () => {
   it("maps domain errors and hides unexpected ones", async () => {
     const conflict = await call({ headers: auth, body: JSON.stringify({ text: "conflict" }) });
     expect(conflict.status).toBe(409);
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
     const boom = await call({ headers: auth, body: JSON.stringify({ text: "boom" }) });
     expect(boom.status).toBe(500);
     expect(await boom.text()).not.toContain("secret internals");
+    // The log names the error, never its message (Drizzle's carries the SQL and its values).
+    expect(log).toHaveBeenCalledWith("[api] unexpected error", "POST", "/api/x", "Error");
+    log.mockRestore();
   });
 });

@@ -1,9 +1,17 @@
 import { type z } from "zod";
 
 import { auth } from "@/lib/auth";
+import { publicOrigin } from "@/lib/channels/public-url";
 import { authenticateApiKey } from "@/lib/data/api-keys";
 import { env } from "@/lib/env";
-import { AppError, HTTP_STATUS, toFieldErrors, type AppErrorCode, type FieldErrors } from "@/lib/errors";
+import {
+  AppError,
+  describeError,
+  HTTP_STATUS,
+  toFieldErrors,
+  type AppErrorCode,
+  type FieldErrors,
+} from "@/lib/errors";
 
 import { RateLimiter } from "./rate-limit";
 
@@ -56,6 +64,28 @@ interface RouteOptions<
 
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+/**
+ * A session is a cookie the browser attaches to requests from any site, so a write on a session must
+ * come from the portal's own pages: as JSON (which a cross-site form cannot send without the browser
+ * asking first) and with an Origin that is this site's — its public origin or the Host it was sent to.
+ */
+function assertSameSiteWrite(request: Request) {
+  if (SAFE_METHODS.has(request.method)) return;
+  const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (type !== "application/json") {
+    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the request as JSON (Content-Type: application/json)");
+  }
+  const origin = request.headers.get("origin");
+  const sameSite =
+    !!origin &&
+    URL.canParse(origin) &&
+    (origin === publicOrigin(request.headers, request.url) ||
+      new URL(origin).host === request.headers.get("host"));
+  if (!sameSite) throw new AppError("FORBIDDEN", "Requests from other sites are refused");
+}
+
 async function identify(request: Request, mode: AuthMode): Promise<ApiCaller | null> {
   const header = request.headers.get("authorization");
   const bearer = header?.match(/^Bearer\s+(.+)$/i)?.[1]?.trim();
@@ -65,7 +95,10 @@ async function identify(request: Request, mode: AuthMode): Promise<ApiCaller | n
   }
   if (mode !== "apiKey") {
     const session = await auth();
-    if (session?.user?.accountId) return { accountId: session.user.accountId, keyId: null };
+    if (session?.user?.accountId) {
+      assertSameSiteWrite(request);
+      return { accountId: session.user.accountId, keyId: null };
+    }
   }
   return null;
 }
@@ -130,7 +163,7 @@ export function apiRoute<
         "[api] unexpected error",
         request.method,
         new URL(request.url).pathname,
-        err instanceof Error ? err.message : "",
+        describeError(err),
       );
       return Response.json(
         { error: { code: "INTERNAL", message: "Internal error" } } satisfies ApiErrorBody,

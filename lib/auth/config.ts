@@ -1,5 +1,7 @@
 import type { NextAuthConfig } from "next-auth";
 
+import { describeError } from "@/lib/errors";
+
 // Pages anyone may open; everything else needs a session.
 const PUBLIC_PATHS = ["/login", "/signup"];
 
@@ -20,7 +22,11 @@ export const authConfig = {
         // A signed-in user has nothing to do on the sign-in pages.
         return auth?.user ? Response.redirect(new URL("/integrations", request.nextUrl)) : true;
       }
-      return !!auth?.user;
+      if (auth?.user) return true;
+      // Back to this page after signing in; a path only, which the sign-in action checks again.
+      const signIn = new URL("/login", request.nextUrl);
+      if (path !== "/") signIn.searchParams.set("callbackUrl", `${path}${request.nextUrl.search}`);
+      return Response.redirect(signIn);
     },
     jwt({ token, user }) {
       if (user) {
@@ -38,9 +44,12 @@ export const authConfig = {
   logger: {
     // A wrong password is an expected outcome, not a server error worth a stack trace.
     error(error) {
-      if (error.name === "CredentialsSignin" || (error as { type?: string }).type === "CredentialsSignin")
+      if (error.name === "CredentialsSignin" || (error as { type?: string }).type === "CredentialsSignin") {
+        if ((error as { code?: string }).code === "rate_limited") console.warn("[auth] sign-in throttled");
         return;
-      console.error(`[auth] ${error.name}: ${error.message}`);
+      }
+      // Auth.js wraps what authorize threw, whose message may carry SQL and its values.
+      console.error(`[auth] ${describeError(error)}`);
     },
   },
 } satisfies NextAuthConfig;

@@ -1,4 +1,4 @@
-import NextAuth from "next-auth";
+import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { redirect } from "next/navigation";
 import { cache } from "react";
@@ -7,15 +7,27 @@ import { verifyCredentials } from "@/lib/data/accounts";
 import { signInSchema } from "@/lib/validation/auth";
 
 import { authConfig } from "./config";
+import { clientAddress, signInThrottle } from "./throttle";
+
+/** A sign-in refused by the throttle, before the password is checked. */
+export class TooManySignIns extends CredentialsSignin {
+  code = "rate_limited";
+  constructor(readonly retryAfterSeconds: number) {
+    super();
+  }
+}
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   ...authConfig,
   providers: [
     Credentials({
       credentials: { email: { type: "email" }, password: { type: "password" } },
-      async authorize(raw) {
+      // Every sign-in passes here — the sign-in form's action and direct POSTs to /api/auth alike.
+      async authorize(raw, request) {
         const parsed = signInSchema.safeParse(raw);
         if (!parsed.success) return null;
+        const decision = signInThrottle().take(parsed.data.email, clientAddress(request.headers));
+        if (!decision.allowed) throw new TooManySignIns(decision.retryAfterSeconds);
         return verifyCredentials(parsed.data.email, parsed.data.password);
       },
     }),

@@ -1,10 +1,11 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { createConnection, setConnectionProvider, type ChannelConnection } from "@/lib/data/connections";
+import { env } from "@/lib/env";
 import { createTestAccount } from "@/lib/testing/accounts";
 
 import { including } from "./testing/matchers";
-import { publicOrigin, publicRequestUrl } from "./public-url";
+import { publicOrigin, publicRequestUrl, unreachableOriginReason } from "./public-url";
 import {
   fakeTwilioSid,
   twilioInboundParams,
@@ -20,7 +21,7 @@ import {
   whatsappWebhookRequest,
 } from "./testing/fake-whatsapp";
 import type { InboundMessage } from "./types";
-import { handleChannelWebhook } from "./webhook";
+import { handleChannelWebhook, MAX_WEBHOOK_BODY_BYTES } from "./webhook";
 
 const ACCOUNT_SID = fakeTwilioSid("AC");
 const AUTH_TOKEN = "0a1b2c3d4e5f60718293a4b5c6d7e8f9";
@@ -114,7 +115,7 @@ describe("Twilio webhook route handling", () => {
     expect(calls).toEqual([]);
   });
 
-  it("checks the URL the proxy was called on (X-Forwarded-Host/Proto)", async () => {
+  it("behind a trusted proxy, checks the URL the proxy was called on (X-Forwarded-Host/Proto)", async () => {
     const { connection } = await twilioConnection();
     const { calls, ingest } = recorder();
     const params = twilioInboundParams({
@@ -124,17 +125,21 @@ describe("Twilio webhook route handling", () => {
       body: "Via proxy",
     });
     const path = `/api/channels/twilio/${connection.id}`;
-    const publicUrl = `${publicOrigin(new Headers({ "x-forwarded-host": "sms.example.com", "x-forwarded-proto": "https" }))}${path}`;
-    const signed = twilioWebhookRequest(publicUrl, params, AUTH_TOKEN);
+    const signed = twilioWebhookRequest(`https://sms.example.com${path}`, params, AUTH_TOKEN);
     const headers = new Headers(signed.headers);
     headers.set("x-forwarded-host", "sms.example.com");
     headers.set("x-forwarded-proto", "https");
-    const internal = new Request(`http://127.0.0.1:3000${path}`, {
-      method: "POST",
-      headers,
-      body: await signed.text(),
-    });
-    expect((await handleChannelWebhook("twilio", connection.id, internal, ingest)).status).toBe(200);
+    const body = await signed.text();
+    const internal = () => new Request(`http://127.0.0.1:3000${path}`, { method: "POST", headers, body });
+    // Without TRUST_PROXY the forwarded headers are not believed, so the signed URL does not match.
+    expect((await handleChannelWebhook("twilio", connection.id, internal(), ingest)).status).toBe(403);
+    const settings = env();
+    settings.TRUST_PROXY = true;
+    try {
+      expect((await handleChannelWebhook("twilio", connection.id, internal(), ingest)).status).toBe(200);
+    } finally {
+      settings.TRUST_PROXY = false;
+    }
     expect(calls).toHaveLength(1);
   });
 
@@ -184,8 +189,9 @@ describe("Twilio webhook route handling", () => {
       body: "Hello",
     });
     const failing = async () => {
-      throw new Error("database down");
+      throw new Error("Failed query: insert into messages … params: +14155550100,Hello");
     };
+    const log = vi.spyOn(console, "error").mockImplementation(() => {});
     expect(
       (
         await handleChannelWebhook(
@@ -196,6 +202,9 @@ describe("Twilio webhook route handling", () => {
         )
       ).status,
     ).toBe(500);
+    expect(log).toHaveBeenCalledOnce();
+    expect(JSON.stringify(log.mock.calls)).not.toMatch(/Failed query|\+14155550100|Hello/);
+    log.mockRestore();
   });
 });
 
@@ -272,19 +281,78 @@ describe("WhatsApp webhook route handling", () => {
 });
 
 describe("public origin", () => {
-  it("prefers AUTH_URL, then proxy headers, then Host, then the request URL", () => {
-    const headers = new Headers({
-      host: "internal:3000",
-      "x-forwarded-host": "a.example.com, b",
-      "x-forwarded-proto": "https",
-    });
-    expect(publicOrigin(headers, undefined, "https://portal.example.com/api/auth")).toBe(
+  const proxied = new Headers({
+    host: "internal:3000",
+    "x-forwarded-host": "a.example.com, b",
+    "x-forwarded-proto": "https",
+  });
+  const none = { configured: "" };
+
+  it("prefers AUTH_URL, then (behind a trusted proxy) forwarded headers, then the request URL, then Host", () => {
+    expect(publicOrigin(proxied, undefined, { configured: "https://portal.example.com/api/auth" })).toBe(
       "https://portal.example.com",
     );
-    expect(publicOrigin(headers, undefined, undefined)).toBe("https://a.example.com");
-    expect(publicOrigin(new Headers({ host: "internal:3000" }), "http://x/", undefined)).toBe(
+    expect(publicOrigin(proxied, "http://localhost:3000/x", { ...none, trustProxy: true })).toBe(
+      "https://a.example.com",
+    );
+    expect(publicOrigin(new Headers({ host: "internal:3000" }), undefined, none)).toBe(
       "http://internal:3000",
     );
-    expect(publicOrigin(new Headers(), "http://localhost:3241/a?b", undefined)).toBe("http://localhost:3241");
+    expect(publicOrigin(new Headers(), "http://localhost:3241/a?b", none)).toBe("http://localhost:3241");
+  });
+
+  it("ignores X-Forwarded-Host/-Proto unless TRUST_PROXY is on: any client can send them", () => {
+    expect(publicOrigin(proxied, "http://localhost:3000/x", { ...none, trustProxy: false })).toBe(
+      "http://localhost:3000",
+    );
+    expect(publicOrigin(proxied, undefined, { ...none, trustProxy: false })).toBe("http://internal:3000");
+  });
+
+  it("says why providers cannot reach an origin", () => {
+    expect(unreachableOriginReason("http://localhost:3000")).toMatch(/only this machine/);
+    expect(unreachableOriginReason("https://127.0.0.1")).toMatch(/only this machine/);
+    expect(unreachableOriginReason("http://portal.example.com")).toMatch(/plain http/);
+    expect(unreachableOriginReason("https://portal.example.com")).toBeNull();
+  });
+});
+
+describe("webhook body limit", () => {
+  it("answers 413 to a declared body over 1 MB without reading it", async () => {
+    const { connection, url } = await twilioConnection();
+    const { calls, ingest } = recorder();
+    let pulled = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1;
+        controller.enqueue(new Uint8Array(64 * 1024));
+      },
+    });
+    const request = new Request(url, {
+      method: "POST",
+      headers: { "content-length": String(2 * MAX_WEBHOOK_BODY_BYTES) },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    expect((await handleChannelWebhook("twilio", connection.id, request, ingest)).status).toBe(413);
+    expect(pulled).toBeLessThanOrEqual(1);
+    expect(calls).toEqual([]);
+  });
+
+  it("answers 413 to a streamed body that grows past 1 MB, stopping there", async () => {
+    const { connection, url } = await twilioConnection();
+    const { ingest } = recorder();
+    let sent = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        sent += 64 * 1024;
+        controller.enqueue(new Uint8Array(64 * 1024));
+      },
+    });
+    const request = new Request(url, { method: "POST", body, duplex: "half" } as RequestInit);
+    expect((await handleChannelWebhook("twilio", connection.id, request, ingest)).status).toBe(413);
+    expect(sent).toBeLessThan(MAX_WEBHOOK_BODY_BYTES + 3 * 64 * 1024);
+    // A body under the limit is read whole and its signature checked.
+    const signed = twilioWebhookRequest(url, { Body: "x".repeat(100_000) }, AUTH_TOKEN);
+    expect((await handleChannelWebhook("twilio", connection.id, signed, ingest)).status).toBe(200);
   });
 });

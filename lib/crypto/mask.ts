@@ -1,5 +1,9 @@
-/** Shows the first and last characters only, for screens and logs. Safe in the browser. */
+const MASK = "•".repeat(8);
+
+/**
+ * A secret as screens and logs may show it: a fixed mask and, for secrets of 12 characters or more,
+ * their last 4 (`••••••••abcd`) — enough to tell two apart, too little to guess either. Browser-safe.
+ */
 export function maskSecret(secret: string): string {
-  if (secret.length <= 8) return "•".repeat(8);
-  return `${secret.slice(0, 4)}${"•".repeat(8)}${secret.slice(-2)}`;
+  return secret.length < 12 ? MASK : `${MASK}${secret.slice(-4)}`;
 }

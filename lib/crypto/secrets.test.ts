@@ -22,8 +22,21 @@ describe("secrets at rest", () => {
     expect(() => decryptSecret("not-a-secret")).toThrow(/format/);
   });
 
-  it("masks all but a few characters", () => {
-    expect(maskSecret("abcdefghijklmnop")).toBe("abcd••••••••op");
+  it("refuses a truncated authentication tag", () => {
+    const [v, iv, tag, ct] = encryptSecret("token-123").split(".");
+    // A prefix of the right tag is what GCM checks when it is told no tag length: 4 bytes are forgeable.
+    for (const bytes of [4, 8, 12, 15]) {
+      const short = Buffer.from(tag!, "base64url").subarray(0, bytes).toString("base64url");
+      expect(() => decryptSecret([v, iv, short, ct].join("."))).toThrow();
+    }
+  });
+
+  it("masks all but the last 4 characters, and all of a short secret", () => {
+    expect(maskSecret("abcdefghijklmnop")).toBe("••••••••mnop");
+    expect(maskSecret("whsec_0123456789")).toBe("••••••••6789");
+    expect(maskSecret("abcdefghijkl")).toBe("••••••••ijkl");
+    expect(maskSecret("abcdefghijk")).toBe("••••••••");
     expect(maskSecret("short")).toBe("••••••••");
+    expect(maskSecret("")).toBe("••••••••");
   });
 });

@@ -24,7 +24,10 @@ export function decryptSecret(stored: string): string {
   const [version, iv, tag, ciphertext] = stored.split(".");
   if (version !== VERSION || !iv || !tag || ciphertext === undefined)
     throw new Error("Unrecognised secret format");
-  const decipher = createDecipheriv("aes-256-gcm", key(), Buffer.from(iv, "base64url"));
+  // A full 16-byte tag only: GCM would otherwise accept a truncated one, which is far easier to forge.
+  const decipher = createDecipheriv("aes-256-gcm", key(), Buffer.from(iv, "base64url"), {
+    authTagLength: 16,
+  });
   decipher.setAuthTag(Buffer.from(tag, "base64url"));
   return Buffer.concat([decipher.update(Buffer.from(ciphertext, "base64url")), decipher.final()]).toString(
     "utf8",

@@ -1,4 +1,5 @@
 import { and, asc, count, eq, inArray, ne, sql } from "drizzle-orm";
+import type { z } from "zod";
 
 import { db, type Tx } from "@/db";
 import {
@@ -11,9 +12,11 @@ import {
   integrations,
   messages,
 } from "@/db/schema";
-import { AppError, notFound } from "@/lib/errors";
+import { AppError, notFound, pgConstraint } from "@/lib/errors";
 import { campaignInputSchema, type CampaignInput } from "@/lib/validation/campaign";
 import { connectionLabel } from "@/lib/validation/connection";
+
+type CampaignData = z.output<typeof campaignInputSchema>;
 
 /** The account's campaigns with the connections each one uses and the alias of its integration. */
 export async function listCampaigns(accountId: string) {
@@ -120,6 +123,17 @@ async function lockIntegration(tx: Tx, accountId: string, integrationId: string)
   return row ?? null;
 }
 
+async function integrationHasConnections(tx: Tx, integrationId: string) {
+  const [{ n } = { n: 0 }] = await tx
+    .select({ n: count() })
+    .from(integrationConnections)
+    .where(eq(integrationConnections.integrationId, integrationId));
+  return n > 0;
+}
+
+const HAS_CONNECTIONS = (alias: string) =>
+  `The Custom Webhook "${alias}" has connections; only one without connections can serve a Chatbot Service campaign`;
+
 async function assertSelectableIntegration(tx: Tx, accountId: string, integrationId: string) {
   const integration = await lockIntegration(tx, accountId, integrationId);
   const fail = (message: string) => new AppError("CONFLICT", message, { integrationId: [message] });
@@ -127,16 +141,16 @@ async function assertSelectableIntegration(tx: Tx, accountId: string, integratio
   if (integration.status !== "ACTIVE") {
     throw fail(`The Custom Webhook "${integration.alias}" must be Active to be linked: Start it first`);
   }
-  const [{ n } = { n: 0 }] = await tx
-    .select({ n: count() })
-    .from(integrationConnections)
-    .where(eq(integrationConnections.integrationId, integrationId));
-  if (n > 0)
-    throw fail(
-      `The Custom Webhook "${integration.alias}" has connections; only one without connections can serve a Chatbot Service campaign`,
-    );
+  if (await integrationHasConnections(tx, integrationId)) throw fail(HAS_CONNECTIONS(integration.alias));
   return integration;
 }
+
+// The columns a campaign's type uses; the other type's stay null (the table's checks require it).
+const typeColumns = (data: CampaignData) => ({
+  keyword: data.type === "KEYWORD" ? data.keyword : null,
+  autoReply: data.type === "KEYWORD" ? data.autoReply : null,
+  integrationId: data.type === "CHATBOT" ? data.integrationId : null,
+});
 
 /** Creates a campaign in Draft; its connections must belong to the account and feed no integration. */
 export async function createCampaign(accountId: string, input: CampaignInput) {
@@ -149,9 +163,7 @@ export async function createCampaign(accountId: string, input: CampaignInput) {
         accountId,
         name: data.name,
         type: data.type,
-        keyword: data.type === "KEYWORD" ? data.keyword : null,
-        autoReply: data.type === "KEYWORD" ? data.autoReply : null,
-        integrationId: data.type === "CHATBOT" ? data.integrationId : null,
+        ...typeColumns(data),
       })
       .returning();
     await linkConnections(tx, accountId, campaign!.id, data.connectionIds);
@@ -159,8 +171,51 @@ export async function createCampaign(accountId: string, input: CampaignInput) {
   });
 }
 
+/**
+ * Saves the form over a Draft or Paused campaign, with the checks of createCampaign; its connections
+ * are replaced in the same transaction. A Live campaign must be paused first, and the type stays.
+ * Linking another integration clears the Integration Date (set again when the campaign goes Live).
+ */
+export async function updateCampaign(accountId: string, campaignId: string, input: CampaignInput) {
+  const data = campaignInputSchema.parse(input);
+  return db().transaction(async (tx) => {
+    // Locked first, as goLive does: an edit and a go-Live of the same campaign take turns.
+    const [current] = await tx
+      .select()
+      .from(campaigns)
+      .where(and(eq(campaigns.accountId, accountId), eq(campaigns.id, campaignId)))
+      .for("update");
+    if (!current) throw notFound("Campaign");
+    if (current.status === "LIVE") throw new AppError("CONFLICT", "Pause the campaign before editing it");
+    if (current.type !== data.type) {
+      const message = "A campaign keeps its type: create a new campaign instead";
+      throw new AppError("INVALID", message, { type: [message] });
+    }
+    if (data.type === "CHATBOT") await assertSelectableIntegration(tx, accountId, data.integrationId);
+    const columns = typeColumns(data);
+    const [updated] = await tx
+      .update(campaigns)
+      .set({
+        name: data.name,
+        ...columns,
+        integrationDate: columns.integrationId === current.integrationId ? current.integrationDate : null,
+        updatedAt: new Date(),
+      })
+      .where(and(eq(campaigns.accountId, accountId), eq(campaigns.id, campaignId)))
+      .returning();
+    await tx
+      .delete(campaignConnections)
+      .where(
+        and(eq(campaignConnections.accountId, accountId), eq(campaignConnections.campaignId, campaignId)),
+      );
+    await linkConnections(tx, accountId, campaignId, data.connectionIds);
+    return updated!;
+  });
+}
+
 async function linkConnections(tx: Tx, accountId: string, campaignId: string, connectionIds: string[]) {
-  const unique = [...new Set(connectionIds)];
+  // Sorted: the trigger locks each connection as its row goes in, and one order everywhere avoids deadlocks.
+  const unique = [...new Set(connectionIds)].sort();
   const owned = await tx
     .select({ id: connections.id })
     .from(connections)
@@ -175,7 +230,7 @@ async function linkConnections(tx: Tx, accountId: string, campaignId: string, co
       .insert(campaignConnections)
       .values(unique.map((connectionId) => ({ accountId, campaignId, connectionId })));
   } catch (err) {
-    if ((err as { cause?: { constraint?: string } }).cause?.constraint === "connection_used_by_integration") {
+    if (pgConstraint(err) === "connection_used_by_integration") {
       const message = "A connection that feeds a Custom Webhook integration cannot be used by a campaign";
       throw new AppError("CONFLICT", message, { connectionIds: [message] });
     }
@@ -208,18 +263,28 @@ export async function goLive(accountId: string, campaignId: string) {
           `The Custom Webhook "${integration?.alias ?? ""}" is not Active: Start it before putting the campaign Live`,
         );
       }
+      // Connections may have been added to the integration since it was linked; under its lock, none can be now.
+      if (await integrationHasConnections(tx, integration.id)) {
+        throw new AppError(
+          "CONFLICT",
+          `${HAS_CONNECTIONS(integration.alias)}: edit the campaign or the integration`,
+        );
+      }
     }
     const links = await tx
       .select({ connectionId: campaignConnections.connectionId })
       .from(campaignConnections)
-      .where(eq(campaignConnections.campaignId, campaignId));
+      .where(
+        and(eq(campaignConnections.accountId, accountId), eq(campaignConnections.campaignId, campaignId)),
+      );
     if (links.length === 0) throw new AppError("CONFLICT", "Add at least one connection before going Live");
     const connectionIds = links.map((l) => l.connectionId);
-    // Serialises concurrent go-Live of campaigns sharing a connection.
+    // Serialises concurrent go-Live of campaigns sharing a connection; locking in id order avoids deadlocks.
     await tx
       .select({ id: connections.id })
       .from(connections)
-      .where(inArray(connections.id, connectionIds))
+      .where(and(eq(connections.accountId, accountId), inArray(connections.id, connectionIds)))
+      .orderBy(asc(connections.id))
       .for("update");
 
     const clashes = await tx
@@ -262,7 +327,7 @@ export async function goLive(accountId: string, campaignId: string) {
         // The Integration Date: when the campaign linked to the integration first went Live.
         integrationDate: campaign.type === "CHATBOT" ? (campaign.integrationDate ?? new Date()) : null,
       })
-      .where(eq(campaigns.id, campaignId))
+      .where(and(eq(campaigns.accountId, accountId), eq(campaigns.id, campaignId)))
       .returning();
     return updated!;
   });
@@ -295,7 +360,10 @@ export async function deleteCampaign(accountId: string, campaignId: string) {
   throw new AppError("CONFLICT", "Pause the campaign before deleting it");
 }
 
-/** Live Chatbot Service campaigns that use an integration: the card's Campaigns dialog. */
+/**
+ * The Chatbot Service campaigns linked to an integration — only the Live ones unless `onlyLive` is false
+ * (Default: true) — by Integration Date, then name: the integration card's Campaigns dialog.
+ */
 export async function listLinkedCampaigns(accountId: string, integrationId: string, onlyLive = true) {
   return db()
     .select({

@@ -1,3 +1,4 @@
+import { eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { db } from "@/db";
@@ -82,8 +83,61 @@ describe("chats data", () => {
     expect((await listChats(b.accountId)).chats).toEqual([]);
   });
 
-  it("ignores a malformed cursor", async () => {
+  it("refuses a cursor it did not give out, or one of another order", async () => {
     const { accountId } = await createTestAccount("Cursor");
-    await expect(listChats(accountId, { cursor: "garbage" })).resolves.toMatchObject({ nextCursor: null });
+    const conn = await createConnection(accountId, { channel: "SMS", code: "+15550401003" });
+    for (let i = 0; i < 3; i++) await chatWithMessages(accountId, conn.id, `+1555040400${i}`, ["hi"]);
+    const { nextCursor } = await listChats(accountId, { limit: 1 });
+    const forged = (text: string) => Buffer.from(text).toString("base64url");
+    const id = "6f1d0a52-1b7e-4c39-9a77-2f3c1f9e8a10";
+    for (const cursor of [
+      "garbage",
+      forged(`recent|01/02/2026 10:00:00.123456 UTC|${id}`),
+      forged(`recent|2026-02-30T10:00:00.000000Z|${id}`),
+      forged(`recent|2026-01-01T10:00:00.000000Z|not-a-uuid`),
+    ]) {
+      await expect(listChats(accountId, { cursor })).rejects.toMatchObject({
+        code: "INVALID",
+        fieldErrors: { cursor: [expect.stringMatching(/not one this listing gave out/)] },
+      });
+    }
+    await expect(listChats(accountId, { cursor: nextCursor!, order: "opened" })).rejects.toMatchObject({
+      code: "INVALID",
+    });
+  });
+
+  it("carries the time in UTC to the microsecond, and pages oldest-opened first in a stable order", async () => {
+    const { accountId } = await createTestAccount("Opened");
+    const conn = await createConnection(accountId, { channel: "SMS", code: "+15550401004" });
+    const made = [];
+    for (let i = 0; i < 5; i++) {
+      const [chat] = await db()
+        .insert(chats)
+        .values({
+          accountId,
+          connectionId: conn.id,
+          contact: `+1555040500${i}`,
+          // Two chats share an opening time, the others differ by a microsecond.
+          openedAt: sql`'2026-03-01T08:00:00.000001Z'::timestamptz + ${Math.max(0, i - 1)} * interval '1 microsecond'`,
+        })
+        .returning();
+      made.push(chat!);
+    }
+    const first = await listChats(accountId, { order: "opened", limit: 2 });
+    expect(Buffer.from(first.nextCursor!, "base64url").toString()).toMatch(
+      /^opened\|2026-03-01T08:00:00\.00000[12]Z\|[0-9a-f-]{36}$/,
+    );
+    const seen = first.chats.map((c) => c.id);
+    // A new message moves a chat to the top of "recent", but not between "opened" pages.
+    await db().update(chats).set({ lastMessageAt: new Date() }).where(eq(chats.id, made[4]!.id));
+    let cursor = first.nextCursor;
+    while (cursor) {
+      const page = await listChats(accountId, { order: "opened", limit: 2, cursor });
+      seen.push(...page.chats.map((c) => c.id));
+      cursor = page.nextCursor;
+    }
+    // The two that tie come in id order, then the others by opening time.
+    const tied = [made[0]!.id, made[1]!.id].sort();
+    expect(seen).toEqual([...tied, made[2]!.id, made[3]!.id, made[4]!.id]);
   });
 });

@@ -1,79 +1,104 @@
-import { and, asc, desc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql, type AnyColumn, type SQL } from "drizzle-orm";
 
 import { db } from "@/db";
 import { campaigns, chats, connections, deliveries, integrations, messages } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import type { ChatOrder } from "@/lib/validation/chat";
+import { isUuid } from "@/lib/validation/ids";
 
 export interface ChatFilter {
   status?: "OPEN" | "CLOSED";
   integrationId?: string;
-  /** Cursor: the `lastMessageAt|id` of the last chat of the previous page. */
+  /**
+   * "recent": latest message first, as the inbox shows them (Default); "opened": oldest chat first, a
+   * stable order for paging through an API (a new message does not move a chat between pages).
+   */
+  order?: ChatOrder;
+  /** The `nextCursor` of the previous page, in the same order. */
   cursor?: string;
   limit?: number;
 }
 
-// Cursors carry the timestamp as PostgreSQL prints it, keeping its microseconds (a JS Date would drop them).
-const encodeCursor = (at: string, id: string) => Buffer.from(`${at}|${id}`).toString("base64url");
-function decodeCursor(cursor: string | undefined): { at: string; id: string } | null {
-  if (!cursor) return null;
-  const [at, id] = Buffer.from(cursor, "base64url").toString().split("|");
-  const valid = at && id && /^[0-9a-f-]{36}$/.test(id) && !Number.isNaN(Date.parse(at));
-  return valid ? { at, id } : null;
+// The timestamp in a cursor: UTC with microseconds, whatever the session's DateStyle or TimeZone.
+const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
+const asCursorTime = (column: AnyColumn) =>
+  sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
+const encodeCursor = (order: ChatOrder, at: string, id: string) =>
+  Buffer.from(`${order}|${at}|${id}`).toString("base64url");
+
+function decodeCursor(cursor: string, order: ChatOrder): { at: string; id: string } {
+  const [cursorOrder, at, id, ...rest] = Buffer.from(cursor, "base64url").toString().split("|");
+  const realTime = (t: string) =>
+    !Number.isNaN(Date.parse(t)) && new Date(t).toISOString().slice(0, 19) === t.slice(0, 19);
+  if (cursorOrder !== order || !at || !CURSOR_TIME.test(at) || !realTime(at) || !isUuid(id) || rest.length) {
+    const message = "This cursor is not one this listing gave out: start again without it";
+    throw new AppError("INVALID", message, { cursor: [message] });
+  }
+  return { at, id };
 }
 
 // What every chat listing shows: the chat, its connection, and who it was attributed to.
-function selectChats() {
+const chatFields = {
+  id: chats.id,
+  contact: chats.contact,
+  status: chats.status,
+  openedAt: chats.openedAt,
+  closedAt: chats.closedAt,
+  lastMessageAt: chats.lastMessageAt,
+  connectionId: chats.connectionId,
+  channel: connections.channel,
+  connectionCode: connections.code,
+  integrationId: chats.integrationId,
+  integrationAlias: integrations.alias,
+  campaignId: chats.campaignId,
+  campaignName: campaigns.name,
+  lastMessage: sql<
+    string | null
+  >`(select coalesce(${messages.text}, ${messages.multimediaCaption}, ${messages.multimediaUrl})
+    from ${messages} where ${messages.chatId} = ${chats.id} order by ${messages.createdAt} desc limit 1)`,
+};
+
+function selectChats<Extra extends Record<string, SQL>>(extra: Extra = {} as Extra) {
   return db()
-    .select({
-      id: chats.id,
-      contact: chats.contact,
-      status: chats.status,
-      openedAt: chats.openedAt,
-      closedAt: chats.closedAt,
-      lastMessageAt: chats.lastMessageAt,
-      connectionId: chats.connectionId,
-      channel: connections.channel,
-      connectionCode: connections.code,
-      integrationId: chats.integrationId,
-      integrationAlias: integrations.alias,
-      campaignId: chats.campaignId,
-      campaignName: campaigns.name,
-      cursorAt: sql<string>`${chats.lastMessageAt}::text`,
-      lastMessage: sql<
-        string | null
-      >`(select coalesce(${messages.text}, ${messages.multimediaCaption}, ${messages.multimediaUrl})
-        from ${messages} where ${messages.chatId} = ${chats.id} order by ${messages.createdAt} desc limit 1)`,
-    })
+    .select({ ...chatFields, ...extra })
     .from(chats)
     .innerJoin(connections, eq(connections.id, chats.connectionId))
     .leftJoin(integrations, eq(integrations.id, chats.integrationId))
     .leftJoin(campaigns, eq(campaigns.id, chats.campaignId));
 }
 
-/** The account's chats, most recent first, each with its connection and last message; cursor-paginated. */
+/**
+ * The account's chats, each with its connection and last message, cursor-paginated in the given order.
+ * Throws AppError INVALID (a 400 in APIs) for a cursor it did not give out.
+ */
 export async function listChats(
   accountId: string,
-  { status, integrationId, cursor, limit = 50 }: ChatFilter = {},
+  { status, integrationId, order = "recent", cursor, limit = 50 }: ChatFilter = {},
 ) {
-  const after = decodeCursor(cursor);
-  const rows = await selectChats()
+  const after = cursor ? decodeCursor(cursor, order) : null;
+  const recent = order === "recent";
+  const column = recent ? chats.lastMessageAt : chats.openedAt;
+  // The cursor keeps the timestamp as stored, to the microsecond (a JS Date would drop those).
+  const rows = await selectChats({ cursorAt: asCursorTime(column) })
     .where(
       and(
         eq(chats.accountId, accountId),
         status ? eq(chats.status, status) : undefined,
         integrationId ? eq(chats.integrationId, integrationId) : undefined,
-        after
-          ? sql`(${chats.lastMessageAt}, ${chats.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`
+        after && recent
+          ? sql`(${column}, ${chats.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`
+          : undefined,
+        after && !recent
+          ? sql`(${column}, ${chats.id}) > (${after.at}::timestamptz, ${after.id}::uuid)`
           : undefined,
       ),
     )
-    .orderBy(desc(chats.lastMessageAt), desc(chats.id))
+    .orderBy(...(recent ? [desc(column), desc(chats.id)] : [asc(column), asc(chats.id)]))
     .limit(limit + 1);
-  const page = rows.slice(0, limit);
-  const last = page.at(-1);
-  return {
-    chats: page,
-    nextCursor: rows.length > limit && last ? encodeCursor(last.cursorAt, last.id) : null,
-  };
+  const page = rows.slice(0, limit).map(({ cursorAt: _at, ...chat }) => chat);
+  const last = rows.length > limit ? rows[limit - 1] : undefined;
+  return { chats: page, nextCursor: last ? encodeCursor(order, last.cursorAt, last.id) : null };
 }
 
 export type ChatListItem = Awaited<ReturnType<typeof listChats>>["chats"][number];

@@ -86,7 +86,7 @@ describe("connection provider credentials", () => {
     expect(view).toEqual({
       provider: "TWILIO",
       accountSid: ACCOUNT_SID,
-      authToken: "5f0e••••••••1b",
+      authToken: "••••••••2c1b",
       webhookUrl,
     });
 
@@ -116,9 +116,9 @@ describe("connection provider credentials", () => {
     expect(view).toEqual({
       provider: "WHATSAPP_CLOUD",
       phoneNumberId: WA.phoneNumberId,
-      accessToken: "EAAJ••••••••89",
-      appSecret: "apps••••••••ef",
-      verifyToken: "veri••••••••se",
+      accessToken: "••••••••6789",
+      appSecret: "••••••••cdef",
+      verifyToken: "••••••••ease",
     });
     const raw = await rawColumn(whatsapp.id);
     for (const secret of [WA.accessToken, WA.appSecret, WA.verifyToken])
@@ -138,7 +138,7 @@ describe("connection provider credentials", () => {
       whatsappInput({ accessToken: "", appSecret: "", verifyToken: "", phoneNumberId: "106540352242999" }),
     );
     const kept = await getConnectionSettings(accountId, whatsapp.id);
-    expect(kept?.settings).toMatchObject({ phoneNumberId: "106540352242999", accessToken: "EAAJ••••••••89" });
+    expect(kept?.settings).toMatchObject({ phoneNumberId: "106540352242999", accessToken: "••••••••6789" });
     expect((await rawColumn(whatsapp.id)).stored).not.toBe(before);
 
     const retyped = await setConnectionProvider(
@@ -146,7 +146,7 @@ describe("connection provider credentials", () => {
       whatsapp.id,
       whatsappInput({ accessToken: "", appSecret: "", verifyToken: "another-verify-token" }),
     );
-    expect(retyped).toMatchObject({ accessToken: "EAAJ••••••••89", verifyToken: "anot••••••••en" });
+    expect(retyped).toMatchObject({ accessToken: "••••••••6789", verifyToken: "••••••••oken" });
   });
 
   it("asks for every secret the first time, on its field", async () => {

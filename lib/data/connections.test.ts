@@ -93,6 +93,39 @@ describe("connections data", () => {
     await expect(deleteConnection(accountId, conn.id)).rejects.toThrow(/campaign "Promo"/);
     expect(await getConnection(accountId, conn.id)).not.toBeNull();
   });
+
+  it("does not remove a connection that a campaign is linking at the same moment", async () => {
+    const { accountId } = await createTestAccount("Race");
+    const conn = await createConnection(accountId, { channel: "SMS", code: "55503" });
+    const [campaign] = await db()
+      .insert(campaigns)
+      .values({ accountId, name: "Racer", type: "KEYWORD", keyword: "GO" })
+      .returning();
+    let commit!: () => void;
+    const committing = new Promise<void>((resolve) => (commit = resolve));
+    let linked!: () => void;
+    const linkInserted = new Promise<void>((resolve) => (linked = resolve));
+    // The link is written (the trigger holds the connection's row lock) but not yet committed.
+    const link = db().transaction(async (tx) => {
+      await tx
+        .insert(campaignConnections)
+        .values({ accountId, campaignId: campaign!.id, connectionId: conn.id });
+      linked();
+      await committing;
+    });
+    await linkInserted;
+    const removal = deleteConnection(accountId, conn.id).catch((e: unknown) => e);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    commit();
+    await link;
+    const refusal = await removal;
+    expect(refusal).toMatchObject({ code: "CONFLICT" });
+    expect((refusal as Error).message).toMatch(/campaign "Racer"/);
+    expect(await getConnection(accountId, conn.id)).not.toBeNull();
+    expect(
+      await db().select().from(campaignConnections).where(eq(campaignConnections.connectionId, conn.id)),
+    ).toHaveLength(1);
+  });
 });
 
 describe("connection rules in the database", () => {

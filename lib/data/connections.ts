@@ -27,6 +27,7 @@ import {
   type StoredCredentials,
 } from "@/lib/validation/channel-credentials";
 import { CHANNEL_LABEL, connectionInputSchema, type ConnectionInput } from "@/lib/validation/connection";
+import { isUuid } from "@/lib/validation/ids";
 
 /** The account's connections (or one of them), each with what uses it: an integration's alias, campaign names. */
 export async function listConnections(accountId: string, onlyId?: string) {
@@ -77,24 +78,45 @@ export async function createConnection(accountId: string, input: ConnectionInput
   }
 }
 
-/** Removes a connection that no integration or campaign uses; its chats go with it. */
+/**
+ * Removes a connection that no integration or campaign uses; its chats, their messages and pending
+ * deliveries go with it. The row is locked first: linking a connection (the database trigger) locks the
+ * same row, so a link made meanwhile is either seen here or waits and then finds the connection gone.
+ */
 export async function deleteConnection(accountId: string, connectionId: string): Promise<void> {
-  const [usage] = await listConnections(accountId, connectionId);
-  if (!usage) throw notFound("Connection");
-  if (usage.integrationAlias) {
-    throw new AppError(
-      "CONFLICT",
-      `Used by the Custom Webhook "${usage.integrationAlias}": remove it there first`,
-    );
-  }
-  if (usage.campaignNames.length > 0) {
-    throw new AppError("CONFLICT", `Used by the campaign "${usage.campaignNames[0]}": remove it there first`);
-  }
-  const deleted = await db()
-    .delete(connections)
-    .where(and(eq(connections.accountId, accountId), eq(connections.id, connectionId)))
-    .returning({ id: connections.id });
-  if (deleted.length === 0) throw notFound("Connection");
+  await db().transaction(async (tx) => {
+    const [row] = await tx
+      .select({ id: connections.id })
+      .from(connections)
+      .where(and(eq(connections.accountId, accountId), eq(connections.id, connectionId)))
+      .for("update");
+    if (!row) throw notFound("Connection");
+    const [integration] = await tx
+      .select({ alias: integrations.alias })
+      .from(integrationConnections)
+      .innerJoin(integrations, eq(integrations.id, integrationConnections.integrationId))
+      .where(eq(integrationConnections.connectionId, connectionId))
+      .limit(1);
+    if (integration) {
+      throw new AppError(
+        "CONFLICT",
+        `Used by the Custom Webhook "${integration.alias}": remove it there first`,
+      );
+    }
+    const [campaign] = await tx
+      .select({ name: campaigns.name })
+      .from(campaignConnections)
+      .innerJoin(campaigns, eq(campaigns.id, campaignConnections.campaignId))
+      .where(eq(campaignConnections.connectionId, connectionId))
+      .orderBy(asc(campaigns.name))
+      .limit(1);
+    if (campaign) {
+      throw new AppError("CONFLICT", `Used by the campaign "${campaign.name}": remove it there first`);
+    }
+    await tx
+      .delete(connections)
+      .where(and(eq(connections.accountId, accountId), eq(connections.id, connectionId)));
+  });
 }
 
 // ---------------------------------------------------------------- channel providers
@@ -244,7 +266,7 @@ export async function loadChannelAdapter(accountId: string, connectionId: string
  * `adapter.receive` has checked the provider's signature.
  */
 export async function getInboundChannel(connectionId: string, provider: "TWILIO" | "WHATSAPP_CLOUD") {
-  if (!UUID.test(connectionId)) return null;
+  if (!isUuid(connectionId)) return null;
   const [row] = await db()
     .select()
     .from(connections)
@@ -253,8 +275,6 @@ export async function getInboundChannel(connectionId: string, provider: "TWILIO"
   if (!row) return null;
   return { connection: withoutCredentials(row), adapter: getChannelAdapter(row) };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function withoutCredentials({ providerCredentials: _secret, ...connection }: Connection) {
   return connection;

@@ -276,8 +276,8 @@ describe("secrets", () => {
     const details = await getIntegration(accountId, id);
     expect(JSON.stringify(details)).not.toContain(token);
     expect(JSON.stringify(details)).not.toContain(signing);
-    expect(details?.authSecretMasked).toBe("tok_••••••••06");
-    expect(details?.signingSecretMasked).toMatch(/^whse•+.{2}$/);
+    expect(details?.authSecretMasked).toBe("••••••••1706");
+    expect(details?.signingSecretMasked).toMatch(/^•{8}.{4}$/);
   });
 
   it("Edit without retyping keeps the secret; a new type needs its own; No Authentication drops it", async () => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-const E164 = /^\+[1-9]\d{6,14}$/;
+import { E164, normaliseCode } from "./connection";
 
 export const multimediaSchema = z.object({
   url: z
@@ -25,7 +25,7 @@ export const simulatorMessageSchema = z
     from: z
       .string({ error: "Enter the end user's number in E.164, like +15551234567" })
       .trim()
-      .transform((v) => v.replace(/[\s\-.()]/g, ""))
+      .transform(normaliseCode)
       .refine((v) => E164.test(v), "Enter the end user's number in E.164, like +15551234567"),
     text: z.string().trim().max(4096, "Keep the text under 4,096 characters").optional(),
     multimedia: multimediaSchema.optional(),

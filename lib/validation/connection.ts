@@ -3,7 +3,8 @@ import { z } from "zod";
 export const CHANNELS = ["SMS", "WHATSAPP"] as const;
 export const CHANNEL_LABEL: Record<(typeof CHANNELS)[number], string> = { SMS: "SMS", WHATSAPP: "WhatsApp" };
 
-const E164 = /^\+[1-9]\d{6,14}$/;
+/** An E.164 phone number with its `+` (7–15 digits, no leading 0): the one pattern for numbers everywhere. */
+export const E164 = /^\+[1-9]\d{6,14}$/;
 const SHORT_CODE = /^\d{3,8}$/;
 
 /** Removes the spaces, dashes, dots and brackets people type inside phone numbers. */

@@ -4,7 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 
 import { accountAction } from "@/lib/actions";
-import { createCampaign, deleteCampaign, goLive, pauseCampaign } from "@/lib/data/campaigns";
+import { createCampaign, deleteCampaign, goLive, pauseCampaign, updateCampaign } from "@/lib/data/campaigns";
 import { campaignInputSchema } from "@/lib/validation/campaign";
 
 const byId = z.object({ id: z.uuid() });
@@ -21,6 +21,15 @@ export const createCampaignAction = accountAction(campaignInputSchema, async (in
   refresh();
   return { id: campaign.id };
 });
+
+export const updateCampaignAction = accountAction(
+  z.intersection(byId, campaignInputSchema),
+  async ({ id, ...input }, { accountId }) => {
+    await updateCampaign(accountId, id, input);
+    refresh(id);
+    return { id };
+  },
+);
 
 export const goLiveAction = accountAction(byId, async ({ id }, { accountId }) => {
   await goLive(accountId, id);

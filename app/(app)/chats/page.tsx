@@ -5,17 +5,21 @@ import { PageHeader } from "@/components/ui/card";
 import { requireSession } from "@/lib/auth";
 import { getChatThread, listChats } from "@/lib/data/chats";
 import { serialize } from "@/lib/json";
+import { isUuid } from "@/lib/validation/ids";
 
 export const metadata: Metadata = { title: "Chats" };
 
-const UUID = /^[0-9a-f-]{36}$/i;
-
-export default async function ChatsPage({ searchParams }: { searchParams: Promise<{ chat?: string }> }) {
+export default async function ChatsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ chat?: string; status?: string }>;
+}) {
   const { accountId } = await requireSession();
-  const { chat } = await searchParams;
-  const selectedId = chat && UUID.test(chat) ? chat : null;
+  const { chat, status } = await searchParams;
+  const selectedId = isUuid(chat) ? chat : null;
+  const filter = status === "OPEN" || status === "CLOSED" ? status : "ALL";
   const [chats, thread] = await Promise.all([
-    listChats(accountId),
+    listChats(accountId, { status: filter === "ALL" ? undefined : filter }),
     selectedId ? getChatThread(accountId, selectedId) : null,
   ]);
   return (
@@ -25,8 +29,8 @@ export default async function ChatsPage({ searchParams }: { searchParams: Promis
         description="Conversations your contacts start on your connections, with the delivery of each event."
       />
       <Inbox
-        key={selectedId ?? "none"}
         initialChats={serialize(chats)}
+        initialFilter={filter}
         selectedId={selectedId}
         initialThread={thread ? serialize(thread) : null}
       />

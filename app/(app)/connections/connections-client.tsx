@@ -3,10 +3,10 @@
 import { MessageSquare, Phone, Plus, Settings2, Trash2 } from "lucide-react";
 import Link from "next/link";
 
-import { useAction } from "@/components/forms/use-action";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field, FormMessage } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -17,24 +17,16 @@ import { CHANNEL_LABEL, CHANNELS, connectionInputSchema, connectionLabel } from 
 import { addConnectionAction, removeConnectionAction } from "./actions";
 
 export function ConnectionsClient({ connections }: { connections: ConnectionListItem[] }) {
-  const { run, pending: removing, error: removeError } = useAction();
   const { form, submit, formError } = useActionForm(connectionInputSchema, addConnectionAction, {
     defaultValues: { channel: "SMS", code: "" },
     onSuccess: () => form.reset({ channel: form.getValues("channel"), code: "" }),
   });
   const { errors, isSubmitting } = form.formState;
 
-  const remove = (id: string) => run(() => removeConnectionAction({ id }));
-
   return (
     <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
       <Card>
         <h2 className="border-b border-slate-200 px-4 py-3 text-base font-semibold">Your connections</h2>
-        {removeError && (
-          <div className="p-3">
-            <FormMessage>{removeError}</FormMessage>
-          </div>
-        )}
         {connections.length === 0 ? (
           <p className="px-4 py-8 text-center text-sm text-slate-600">
             No connections yet. Add one with the form.
@@ -85,16 +77,34 @@ export function ConnectionsClient({ connections }: { connections: ConnectionList
                         Provider<span className="sr-only"> of {connectionLabel(c)}</span>
                       </Link>
                     </Button>
-                    <Button
-                      variant="ghost"
-                      size="icon"
-                      aria-label={`Remove ${CHANNEL_LABEL[c.channel]} ${c.code}`}
-                      title="Remove"
-                      disabled={removing}
-                      onClick={() => remove(c.id)}
-                    >
-                      <Trash2 aria-hidden className="size-4" />
-                    </Button>
+                    <ConfirmDialog
+                      trigger={
+                        <Button
+                          variant="ghost"
+                          size="icon"
+                          aria-label={`Remove ${CHANNEL_LABEL[c.channel]} ${c.code}`}
+                          title="Remove"
+                        >
+                          <Trash2 aria-hidden className="size-4" />
+                        </Button>
+                      }
+                      title={`Remove ${connectionLabel(c)}?`}
+                      description={
+                        <>
+                          <p>
+                            All of its chats are deleted with it: their messages and any deliveries to your
+                            webhooks not yet sent. This cannot be undone.
+                          </p>
+                          <p className="mt-2">Contacts who write to {c.code} afterwards are not received.</p>
+                        </>
+                      }
+                      confirmLabel="Remove"
+                      tone="danger"
+                      onConfirm={async () => {
+                        const result = await removeConnectionAction({ id: c.id });
+                        return result.ok ? null : result.error;
+                      }}
+                    />
                   </Td>
                 </tr>
               ))}

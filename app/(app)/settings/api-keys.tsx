@@ -3,25 +3,22 @@
 import { KeyRound, Trash2 } from "lucide-react";
 import { useState } from "react";
 
-import { useAction } from "@/components/forms/use-action";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
+import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Field, FormMessage } from "@/components/ui/field";
 import { Input } from "@/components/ui/input";
+import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { ApiKeyListItem } from "@/lib/data/api-keys";
 import { apiKeyInputSchema } from "@/lib/validation/api-key";
 
 import { createApiKeyAction, revokeApiKeyAction } from "./actions";
 
-const when = (d: Date | null) =>
-  d ? new Date(d).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short" }) : "Never";
-
 export function ApiKeys({ keys }: { keys: ApiKeyListItem[] }) {
   const [created, setCreated] = useState<{ name: string; key: string } | null>(null);
-  const { run, pending: revoking, error: revokeError } = useAction();
   const { form, submit, formError } = useActionForm(apiKeyInputSchema, createApiKeyAction, {
     defaultValues: { name: "" },
     onSuccess: (data) => {
@@ -69,7 +66,6 @@ export function ApiKeys({ keys }: { keys: ApiKeyListItem[] }) {
         {formError && <FormMessage>{formError}</FormMessage>}
       </form>
 
-      {revokeError && <FormMessage>{revokeError}</FormMessage>}
       {keys.length === 0 ? (
         <p className="text-sm text-slate-500">No API keys yet.</p>
       ) : (
@@ -88,21 +84,31 @@ export function ApiKeys({ keys }: { keys: ApiKeyListItem[] }) {
               <tr key={k.id}>
                 <Td className="font-medium">{k.name}</Td>
                 <Td className="font-mono text-xs">{k.prefix}…</Td>
-                <Td>{when(k.createdAt)}</Td>
-                <Td>{when(k.lastUsedAt)}</Td>
+                <Td>
+                  <LocalTime value={k.createdAt} />
+                </Td>
+                <Td>
+                  <LocalTime value={k.lastUsedAt} fallback="Never" />
+                </Td>
                 <Td className="text-right">
                   {k.revokedAt ? (
                     <Badge tone="red">Revoked</Badge>
                   ) : (
-                    <Button
-                      variant="ghost"
-                      size="sm"
-                      disabled={revoking}
-                      aria-label={`Revoke ${k.name}`}
-                      onClick={() => run(() => revokeApiKeyAction({ id: k.id }))}
-                    >
-                      <Trash2 aria-hidden className="size-4" /> Revoke
-                    </Button>
+                    <ConfirmDialog
+                      trigger={
+                        <Button variant="ghost" size="sm" aria-label={`Revoke ${k.name}`}>
+                          <Trash2 aria-hidden className="size-4" /> Revoke
+                        </Button>
+                      }
+                      title={`Revoke the key “${k.name}”?`}
+                      description="Every system that calls the API with this key is refused from now on. A revoked key cannot be restored; create a new one instead."
+                      confirmLabel="Revoke"
+                      tone="danger"
+                      onConfirm={async () => {
+                        const result = await revokeApiKeyAction({ id: k.id });
+                        return result.ok ? null : result.error;
+                      }}
+                    />
                   )}
                 </Td>
               </tr>

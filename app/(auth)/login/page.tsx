@@ -5,12 +5,17 @@ import { SignInForm } from "./sign-in-form";
 
 export const metadata: Metadata = { title: "Sign in" };
 
-export default function SignInPage() {
+export default async function SignInPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ callbackUrl?: string | string[] }>;
+}) {
+  const { callbackUrl } = await searchParams;
   return (
     <>
       <h1 className="mb-1 text-xl font-semibold">Sign in</h1>
       <p className="mb-5 text-sm text-slate-600">Welcome back to your messaging portal.</p>
-      <SignInForm />
+      <SignInForm callbackUrl={typeof callbackUrl === "string" ? callbackUrl : undefined} />
       <p className="mt-5 text-center text-sm text-slate-600">
         New here?{" "}
         <Link href="/signup" className="text-brand-700 font-medium hover:underline">

@@ -8,10 +8,13 @@ import { signInSchema } from "@/lib/validation/auth";
 
 import { signInAction } from "../actions";
 
-export function SignInForm() {
-  const { form, submit, formError } = useActionForm(signInSchema, signInAction, {
-    defaultValues: { email: "", password: "" },
-  });
+/** `callbackUrl`: the page that sent the user here; the action goes there only if it is a path on this site. */
+export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
+  const { form, submit, formError } = useActionForm(
+    signInSchema,
+    (values) => signInAction(values, callbackUrl),
+    { defaultValues: { email: "", password: "" } },
+  );
   const { errors, isSubmitting } = form.formState;
   return (
     <form onSubmit={submit} noValidate className="flex flex-col gap-4">

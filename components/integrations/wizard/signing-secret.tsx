@@ -4,13 +4,13 @@ import { Eye, EyeOff, RefreshCw, ShieldCheck } from "lucide-react";
 import { useState, useTransition } from "react";
 
 import { revealSigningSecretAction, rotateSigningSecretAction } from "@/app/(app)/integrations/actions";
+import { settled } from "@/components/forms/use-action";
 import { Button } from "@/components/ui/button";
 import { CopyButton } from "@/components/ui/copy-button";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
 import { FormMessage } from "@/components/ui/field";
+import { LocalTime } from "@/components/ui/local-time";
 import type { IntegrationDetails } from "@/lib/data/integrations";
-
-const when = (d: Date) => new Date(d).toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short" });
 
 /**
  * The integration's Standard Webhooks signing secret: masked, revealed in clear only on the owner's
@@ -57,7 +57,7 @@ export function SigningSecret({
   const reveal = () =>
     startTransition(async () => {
       setError(null);
-      const result = await revealSigningSecretAction({ id: integration.id });
+      const result = await settled(revealSigningSecretAction({ id: integration.id }));
       if (result.ok) setRevealed(result.data.secret);
       else setError(result.error);
     });
@@ -65,7 +65,7 @@ export function SigningSecret({
   const rotate = () =>
     startTransition(async () => {
       setError(null);
-      const result = await rotateSigningSecretAction({ id: integration.id });
+      const result = await settled(rotateSigningSecretAction({ id: integration.id }));
       setRotateOpen(false);
       if (!result.ok) {
         setError(result.error);
@@ -126,9 +126,8 @@ export function SigningSecret({
         <p className="mt-2 text-xs text-slate-600">Only the account owner can reveal the secret in clear.</p>
       )}
       {previousUntil && new Date(previousUntil) > new Date() && (
-        // The time is formatted in the server's and then the browser's time zone; the browser's wins.
-        <p className="mt-2 text-xs text-slate-600" role="status" suppressHydrationWarning>
-          The previous secret also signs requests until {when(previousUntil)}.
+        <p className="mt-2 text-xs text-slate-600" role="status">
+          The previous secret also signs requests until <LocalTime value={previousUntil} />.
         </p>
       )}
       {error && (

@@ -2,6 +2,8 @@
 // as Twilio signs them. Request and response shapes follow Twilio's API reference. Test code only.
 import { randomBytes } from "node:crypto";
 
+import { E164 } from "@/lib/validation/connection";
+
 import { twilioSignature } from "../twilio";
 import { startFakeServer, type FakeResponse, type FakeServer } from "./fake-server";
 
@@ -16,8 +18,6 @@ export function twilioError(status: number, code: number, message: string): Fake
     body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status },
   };
 }
-
-const E164 = /^\+[1-9]\d{6,14}$/;
 
 export interface FakeTwilio extends FakeServer {
   /** The message resources it created, oldest first. */

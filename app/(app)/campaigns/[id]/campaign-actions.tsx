@@ -1,6 +1,7 @@
 "use client";
 
-import { Pause, Play, Trash2 } from "lucide-react";
+import { Pause, Pencil, Play, Trash2 } from "lucide-react";
+import Link from "next/link";
 import { useRouter } from "next/navigation";
 
 import { useAction } from "@/components/forms/use-action";
@@ -40,6 +41,11 @@ export function CampaignActions({ id, name, status }: Props) {
           />
         ) : (
           <>
+            <Button asChild variant="secondary">
+              <Link href={`/campaigns/${id}/edit`}>
+                <Pencil aria-hidden className="size-4" /> Edit
+              </Link>
+            </Button>
             <Button onClick={goLive} disabled={pending}>
               <Play aria-hidden className="size-4" /> {pending ? "Going Live…" : "Go Live"}
             </Button>
@@ -62,6 +68,7 @@ export function CampaignActions({ id, name, status }: Props) {
           </>
         )}
       </div>
+      {status === "LIVE" && <p className="text-xs text-slate-600">Pause the campaign to edit it.</p>}
       {error && <FormMessage>{error}</FormMessage>}
     </div>
   );

@@ -4,22 +4,21 @@ import { notFound } from "next/navigation";
 
 import { CampaignStatusBadge } from "@/components/campaigns/status-badge";
 import { Card, PageHeader } from "@/components/ui/card";
+import { LocalTime } from "@/components/ui/local-time";
 import { requireSession } from "@/lib/auth";
 import { campaignReport, getCampaign } from "@/lib/data/campaigns";
 import { CAMPAIGN_TYPE_LABEL } from "@/lib/validation/campaign";
 import { connectionLabel } from "@/lib/validation/connection";
+import { isUuid } from "@/lib/validation/ids";
 
 import { CampaignActions } from "./campaign-actions";
 
 export const metadata: Metadata = { title: "Campaign report" };
 
-const formatDate = (d: Date | null) =>
-  d ? d.toLocaleString("en-US", { dateStyle: "medium", timeStyle: "short" }) : "—";
-
 export default async function CampaignReportPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const { accountId } = await requireSession();
-  const campaign = /^[0-9a-f-]{36}$/i.test(id) ? await getCampaign(accountId, id) : null;
+  const campaign = isUuid(id) ? await getCampaign(accountId, id) : null;
   if (!campaign) notFound();
   const report = await campaignReport(accountId, id);
   const figures = [
@@ -128,7 +127,9 @@ export default async function CampaignReportPage({ params }: { params: Promise<{
                 </div>
                 <div>
                   <dt className="text-slate-500">Integration Date</dt>
-                  <dd>{formatDate(campaign.integrationDate)}</dd>
+                  <dd>
+                    <LocalTime value={campaign.integrationDate} />
+                  </dd>
                 </div>
               </>
             )}

@@ -1,10 +1,9 @@
 import type { Metadata } from "next";
 
+import { CampaignForm } from "@/components/campaigns/campaign-form";
 import { PageHeader } from "@/components/ui/card";
 import { requireSession } from "@/lib/auth";
 import { listCampaignConnectionChoices, listIntegrationChoices } from "@/lib/data/campaigns";
-
-import { CampaignForm } from "./campaign-form";
 
 export const metadata: Metadata = { title: "New campaign" };
 

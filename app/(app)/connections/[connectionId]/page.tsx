@@ -3,13 +3,13 @@ import type { Metadata } from "next";
 import { headers } from "next/headers";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { z } from "zod";
 
 import { PageHeader } from "@/components/ui/card";
 import { requireSession } from "@/lib/auth";
-import { publicOrigin } from "@/lib/channels/public-url";
+import { publicOrigin, unreachableOriginReason } from "@/lib/channels/public-url";
 import { getConnectionSettings } from "@/lib/data/connections";
 import { connectionLabel } from "@/lib/validation/connection";
+import { isUuid } from "@/lib/validation/ids";
 
 import { ProviderSettingsForm } from "./provider-settings-form";
 
@@ -22,9 +22,7 @@ export default async function ConnectionProviderPage({
 }) {
   const { accountId } = await requireSession();
   const { connectionId } = await params;
-  const connection = z.uuid().safeParse(connectionId).success
-    ? await getConnectionSettings(accountId, connectionId)
-    : null;
+  const connection = isUuid(connectionId) ? await getConnectionSettings(accountId, connectionId) : null;
   if (!connection) notFound();
   // The same origin the webhook handlers check Twilio's signatures against.
   const origin = publicOrigin(await headers());
@@ -40,7 +38,11 @@ export default async function ConnectionProviderPage({
         title={connectionLabel(connection)}
         description="Choose the provider that carries this connection's messages and enter its credentials. Secrets are stored encrypted and shown masked."
       />
-      <ProviderSettingsForm connection={connection} origin={origin} />
+      <ProviderSettingsForm
+        connection={connection}
+        origin={origin}
+        unreachable={unreachableOriginReason(origin)}
+      />
     </>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
 
+import { TriangleAlert } from "lucide-react";
 import { useState } from "react";
 import { useWatch } from "react-hook-form";
 
@@ -51,9 +52,12 @@ function formValues(view: ProviderSettingsView): ProviderSettingsInput {
 export function ProviderSettingsForm({
   connection,
   origin,
+  unreachable,
 }: {
   connection: ConnectionSettings;
   origin: string;
+  /** Why providers cannot call `origin` (plain http, localhost), shown as a warning; null when they can. */
+  unreachable: string | null;
 }) {
   const [saved, setSaved] = useState<ProviderSettingsView>(connection.settings);
   const [savedMessage, setSavedMessage] = useState<string | null>(null);
@@ -198,6 +202,7 @@ export function ProviderSettingsForm({
         connectionId={connection.id}
         code={connection.code}
         origin={origin}
+        unreachable={unreachable}
       />
     </div>
   );
@@ -208,11 +213,13 @@ function InboundUrlCard({
   connectionId,
   code,
   origin,
+  unreachable,
 }: {
   provider: Provider;
   connectionId: string;
   code: string;
   origin: string;
+  unreachable: string | null;
 }) {
   const path = inboundWebhookPath(provider, connectionId);
   if (!path) {
@@ -234,6 +241,19 @@ function InboundUrlCard({
         Paste this URL into the {provider === "TWILIO" ? "Twilio Console" : "Meta App Dashboard"} so messages
         to {code} reach the platform.
       </p>
+      {unreachable && (
+        <p
+          data-testid="unreachable-url-warning"
+          className="mb-3 flex items-start gap-2 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900"
+        >
+          <TriangleAlert aria-hidden className="mt-0.5 size-4 shrink-0" />
+          <span>
+            Providers cannot call this URL: {unreachable}. Serve the portal on a public https address and set{" "}
+            <code className="text-xs">AUTH_URL</code> to it (or <code className="text-xs">TRUST_PROXY</code>{" "}
+            behind a proxy).
+          </span>
+        </p>
+      )}
       <div className="mb-4 flex items-center gap-2">
         <code
           data-testid="inbound-webhook-url"

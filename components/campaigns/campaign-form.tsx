@@ -1,16 +1,17 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { Controller } from "react-hook-form";
 
+import { createCampaignAction, updateCampaignAction } from "@/app/(app)/campaigns/actions";
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Card } from "@/components/ui/card";
+import { CheckboxGroup } from "@/components/ui/checkbox-group";
 import { cn } from "@/components/ui/cn";
-import { Field, FieldError, FormMessage } from "@/components/ui/field";
+import { Field, FormMessage } from "@/components/ui/field";
 import { Input, Select, Textarea } from "@/components/ui/input";
 import { CAMPAIGN_TYPE_LABEL, campaignInputSchema, type CampaignInput } from "@/lib/validation/campaign";
-
-import { createCampaignAction } from "../actions";
 
 interface Choice {
   id: string;
@@ -20,21 +21,31 @@ interface Choice {
 interface Props {
   connections: (Choice & { label: string })[];
   integrations: (Choice & { alias: string })[];
+  /** Editing a saved campaign (its type stays); without it the form creates one. */
+  campaign?: { id: string; values: CampaignInput };
 }
 
-export function CampaignForm({ connections, integrations }: Props) {
+const NEW_CAMPAIGN = {
+  type: "KEYWORD",
+  name: "",
+  connectionIds: [],
+  keyword: "",
+  autoReply: "",
+  integrationId: "",
+} as CampaignInput;
+
+/** New campaign and Edit campaign: one form, checked by the same schema as the server. */
+export function CampaignForm({ connections, integrations, campaign }: Props) {
   const router = useRouter();
-  const { form, submit, formError } = useActionForm(campaignInputSchema, createCampaignAction, {
-    defaultValues: {
-      type: "KEYWORD",
-      name: "",
-      connectionIds: [],
-      keyword: "",
-      autoReply: "",
-      integrationId: "",
-    } as CampaignInput,
-    onSuccess: ({ id }) => router.push(`/campaigns/${id}`),
-  });
+  const { form, submit, formError } = useActionForm(
+    campaignInputSchema,
+    (values) =>
+      campaign ? updateCampaignAction({ ...values, id: campaign.id }) : createCampaignAction(values),
+    {
+      defaultValues: { ...NEW_CAMPAIGN, ...campaign?.values },
+      onSuccess: ({ id }) => router.push(`/campaigns/${id}`),
+    },
+  );
   const { isSubmitting } = form.formState;
   // Errors of either variant of the union, by field name.
   const errors = form.formState.errors as Partial<Record<string, { message?: string }>>;
@@ -45,64 +56,59 @@ export function CampaignForm({ connections, integrations }: Props) {
     <form onSubmit={submit} noValidate className="grid max-w-3xl gap-6">
       {formError && <FormMessage>{formError}</FormMessage>}
       <Card className="grid gap-5 p-5">
-        <fieldset>
-          <legend className="mb-2 text-sm font-medium text-slate-700">Type</legend>
-          <div className="grid gap-3 sm:grid-cols-2">
-            {(["KEYWORD", "CHATBOT"] as const).map((value) => (
-              <label
-                key={value}
-                className={cn(
-                  "flex cursor-pointer gap-3 rounded-md border p-3 text-sm",
-                  type === value ? "border-brand-600 bg-brand-50" : "border-slate-300 bg-white",
-                )}
-              >
-                <input type="radio" value={value} {...form.register("type")} className="mt-1" />
-                <span>
-                  <span className="font-medium">{CAMPAIGN_TYPE_LABEL[value]}</span>
-                  <span className="block text-slate-600">
-                    {value === "KEYWORD"
-                      ? "Answers messages that start with a keyword with an auto-reply."
-                      : "Delivers its chats to a Custom Webhook; your systems reply through the API."}
+        {campaign ? (
+          <p className="text-sm">
+            <span className="font-medium text-slate-700">Type</span>{" "}
+            <span className="text-slate-900">{CAMPAIGN_TYPE_LABEL[type]}</span>
+          </p>
+        ) : (
+          <fieldset>
+            <legend className="mb-2 text-sm font-medium text-slate-700">Type</legend>
+            <div className="grid gap-3 sm:grid-cols-2">
+              {(["KEYWORD", "CHATBOT"] as const).map((value) => (
+                <label
+                  key={value}
+                  className={cn(
+                    "flex cursor-pointer gap-3 rounded-md border p-3 text-sm",
+                    type === value ? "border-brand-600 bg-brand-50" : "border-slate-300 bg-white",
+                  )}
+                >
+                  <input type="radio" value={value} {...form.register("type")} className="mt-1" />
+                  <span>
+                    <span className="font-medium">{CAMPAIGN_TYPE_LABEL[value]}</span>
+                    <span className="block text-slate-600">
+                      {value === "KEYWORD"
+                        ? "Answers messages that start with a keyword with an auto-reply."
+                        : "Delivers its chats to a Custom Webhook; your systems reply through the API."}
+                    </span>
                   </span>
-                </span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
+                </label>
+              ))}
+            </div>
+          </fieldset>
+        )}
         <Field label="Name" error={errors.name?.message}>
           <Input {...form.register("name")} />
         </Field>
-        <fieldset>
-          <legend className="mb-2 text-sm font-medium text-slate-700">Connections</legend>
-          {connections.length === 0 ? (
-            <p className="text-sm text-slate-600">Add a connection under Connections first.</p>
-          ) : (
-            <ul className="grid gap-2 sm:grid-cols-2">
-              {connections.map((c) => (
-                <li key={c.id}>
-                  <label
-                    className={cn("flex items-start gap-2 text-sm", c.unavailableReason && "text-slate-400")}
-                  >
-                    <input
-                      type="checkbox"
-                      value={c.id}
-                      disabled={!!c.unavailableReason}
-                      {...form.register("connectionIds")}
-                      className="mt-0.5"
-                    />
-                    <span>
-                      {c.label}
-                      {c.unavailableReason && (
-                        <span className="block text-xs">Not available: {c.unavailableReason}</span>
-                      )}
-                    </span>
-                  </label>
-                </li>
-              ))}
-            </ul>
+        <Controller
+          control={form.control}
+          name="connectionIds"
+          render={({ field }) => (
+            <CheckboxGroup
+              legend="Connections"
+              options={connections.map((c) => ({
+                value: c.id,
+                label: c.label,
+                unavailableReason: c.unavailableReason,
+              }))}
+              value={field.value}
+              onChange={field.onChange}
+              onBlur={field.onBlur}
+              error={errors.connectionIds?.message}
+              empty="Add a connection under Connections first."
+            />
           )}
-          {errors.connectionIds?.message && <FieldError>{errors.connectionIds.message}</FieldError>}
-        </fieldset>
+        />
       </Card>
 
       {type === "KEYWORD" ? (
@@ -156,7 +162,10 @@ export function CampaignForm({ connections, integrations }: Props) {
         <Button type="submit" disabled={isSubmitting}>
           {isSubmitting ? "Saving…" : "Save"}
         </Button>
-        <Button variant="secondary" onClick={() => router.push("/campaigns")}>
+        <Button
+          variant="secondary"
+          onClick={() => router.push(campaign ? `/campaigns/${campaign.id}` : "/campaigns")}
+        >
           Cancel
         </Button>
       </div>
