@@ -4,7 +4,7 @@ import { useQuery } from "@tanstack/react-query";
 import { useState, type ReactNode } from "react";
 
 import { CopyButton } from "@/components/ui/copy-button";
-import { Table, Td, Th } from "@/components/ui/table";
+import { Table, Td } from "@/components/ui/table";
 import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { curlSnippet, javascriptSnippet, pythonSnippet, VERIFY_SNIPPETS } from "@/lib/api/snippets";
 import type { IntegrationSummary } from "@/lib/data/integrations";
