@@ -5,11 +5,9 @@ import Link from "next/link";
 
 import { Button } from "@/components/ui/button";
 import { Dialog, DialogContent, DialogTrigger } from "@/components/ui/dialog";
+import { LocalTime } from "@/components/ui/local-time";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { IntegrationSummary } from "@/lib/data/integrations";
-
-const formatDate = (iso: Date | string | null) =>
-  iso ? new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" }) : "—";
 
 /** The card's Campaigns icon: which Live Chatbot Service campaigns use this integration, and since when. */
 export function CampaignsDialog({ integration }: { integration: IntegrationSummary }) {
@@ -42,7 +40,9 @@ export function CampaignsDialog({ integration }: { integration: IntegrationSumma
                     {c.name}
                   </Link>
                 </Td>
-                <Td suppressHydrationWarning>{formatDate(c.integrationDate)}</Td>
+                <Td>
+                  <LocalTime value={c.integrationDate} />
+                </Td>
               </tr>
             ))}
           </tbody>

@@ -6,7 +6,9 @@ import { Table, Td, Th } from "@/components/ui/table";
 import type { IntegrationSummary } from "@/lib/data/integrations";
 import { CHANNEL_LABEL } from "@/lib/validation/connection";
 
+import { ApiDetails } from "./api-details";
 import { ChannelIcon } from "./channel-icon";
+import { TryOut } from "./try-out";
 
 /** One tab of the Details dialog. */
 export interface DetailsTab {
@@ -50,38 +52,6 @@ function ConnectionsDetails({ integration }: { integration: IntegrationSummary }
           ))}
         </tbody>
       </Table>
-    </div>
-  );
-}
-
-function Endpoint({ integration }: { integration: IntegrationSummary }) {
-  const url = `${window.location.origin}${integrationMessagesPath(integration.id)}`;
-  return (
-    <p className="rounded border border-slate-200 bg-slate-50 px-2 py-1.5 font-mono text-xs break-all">
-      <span className="mr-2 rounded bg-slate-800 px-1.5 py-0.5 font-semibold text-white">POST</span>
-      {url}
-    </p>
-  );
-}
-
-function ApiDetails({ integration }: { integration: IntegrationSummary }) {
-  return (
-    <div className="flex flex-col gap-3 text-sm text-slate-700">
-      <p>The endpoint your systems call to answer contacts in chats this integration received:</p>
-      <Endpoint integration={integration} />
-      <p className="text-slate-600">
-        Its headers, parameters and responses are documented here once the platform&apos;s API is available.
-      </p>
-    </div>
-  );
-}
-
-function TryOut({ integration }: { integration: IntegrationSummary }) {
-  return (
-    <div className="flex flex-col gap-3 text-sm text-slate-700">
-      <p>Use this URL to send response events to chats the contact started; the chat must already exist.</p>
-      <Endpoint integration={integration} />
-      <p className="text-slate-600">A console to try it from here comes with the platform&apos;s API.</p>
     </div>
   );
 }

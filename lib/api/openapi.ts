@@ -1,7 +1,7 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31, type RouteConfig } from "@asteasolutions/zod-to-openapi";
 import { z } from "zod";
 
-import { chatListQuerySchema } from "@/lib/validation/chat";
+import { apiChatListQuerySchema } from "@/lib/validation/chat";
 import {
   integrationChatParamsSchema,
   integrationParamsSchema,
@@ -104,7 +104,7 @@ export const API_ROUTES: RouteConfig[] = [
     summary: "List the integration's chats",
     description:
       "Chats the integration serves, oldest first, in pages. Filter with `status=OPEN` for the ones you can reply into.",
-    request: { params: integrationParamsSchema, query: chatListQuerySchema },
+    request: { params: integrationParamsSchema, query: apiChatListQuerySchema },
     responses: {
       200: json(chatPageOut, { chats: [exampleChat], nextCursor: null }, "A page of chats"),
       400: error(400, "INVALID", "The query has invalid fields", { cursor: ["Invalid cursor"] }),

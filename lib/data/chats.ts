@@ -1,7 +1,15 @@
 import { and, asc, desc, eq, sql, type AnyColumn, type SQL } from "drizzle-orm";
 
 import { db } from "@/db";
-import { campaigns, chats, connections, deliveries, integrations, messages } from "@/db/schema";
+import {
+  campaigns,
+  chats,
+  connections,
+  deliveries,
+  integrationConnections,
+  integrations,
+  messages,
+} from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import type { ChatOrder } from "@/lib/validation/chat";
 import { isUuid } from "@/lib/validation/ids";
@@ -85,7 +93,7 @@ export async function listChats(
       and(
         eq(chats.accountId, accountId),
         status ? eq(chats.status, status) : undefined,
-        integrationId ? eq(chats.integrationId, integrationId) : undefined,
+        integrationId ? servedBy(integrationId) : undefined,
         after && recent
           ? sql`(${column}, ${chats.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`
           : undefined,
@@ -133,3 +141,14 @@ export async function getChatThread(accountId: string, chatId: string) {
 }
 
 export type ChatThread = NonNullable<Awaited<ReturnType<typeof getChatThread>>>;
+
+/**
+ * SQL condition: the integration serves the chat — it was attributed to it when it opened, its
+ * connection feeds the integration, or its Chatbot Service campaign links the integration.
+ */
+export const servedBy = (integrationId: string) => sql`(
+  ${chats.integrationId} = ${integrationId}
+  or ${chats.connectionId} in (select ${integrationConnections.connectionId} from ${integrationConnections}
+    where ${integrationConnections.integrationId} = ${integrationId})
+  or ${chats.campaignId} in (select ${campaigns.id} from ${campaigns} where ${campaigns.integrationId} = ${integrationId})
+)`;

@@ -1,18 +1,11 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 
 import { db } from "@/db";
-import {
-  campaigns,
-  chats,
-  integrationConnections,
-  integrations,
-  messages,
-  type Chat,
-  type Message,
-} from "@/db/schema";
+import { chats, integrations, messages, type Chat, type Message } from "@/db/schema";
 import { AppError, notFound } from "@/lib/errors";
 import type { ReplyMessage } from "@/lib/validation/api";
 
+import { servedBy } from "./chats";
 import { loadChannelAdapter } from "./connections";
 
 /**
@@ -90,14 +83,3 @@ export async function getIntegrationChat(accountId: string, integrationId: strin
     .where(and(eq(chats.accountId, accountId), eq(chats.id, chatId), servedBy(integrationId)));
   return chat ?? null;
 }
-
-/**
- * SQL condition: the integration serves the chat — it was attributed to it when it opened, its
- * connection feeds the integration, or its Chatbot Service campaign links the integration.
- */
-export const servedBy = (integrationId: string) => sql`(
-  ${chats.integrationId} = ${integrationId}
-  or ${chats.connectionId} in (select ${integrationConnections.connectionId} from ${integrationConnections}
-    where ${integrationConnections.integrationId} = ${integrationId})
-  or ${chats.campaignId} in (select ${campaigns.id} from ${campaigns} where ${campaigns.integrationId} = ${integrationId})
-)`;

@@ -12,3 +12,6 @@ export const chatListQuerySchema = z.object({
 });
 
 export const chatIdParamsSchema = z.object({ chatId: z.uuid() });
+
+/** GET /api/v1/integrations/{integrationId}/chats: always oldest first, so pages stay stable. */
+export const apiChatListQuerySchema = chatListQuerySchema.omit({ order: true });
