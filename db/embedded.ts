@@ -67,11 +67,10 @@ function canReach(user: ServerUser | undefined, dir: string): boolean {
   return spawnSync("sh", ["-c", 'cd -- "$1"', "sh", dir], { ...user, stdio: "ignore" }).status === 0;
 }
 
-// A directory under REACHABLE_ROOT that every user can enter and that, unlike /tmp, survives reboots.
-function reachableDir(name: string): string {
-  const dir = path.join(REACHABLE_ROOT, name);
+// Makes `dir` (REACHABLE_ROOT or a folder in it) enterable by every user; unlike /tmp it survives reboots.
+function makeReachable(dir: string): string {
   fs.mkdirSync(dir, { recursive: true });
-  for (const d of [REACHABLE_ROOT, dir]) fs.chmodSync(d, 0o755);
+  for (const d of new Set([REACHABLE_ROOT, dir])) fs.chmodSync(d, 0o755);
   return dir;
 }
 
@@ -85,7 +84,7 @@ const relocatedHome = (dir: string) =>
 function clusterHome(dir: string, user: ServerUser | undefined): string {
   fs.mkdirSync(dir, { recursive: true });
   if (canReach(user, dir)) return dir;
-  const home = reachableDir(path.basename(relocatedHome(dir)));
+  const home = makeReachable(relocatedHome(dir));
   console.log(`The postgres user cannot reach ${dir}: the embedded PostgreSQL keeps its data in ${home}/pg.`);
   return home;
 }
@@ -106,7 +105,7 @@ async function binaries(user: ServerUser | undefined): Promise<Binaries> {
   const { version } = JSON.parse(fs.readFileSync(path.join(entry, "../../package.json"), "utf8")) as {
     version: string;
   };
-  const copy = path.join(reachableDir("."), `postgres-${version}`);
+  const copy = path.join(makeReachable(REACHABLE_ROOT), `postgres-${version}`);
   if (!fs.existsSync(copy)) {
     // Copied aside and renamed, so a copy cut short is never taken for a complete one.
     const partial = `${copy}.partial-${process.pid}`;
@@ -123,9 +122,12 @@ async function binaries(user: ServerUser | undefined): Promise<Binaries> {
 /** The last lines a process printed, for error messages (we do not print them unless asked). */
 class LogTail {
   private lines: string[] = [];
+  private partial = ""; // a line whose end has not arrived yet
   constructor(private echo: boolean) {}
   add(chunk: Buffer): void {
-    for (const line of chunk.toString("utf8").split("\n")) {
+    const lines = (this.partial + chunk.toString("utf8")).split("\n");
+    this.partial = lines.pop()!;
+    for (const line of lines) {
       if (!line.trim()) continue;
       if (this.echo) console.log(line);
       this.lines.push(line);
@@ -136,7 +138,10 @@ class LogTail {
     return this.lines.some((l) => l.includes(text));
   }
   toString(): string {
-    return this.lines.map((l) => `  | ${l}`).join("\n");
+    return [...this.lines, this.partial]
+      .filter((l) => l.trim())
+      .map((l) => `  | ${l}`)
+      .join("\n");
   }
 }
 
