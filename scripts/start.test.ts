@@ -112,13 +112,16 @@ describe.sequential("npm start launcher", () => {
     expect(first.output()).toContain("Stopping the embedded PostgreSQL");
     expect(fs.existsSync(path.join(dataDir, "pg/postmaster.pid"))).toBe(false); // a clean shutdown
 
-    // Restart: the same cluster; then SIGKILL the launcher and next, leaving the database behind.
+    // Restart: the same cluster. Then SIGKILL the launcher alone: next notices and stops; the database
+    // is left behind.
     const second = await launch(["--dev"], {});
     await second.waitFor("Ready in");
     expect(fs.statSync(path.join(dataDir, "pg/PG_VERSION")).mtimeMs).toBe(clusterCreated);
     const orphan = postmasterPid();
-    process.kill(-second.pid, "SIGKILL");
+    const orphanApp = appPid(second.pid, orphan);
+    process.kill(second.pid, "SIGKILL");
     await second.exited;
+    expect((await watchExits({ orphanApp })).orphanApp).toBeLessThan(10_000);
     expect(alive(orphan)).toBe(true);
 
     const third = await launch(["--dev"], {});

@@ -3,6 +3,8 @@
 // `npm run dev` does the same with `next dev`.
 // The launcher owns shutdown: SIGINT/SIGTERM/SIGHUP go to the app, the embedded database stops only
 // after the app has finished its requests and exited, and the launcher exits with the app's code.
+import path from "node:path";
+
 import { closeDb } from "@/db";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/db/embedded";
 import { migrateDatabase } from "@/db/migrate";
@@ -14,6 +16,7 @@ import { run, signalExitCode, stopRequested, takeOverStopSignals, throwIfStoppin
 
 const dev = process.argv.includes("--dev");
 const port = process.env.PORT ?? "3000";
+const exitWithParent = path.join(import.meta.dirname, "lib/exit-with-parent.cjs");
 // How long `next` may take to finish in-flight requests after a stop signal before it is killed.
 const APP_GRACE_MS = 30_000;
 
@@ -51,9 +54,11 @@ async function main(): Promise<number> {
 
     console.log(`\n  Custom Webhook portal: ${process.env.AUTH_URL ?? `http://localhost:${port}`}`);
     if (seed) console.log(`  Demo sign-in: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}\n`);
-    const { code } = await run(process.execPath, [nextBin, dev ? "dev" : "start", "-p", port], {
-      graceMs: APP_GRACE_MS,
-    });
+    const { code } = await run(
+      process.execPath,
+      ["--require", exitWithParent, nextBin, dev ? "dev" : "start", "-p", port],
+      { graceMs: APP_GRACE_MS },
+    );
     return code;
   } finally {
     if (embedded) {
