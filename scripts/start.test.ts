@@ -130,8 +130,9 @@ describe.sequential("npm start launcher", () => {
       `Stopping the PostgreSQL an earlier run left running on ${dataDir}/pg (pid ${orphan})`,
     );
     expect(alive(orphan)).toBe(false);
-    process.kill(third.pid, "SIGINT");
+    process.kill(third.pid, "SIGHUP"); // passed on to next as SIGTERM: it has no SIGHUP handler
     expect(await third.exited).toBe(0);
+    expect(third.output()).toContain("Stopping the embedded PostgreSQL");
   }, 180_000);
 
   it("with DATABASE_URL set, refuses to start without the secrets and says how to make them", async () => {
