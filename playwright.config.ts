@@ -34,10 +34,13 @@ export default defineConfig({
     { name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1360, height: 900 } } },
   ],
   webServer: {
-    // The same launcher as `npm start`, on the DATABASE_URL that `npm test` prepared.
+    // The same launcher as `npm start`, on the DATABASE_URL (and secrets) that `npm test` prepared; with
+    // DATABASE_URL set the demo account is seeded only on request.
     command: "node --import tsx scripts/start.ts",
     url: `${baseURL}/api/health`,
-    env: { PORT: String(port), AUTH_URL: baseURL },
+    env: { PORT: String(port), AUTH_URL: baseURL, SEED_DEMO: "true" },
+    // SIGTERM, as a process manager would send: the launcher lets the app drain, then exits.
+    gracefulShutdown: { signal: "SIGTERM", timeout: 40_000 },
     reuseExistingServer: !!process.env.E2E_REUSE_SERVER,
     timeout: 180_000,
     stdout: "pipe",

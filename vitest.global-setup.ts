@@ -1,18 +1,18 @@
 import path from "node:path";
 
-import { startEmbeddedPostgres } from "./db/embedded";
+import { startScratchPostgres } from "./db/embedded";
 import { migrateDatabase } from "./db/migrate";
 import { assertLocalDatabase } from "./db/test-database";
 import { dataDir, ensureLocalSecrets } from "./scripts/lib/local-env";
 
-// `npm test` hands over a fresh DATABASE_URL; a bare `npx vitest` starts an embedded server instead.
+// `npm test` hands over a fresh DATABASE_URL; a bare `npx vitest` starts a throwaway embedded server instead.
 export default async function setup() {
   ensureLocalSecrets();
   process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ??= "true";
   process.env.WEBHOOK_ALLOW_INSECURE_URLS ??= "true";
   let stop: (() => Promise<void>) | undefined;
   if (!process.env.DATABASE_URL) {
-    const embedded = await startEmbeddedPostgres(path.join(dataDir, "vitest"), { database: "vitest" });
+    const embedded = await startScratchPostgres(path.join(dataDir, "test-servers"), { database: "vitest" });
     process.env.DATABASE_URL = embedded.url;
     stop = () => embedded.stop();
   }

@@ -21,14 +21,21 @@ function withDatabase(url: string, database: string): string {
   return u.toString();
 }
 
+export interface TestDatabase {
+  url: string;
+  drop(): Promise<void>;
+}
+
 /**
  * Creates an empty database for one test run on the server of `serverUrl` and returns its URL and a
  * drop function. Databases of runs that died more than six hours ago are dropped on the way.
  */
-export async function createTestDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+export async function createTestDatabase(serverUrl: string): Promise<TestDatabase> {
   assertLocalDatabase(serverUrl);
   const name = `${PREFIX}${Date.now()}_${process.pid}`;
-  const admin = new Client({ connectionString: serverUrl });
+  // The maintenance database always exists; the one serverUrl names (say /test) may not.
+  const adminUrl = withDatabase(serverUrl, "postgres");
+  const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   try {
     const { rows } = await admin.query<{ datname: string }>(
@@ -47,7 +54,7 @@ export async function createTestDatabase(serverUrl: string): Promise<{ url: stri
   return {
     url: withDatabase(serverUrl, name),
     async drop() {
-      const c = new Client({ connectionString: serverUrl });
+      const c = new Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`).finally(() => c.end());
     },

@@ -1,7 +1,8 @@
 // `npm start`: builds the app if needed, brings up a database (embedded PostgreSQL when DATABASE_URL
-// is unset), migrates and seeds it, then runs `next start` with DATABASE_URL pointing at it.
+// is unset), migrates it, seeds the demo, then runs `next start` with DATABASE_URL pointing at it.
 // `npm run dev` does the same with `next dev`.
-import { spawn } from "node:child_process";
+// The launcher owns shutdown: SIGINT/SIGTERM/SIGHUP go to the app, the embedded database stops only
+// after the app has finished its requests and exited, and the launcher exits with the app's code.
 import path from "node:path";
 
 import { closeDb } from "@/db";
@@ -10,53 +11,69 @@ import { migrateDatabase } from "@/db/migrate";
 import { DEMO_LOGIN, seedDemo } from "@/db/seed";
 
 import { buildIfNeeded, nextBin } from "./lib/build";
-import { dataDir, ensureLocalSecrets } from "./lib/local-env";
+import { dataDir, ensureLocalSecrets, envFlag, requireSecrets } from "./lib/local-env";
+import { run, signalExitCode, stopRequested, takeOverStopSignals, throwIfStopping } from "./lib/processes";
 
 const dev = process.argv.includes("--dev");
 const port = process.env.PORT ?? "3000";
+const exitWithParent = path.join(import.meta.dirname, "lib/exit-with-parent.cjs");
+// How long `next` may take to finish in-flight requests after a stop signal before it is killed.
+const APP_GRACE_MS = 30_000;
 
-async function main() {
-  ensureLocalSecrets();
-  if (!dev) buildIfNeeded();
+async function main(): Promise<number> {
+  takeOverStopSignals();
+  // Local mode — the embedded database or `npm run dev` — is a developer's machine, not production.
+  const local = dev || !process.env.DATABASE_URL;
+  if (local) ensureLocalSecrets();
+  else requireSecrets();
+  const seed = envFlag("SEED_DEMO") ?? local;
+  // Local runs deliver to receivers on this machine; production leaves these off unless set.
+  if (local && process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS === undefined) {
+    process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS = "true";
+    console.warn(
+      "⚠ Local mode: webhooks may target private-network and loopback addresses (WEBHOOK_ALLOW_PRIVATE_NETWORKS).",
+    );
+  }
+  process.env.WEBHOOK_ALLOW_INSECURE_URLS ??= String(local);
 
   let embedded: EmbeddedDatabase | undefined;
-  if (!process.env.DATABASE_URL) {
-    console.log(`Starting the embedded PostgreSQL (data in ${path.relative(process.cwd(), dataDir)}/pg)…`);
-    embedded = await startEmbeddedPostgres(dataDir);
-    process.env.DATABASE_URL = embedded.url;
+  try {
+    if (!dev) await buildIfNeeded();
+    throwIfStopping();
+    if (!process.env.DATABASE_URL) {
+      console.log("Starting the embedded PostgreSQL…");
+      embedded = await startEmbeddedPostgres(dataDir);
+      process.env.DATABASE_URL = embedded.url;
+      console.log(`Embedded PostgreSQL ready (data in ${embedded.clusterDir}).`);
+      throwIfStopping();
+    }
+    await migrateDatabase(process.env.DATABASE_URL);
+    if (seed) await seedDemo();
+    await closeDb();
+    throwIfStopping();
+
+    console.log(`\n  Custom Webhook portal: ${process.env.AUTH_URL ?? `http://localhost:${port}`}`);
+    if (seed) console.log(`  Demo sign-in: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}\n`);
+    const { code } = await run(
+      process.execPath,
+      ["--require", exitWithParent, nextBin, dev ? "dev" : "start", "-p", port],
+      { graceMs: APP_GRACE_MS },
+    );
+    return code;
+  } finally {
+    if (embedded) {
+      console.log("Stopping the embedded PostgreSQL…");
+      await embedded.stop();
+    }
   }
-  // Local runs deliver to receivers on this machine; production leaves it off unless set.
-  process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ??= embedded || dev ? "true" : "false";
-  process.env.WEBHOOK_ALLOW_INSECURE_URLS ??= embedded || dev ? "true" : "false";
-
-  await migrateDatabase(process.env.DATABASE_URL);
-  if (process.env.SEED_DEMO !== "false") await seedDemo();
-  await closeDb();
-
-  const child = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", port], {
-    stdio: "inherit",
-    env: process.env,
-  });
-  const origin = process.env.AUTH_URL ?? `http://localhost:${port}`;
-  console.log(`\n  Custom Webhook portal: ${origin}`);
-  if (process.env.SEED_DEMO !== "false") {
-    console.log(`  Demo sign-in: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}\n`);
-  }
-
-  let stopping = false;
-  const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
-    stopping = true;
-    child.kill(signal);
-  };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  child.on("exit", (code, signal) => {
-    void (embedded?.stop() ?? Promise.resolve()).finally(() => process.exit(code ?? (signal ? 0 : 1)));
-  });
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    const signal = stopRequested();
+    if (signal) process.exit(signalExitCode(signal));
+    console.error(err instanceof Error ? err.message : err);
+    process.exit(1);
+  },
+);

@@ -1,18 +1,27 @@
-// `npm test`: everything CI checks, in order — types, lint, migrations in sync, unit and integration
-// tests (Vitest, real PostgreSQL), then the app built and driven in Chromium (Playwright).
+// `npm test`: everything CI checks, in order — types, lint, migrations in sync with the schema, unit and
+// integration tests (Vitest, real PostgreSQL), then the app built and driven in Chromium (Playwright).
 // It finds or installs what it needs: Debian's Chromium, and a database (a fresh one per run on the
-// server of DATABASE_URL, or an embedded PostgreSQL when it is unset).
+// server of DATABASE_URL, or a throwaway embedded PostgreSQL when it is unset). Whatever happens — a
+// failed step, Ctrl-C, SIGTERM — the test database is dropped and the embedded server stopped.
 // Flags: --skip-e2e, --only-e2e, and anything after `--` goes to Playwright (e.g. a test file).
-import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 
-import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/db/embedded";
-import { migrateDatabase } from "@/db/migrate";
-import { createTestDatabase } from "@/db/test-database";
+import { startScratchPostgres, type EmbeddedDatabase } from "@/db/embedded";
+import { migrateDatabase, migrationsFolder } from "@/db/migrate";
+import { createTestDatabase, type TestDatabase } from "@/db/test-database";
 
 import { buildIfNeeded } from "./lib/build";
 import { dataDir, ensureLocalSecrets } from "./lib/local-env";
+import {
+  run,
+  signalExitCode,
+  stopRequested,
+  takeOverStopSignals,
+  throwIfStopping,
+  type RunOptions,
+} from "./lib/processes";
 
 const args = process.argv.slice(2);
 const skipE2e = args.includes("--skip-e2e");
@@ -21,21 +30,36 @@ const playwrightArgs = args.includes("--") ? args.slice(args.indexOf("--") + 1) 
 
 const timings: [string, number][] = [];
 
-function run(label: string, command: string, commandArgs: string[]): void {
-  console.log(`\n▶ ${label}`);
+async function timed<T>(label: string, work: () => Promise<T>): Promise<T> {
   const started = Date.now();
-  const result = spawnSync(command, commandArgs, { stdio: "inherit", env: process.env });
-  timings.push([label, Date.now() - started]);
-  if (result.status !== 0) throw new Error(`${label} failed (exit ${result.status ?? result.signal})`);
+  try {
+    return await work();
+  } finally {
+    timings.push([label, Date.now() - started]);
+  }
+}
+
+/** Runs one step; throws when it fails or a stop signal came in meanwhile. Returns captured output. */
+async function step(
+  label: string,
+  command: string,
+  commandArgs: string[],
+  options?: RunOptions,
+): Promise<string> {
+  console.log(`\n▶ ${label}`);
+  const { code, output } = await timed(label, () => run(command, commandArgs, options));
+  throwIfStopping();
+  if (code !== 0) throw new Error(`${label} failed (exit ${code})${options?.capture ? `:\n${output}` : ""}`);
+  return output;
 }
 
 const bin = (name: string) => path.resolve("node_modules/.bin", name);
 
-function ensureChromium(): void {
+async function ensureChromium(): Promise<void> {
   process.env.CHROMIUM_PATH ??= "/usr/bin/chromium";
   if (existsSync(process.env.CHROMIUM_PATH)) return;
   if (process.getuid?.() === 0 && existsSync("/usr/bin/apt-get")) {
-    run("Install Chromium (Debian package)", "bash", [
+    await step("Install Chromium (Debian package)", "bash", [
       "-c",
       "apt-get update -qq && apt-get install -y -qq chromium >/dev/null",
     ]);
@@ -46,50 +70,94 @@ function ensureChromium(): void {
   );
 }
 
-async function main() {
+/**
+ * `drizzle-kit check` only compares the migrations with each other, so a schema change without its
+ * migration passes it. `drizzle-kit generate` into a copy of the migrations tells: a new file there means
+ * the committed ones miss a change.
+ */
+async function checkMigrations(): Promise<void> {
+  await step("Migrations are consistent", bin("drizzle-kit"), ["check"]);
+  const copy = mkdtempSync(path.join(os.tmpdir(), "cw-migrations-"));
+  try {
+    cpSync(migrationsFolder, copy, { recursive: true });
+    const sqlFiles = () => readdirSync(copy).filter((f) => f.endsWith(".sql"));
+    const before = sqlFiles().length;
+    const output = await step(
+      "Migrations match the schema",
+      bin("drizzle-kit"),
+      // drizzle-kit puts "./" in front of --out, so it has to be relative.
+      ["generate", "--dialect=postgresql", "--schema=./db/schema.ts", `--out=${path.relative(".", copy)}`],
+      { capture: true },
+    );
+    if (sqlFiles().length > before)
+      throw new Error(
+        "db/schema.ts has changes that no migration in db/migrations makes: run `npm run db:generate` and commit the new migration.",
+      );
+    // It exits 0 even when it fails or would have to ask (a rename), so insist on its all-clear.
+    if (!output.includes("No schema changes"))
+      throw new Error(
+        `drizzle-kit generate could not compare db/schema.ts with the migrations (for a rename, run \`npm run db:generate\` in a terminal and answer its question):\n${output}`,
+      );
+  } finally {
+    rmSync(copy, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<number> {
+  takeOverStopSignals();
+  // The children (Vitest, the Playwright web server) get the secrets and local-only webhook rules from here.
   ensureLocalSecrets();
   process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS = "true";
   process.env.WEBHOOK_ALLOW_INSECURE_URLS = "true";
-  if (!skipE2e) ensureChromium();
 
   let embedded: EmbeddedDatabase | undefined;
-  if (!process.env.DATABASE_URL) {
-    console.log("DATABASE_URL is unset: starting an embedded PostgreSQL for the tests…");
-    embedded = await startEmbeddedPostgres(path.join(dataDir, "test-server"), { database: "postgres_tests" });
-  }
-  const database = await createTestDatabase(embedded?.url ?? process.env.DATABASE_URL!);
-  process.env.DATABASE_URL = database.url;
-  console.log(`Test database: ${new URL(database.url).pathname.slice(1)}`);
-
+  let database: TestDatabase | undefined;
   let failed: unknown;
   try {
+    if (!skipE2e) await ensureChromium();
+    if (!process.env.DATABASE_URL) {
+      console.log("DATABASE_URL is unset: starting an embedded PostgreSQL for this run…");
+      embedded = await startScratchPostgres(path.join(dataDir, "test-servers"), { database: "postgres" });
+    }
+    throwIfStopping();
+    database = await createTestDatabase(embedded?.url ?? process.env.DATABASE_URL!);
+    process.env.DATABASE_URL = database.url;
+    console.log(`Test database: ${new URL(database.url).pathname.slice(1)}`);
+
     await migrateDatabase(database.url);
     if (!onlyE2e) {
-      run("Typecheck", bin("tsc"), ["--noEmit"]);
-      run("Lint", bin("eslint"), ["--max-warnings", "0", "."]);
-      run("Migrations match the schema", bin("drizzle-kit"), ["check"]);
-      run("Unit and integration tests", bin("vitest"), ["run"]);
+      await step("Typecheck", bin("tsc"), ["--noEmit"]);
+      await step("Lint", bin("eslint"), ["--max-warnings", "0", "."]);
+      await checkMigrations();
+      await step("Unit and integration tests", bin("vitest"), ["run"]);
     }
     if (!skipE2e) {
-      const started = Date.now();
-      buildIfNeeded();
-      timings.push(["Build", Date.now() - started]);
-      run("End-to-end tests (Chromium)", bin("playwright"), ["test", ...playwrightArgs]);
+      await timed("Build", buildIfNeeded);
+      throwIfStopping();
+      await step("End-to-end tests (Chromium)", bin("playwright"), ["test", ...playwrightArgs]);
     }
   } catch (err) {
     failed = err;
   } finally {
-    await database.drop().catch(() => {});
+    await database
+      ?.drop()
+      .catch((err: Error) => console.error(`Could not drop the test database: ${err.message}`));
     await embedded?.stop();
   }
 
   console.log("\nSteps:");
   for (const [label, ms] of timings) console.log(`  ${label.padEnd(32)} ${(ms / 1000).toFixed(1)} s`);
+  const signal = stopRequested();
+  if (signal) {
+    console.error(`\n✗ Stopped by ${signal}`);
+    return signalExitCode(signal);
+  }
   if (failed) {
-    console.error(`\n✗ ${failed instanceof Error ? failed.message : "failed"}`);
-    process.exit(1);
+    console.error("\n✗", failed instanceof Error ? failed.message : failed);
+    return 1;
   }
   console.log("\n✓ All tests passed");
+  return 0;
 }
 
-void main();
+void main().then((code) => process.exit(code));

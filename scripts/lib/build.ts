@@ -1,42 +1,61 @@
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
+
+import { run } from "./processes";
 
 export const nextBin = path.resolve("node_modules/next/dist/bin/next");
 const stampFile = path.resolve(".next/source-stamp");
-const INPUTS = [
-  "app",
-  "components",
-  "lib",
-  "db",
-  "public",
-  "proxy.ts",
-  "instrumentation.ts",
-  "next.config.js",
-  "package-lock.json",
-];
 
-// A fingerprint of everything the build reads, so a pulled or edited change triggers a rebuild.
+// Everything in the project is a build input (sources, tsconfig.json, postcss/next config, package.json,
+// .env files, a folder added later) except what the build never reads: tools' folders, state and output
+// folders (the dot-folders .next, .data, .git), tests, docs, and files the build or tsc write themselves.
+const SKIP_DIRS = new Set([
+  "node_modules",
+  "e2e",
+  "scripts",
+  "test-results",
+  "playwright-report",
+  "coverage",
+  "bench",
+]);
+const SKIP_FILE = /(\.test\.tsx?|\.md|\.tsbuildinfo|^next-env\.d\.ts)$/;
+
+// A fingerprint of the build inputs (path, size, mtime) and the NEXT_PUBLIC_ variables inlined into the bundle.
 function sourceStamp(): string {
   const hash = createHash("sha256");
-  const walk = (p: string) => {
-    if (!existsSync(p)) return;
-    const st = statSync(p);
-    if (st.isDirectory()) for (const name of readdirSync(p).sort()) walk(path.join(p, name));
-    else if (!p.endsWith(".test.ts")) hash.update(`${p}:${st.size}:${st.mtimeMs}\n`);
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name.localeCompare(b.name),
+    )) {
+      const p = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIP_DIRS.has(entry.name) && !entry.name.startsWith(".")) walk(p);
+      } else if (!SKIP_FILE.test(entry.name)) {
+        const st = statSync(p);
+        hash.update(`${p}:${st.size}:${st.mtimeMs}\n`);
+      }
+    }
   };
-  for (const p of INPUTS) walk(p);
+  walk(".");
+  for (const [k, v] of Object.entries(process.env).sort())
+    if (k.startsWith("NEXT_PUBLIC_")) hash.update(`${k}=${v}\n`);
   return hash.digest("hex");
 }
 
-/** Runs `next build` unless the last build saw exactly these sources. */
-export function buildIfNeeded(): void {
-  const stamp = sourceStamp();
-  if (existsSync(".next/BUILD_ID") && existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp)
+/** Runs `next build` unless the last successful build saw exactly these inputs; throws when the build fails. */
+export async function buildIfNeeded(): Promise<void> {
+  if (
+    existsSync(".next/BUILD_ID") &&
+    existsSync(stampFile) &&
+    readFileSync(stampFile, "utf8") === sourceStamp()
+  )
     return;
   console.log("Building the app (first start, or the source changed)…");
-  const result = spawnSync(process.execPath, [nextBin, "build"], { stdio: "inherit" });
-  if (result.status !== 0) process.exit(result.status ?? 1);
-  writeFileSync(stampFile, stamp);
+  // No stamp while building: a build cut short must not pass for a finished one.
+  rmSync(stampFile, { force: true });
+  const { code } = await run(process.execPath, [nextBin, "build"]);
+  if (code !== 0) throw new Error(`next build failed (exit ${code})`);
+  // Stamped after the build, which itself edits inputs (tsconfig.json) on its first run.
+  writeFileSync(stampFile, sourceStamp());
 }
