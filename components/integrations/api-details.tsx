@@ -88,7 +88,10 @@ const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 function CodeBlock({ code, label }: { code: string; label: string }) {
   return (
     <div className="relative">
-      <pre className="overflow-x-auto rounded-md bg-slate-900 p-3 pr-20 text-xs leading-5 text-slate-100">
+      <pre
+        tabIndex={0}
+        className="overflow-x-auto rounded-md bg-slate-900 p-3 pr-20 text-xs leading-5 text-slate-100"
+      >
         <code>{code}</code>
       </pre>
       <CopyButton text={code} label="Copy" aria-label={`Copy ${label}`} className="absolute top-2 right-2" />
@@ -245,7 +248,7 @@ function Endpoint({
                     {response.description}
                   </p>
                   {example !== undefined && (
-                    <pre className="mt-1 overflow-x-auto rounded bg-slate-50 p-2 text-xs">
+                    <pre tabIndex={0} className="mt-1 overflow-x-auto rounded bg-slate-50 p-2 text-xs">
                       {pretty(example)}
                     </pre>
                   )}
@@ -288,7 +291,7 @@ export function ApiDetails({ integration }: { integration: IntegrationSummary })
     <div className="flex flex-col gap-4">
       <p className="text-sm text-slate-700">
         Your systems call these endpoints with an API key. The full description is also available as{" "}
-        <a href="/api/v1/openapi.json" className="text-brand-700 hover:underline">
+        <a href="/api/v1/openapi.json" className="text-brand-700 underline">
           OpenAPI 3.1
         </a>
         .
@@ -318,7 +321,9 @@ export function ApiDetails({ integration }: { integration: IntegrationSummary })
           </p>
           {webhookExample !== undefined && (
             <Section title="MESSAGE event (default Body mapping)">
-              <pre className="overflow-x-auto rounded bg-slate-50 p-2 text-xs">{pretty(webhookExample)}</pre>
+              <pre tabIndex={0} className="overflow-x-auto rounded bg-slate-50 p-2 text-xs">
+                {pretty(webhookExample)}
+              </pre>
             </Section>
           )}
           <Section title="Node.js">

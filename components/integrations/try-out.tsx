@@ -192,7 +192,7 @@ export function TryOut({ integration }: { integration: IntegrationSummary }) {
         <summary className="cursor-pointer px-3 py-2 text-xs font-medium text-slate-600">
           Request body
         </summary>
-        <pre className="overflow-x-auto border-t border-slate-200 p-3 text-xs">
+        <pre tabIndex={0} className="overflow-x-auto border-t border-slate-200 p-3 text-xs">
           {JSON.stringify(body, null, 2)}
         </pre>
       </details>
@@ -223,7 +223,7 @@ export function TryOut({ integration }: { integration: IntegrationSummary }) {
               ))}
             </dl>
           )}
-          <pre aria-label="Response body" className="max-h-72 overflow-auto p-3 text-xs">
+          <pre tabIndex={0} aria-label="Response body" className="max-h-72 overflow-auto p-3 text-xs">
             {response.body}
           </pre>
         </section>
