@@ -21,7 +21,7 @@ export function CampaignsDialog({ integration }: { integration: IntegrationSumma
       <DialogContent
         title="Custom Webhook"
         description={`Campaigns linked to “${integration.alias}”`}
-        className="max-w-2xl"
+        size="lg"
       >
         <Table aria-label="Linked campaigns">
           <thead>

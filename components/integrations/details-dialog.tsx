@@ -24,7 +24,7 @@ export function DetailsDialog({
           <FileText aria-hidden className="size-4" />
         </Button>
       </DialogTrigger>
-      <DialogContent title={integration.alias} description="Custom Webhook" className="max-w-4xl">
+      <DialogContent title={integration.alias} description="Custom Webhook" size="xl">
         <Tabs defaultValue={tabs[0]?.value}>
           <TabsList aria-label="Details">
             {tabs.map((t) => (

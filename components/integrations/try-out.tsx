@@ -65,6 +65,9 @@ export function TryOut({ integration }: { integration: IntegrationSummary }) {
     queryKey: ["try-out-chats", integration.id],
     queryFn: () =>
       fetchJson<{ chats: ChatOut[] }>(`/api/v1/integrations/${integration.id}/chats?status=OPEN&limit=100`),
+    // Contacts open chats while the tab is open.
+    staleTime: 0,
+    refetchInterval: 4_000,
   });
   const [chatChoice, setChatChoice] = useState("");
   const [typedChatId, setTypedChatId] = useState("");

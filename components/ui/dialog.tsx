@@ -11,24 +11,30 @@ export const Dialog = Radix.Root;
 export const DialogTrigger = Radix.Trigger;
 export const DialogClose = Radix.Close;
 
+const WIDTHS = { md: "max-w-lg", lg: "max-w-2xl", xl: "max-w-4xl" } as const;
+
 /** A centred modal with a title, an optional description, and a close button; focus stays inside. */
 export function DialogContent({
   title,
   description,
   children,
   className,
+  size = "md",
 }: {
   title: ReactNode;
   description?: ReactNode;
   children: ReactNode;
   className?: string;
+  /** Width: md for messages and short forms (Default), lg for tables, xl for documentation. */
+  size?: keyof typeof WIDTHS;
 }) {
   return (
     <Radix.Portal>
       <Radix.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
       <Radix.Content
         className={cn(
-          "fixed top-1/2 left-1/2 z-50 flex max-h-[90vh] w-[calc(100vw-2rem)] max-w-lg -translate-x-1/2 -translate-y-1/2 flex-col rounded-lg border border-slate-200 bg-white shadow-xl focus:outline-none",
+          "fixed top-1/2 left-1/2 z-50 flex max-h-[90vh] w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 flex-col rounded-lg border border-slate-200 bg-white shadow-xl focus:outline-none",
+          WIDTHS[size],
           className,
         )}
         // Without a description Radix warns; say explicitly there is none.
