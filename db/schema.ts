@@ -280,9 +280,8 @@ export const deliveries = pgTable(
     integrationId: uuid("integration_id")
       .notNull()
       .references(() => integrations.id, { onDelete: "cascade" }),
-    chatId: uuid("chat_id")
-      .notNull()
-      .references(() => chats.id, { onDelete: "cascade" }),
+    // Null only for test events (Send test event), which belong to no chat.
+    chatId: uuid("chat_id").references(() => chats.id, { onDelete: "cascade" }),
     messageId: uuid("message_id").references(() => messages.id, { onDelete: "set null" }),
     // Insert order; a chat's deliveries go out in this order.
     seq: bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity().notNull(),
@@ -290,7 +289,12 @@ export const deliveries = pgTable(
     // The event's variables at the time it happened; requests are rebuilt from it on each attempt.
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
     status: deliveryStatusEnum("status").notNull().default("PENDING"),
+    // Every attempt ever made (attempt numbers keep counting across a Resend or Replay).
     attempts: integer("attempts").notNull().default(0),
+    // The retry window (max attempts, max age) starts at creation and again at each Resend or Replay.
+    windowStartedAt: tz("window_started_at").notNull().defaultNow(),
+    attemptsBeforeWindow: integer("attempts_before_window").notNull().default(0),
+    // When it is due; while DELIVERING, when its lease runs out (then another worker may take it).
     nextAttemptAt: tz("next_attempt_at").notNull().defaultNow(),
     leaseExpiresAt: tz("lease_expires_at"),
     leasedBy: text("leased_by"),
@@ -307,6 +311,11 @@ export const deliveries = pgTable(
       .on(t.nextAttemptAt)
       .where(sql`${t.status} IN ('PENDING', 'RETRYING', 'DELIVERING')`),
     index("deliveries_chat_seq_idx").on(t.chatId, t.integrationId, t.seq),
+    // Per-chat ordering asks "is an earlier event of this chat still unfinished?" on every claim.
+    index("deliveries_chat_unfinished_idx")
+      .on(t.chatId, t.integrationId, t.seq)
+      .where(sql`${t.status} IN ('PENDING', 'RETRYING', 'DELIVERING')`),
+    check("deliveries_chat_unless_test", sql`${t.isTest} OR ${t.chatId} IS NOT NULL`),
     index("deliveries_integration_recent_idx").on(t.integrationId, t.createdAt),
     index("deliveries_account_idx").on(t.accountId, t.createdAt),
   ],

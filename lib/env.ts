@@ -22,6 +22,14 @@ const envSchema = z.object({
   CRON_SECRET: z.string().min(16).optional(),
   // Run the delivery worker inside the web server process.
   WORKER_IN_PROCESS: flag(true),
+  // Delivery worker: requests in flight per worker, fallback poll, request deadline.
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(200),
+  WORKER_POLL_MS: z.coerce.number().int().positive().default(2_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  // Chats with no message for this long are closed (and END is delivered); 0 never closes them.
+  CHAT_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(0).default(1_440),
+  // When set, GET /api/metrics asks for `Authorization: Bearer <METRICS_TOKEN>`.
+  METRICS_TOKEN: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

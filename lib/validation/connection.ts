@@ -3,7 +3,7 @@ import { z } from "zod";
 export const CHANNELS = ["SMS", "WHATSAPP"] as const;
 export const CHANNEL_LABEL: Record<(typeof CHANNELS)[number], string> = { SMS: "SMS", WHATSAPP: "WhatsApp" };
 
-const E164 = /^\+[1-9]\d{6,14}$/;
+export const E164 = /^\+[1-9]\d{6,14}$/;
 const SHORT_CODE = /^\d{3,8}$/;
 
 /** Removes the spaces, dashes, dots and brackets people type inside phone numbers. */
