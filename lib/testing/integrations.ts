@@ -45,6 +45,8 @@ export interface TestIntegrationOptions {
   connectionIds?: string[];
   maxAttempts?: number;
   maxAgeSeconds?: number;
+  /** The signing secret in plain text (Default: a new one). */
+  signingSecret?: string;
   /** A previous signing secret still in force (plain text) until `previousExpiresAt`. */
   previousSigningSecret?: string;
   previousExpiresAt?: Date;
@@ -56,7 +58,7 @@ export interface TestIntegrationOptions {
  * secret, for a receiver to verify with.
  */
 export async function createTestIntegration(accountId: string, options: TestIntegrationOptions) {
-  const signingSecret = generateSigningSecret();
+  const signingSecret = options.signingSecret ?? generateSigningSecret();
   const [integration] = await db()
     .insert(integrations)
     .values({

@@ -45,17 +45,12 @@ async function hook(options: Partial<TestIntegrationOptions> & { respond?: Respo
   const secret = generateSigningSecret();
   const receiver = await startReceiver({ secrets: [secret], respond: options.respond });
   receivers.push(receiver);
-  // The receiver verifies with `secret`: make it the integration's signing secret.
   const { integration } = await createTestIntegration(accountId, {
     url: `${receiver.url}${options.path ?? "/hook"}`,
+    signingSecret: secret,
     connectionIds: [connection.id],
     ...options,
   });
-  const { encryptSecret } = await import("@/lib/crypto/secrets");
-  await db()
-    .update(integrations)
-    .set({ signingSecret: encryptSecret(secret) })
-    .where(eq(integrations.id, integration.id));
   return { connection, receiver, integration, secret };
 }
 

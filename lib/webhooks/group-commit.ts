@@ -15,6 +15,11 @@ export class GroupCommit<I, O> {
       maxBatch?: number;
       /** Batches written at once (Default: 2, so one commits while the next is written). */
       maxInFlight?: number;
+      /**
+       * Items with the same key are written in submission order: one is never put in a batch while
+       * an earlier one with its key is still being written by another (e.g. the messages of a chat).
+       */
+      key?: (item: I) => string;
     } = {},
   ) {}
 
@@ -32,13 +37,43 @@ export class GroupCommit<I, O> {
 
   private pump(): void {
     while (this.queue.length > 0 && this.inFlight < (this.options.maxInFlight ?? 2)) {
-      const batch = this.queue.splice(0, this.options.maxBatch ?? 500);
+      const batch = this.takeBatch();
+      if (batch.length === 0) return; // everything waiting is behind a batch in flight
+      const keys = this.options.key ? batch.map((entry) => this.options.key!(entry.item)) : [];
+      for (const k of keys) this.inFlightKeys.set(k, (this.inFlightKeys.get(k) ?? 0) + 1);
       this.inFlight++;
       void this.flush(batch).finally(() => {
         this.inFlight--;
+        for (const k of keys) {
+          const left = this.inFlightKeys.get(k)! - 1;
+          if (left === 0) this.inFlightKeys.delete(k);
+          else this.inFlightKeys.set(k, left);
+        }
         this.pump();
       });
     }
+  }
+
+  private readonly inFlightKeys = new Map<string, number>();
+
+  private takeBatch(): typeof this.queue {
+    const max = this.options.maxBatch ?? 500;
+    const key = this.options.key;
+    if (!key) return this.queue.splice(0, max);
+    const batch: typeof this.queue = [];
+    const rest: typeof this.queue = [];
+    const blocked = new Set<string>();
+    for (const entry of this.queue) {
+      const k = key(entry.item);
+      if (batch.length < max && !blocked.has(k) && !this.inFlightKeys.has(k)) {
+        batch.push(entry);
+      } else {
+        rest.push(entry);
+        blocked.add(k);
+      }
+    }
+    this.queue = rest;
+    return batch;
   }
 
   private async flush(batch: typeof this.queue): Promise<void> {

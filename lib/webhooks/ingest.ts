@@ -71,7 +71,12 @@ export async function ingestInbound(message: InboundMessage): Promise<InboundAcc
 const globalForIngest = globalThis as unknown as { __ingest?: GroupCommit<Prepared, InboundAccepted> };
 
 function ingestBatcher() {
-  globalForIngest.__ingest ??= new GroupCommit(writeInbound, { maxBatch: 500, maxInFlight: 3 });
+  globalForIngest.__ingest ??= new GroupCommit(writeInbound, {
+    maxBatch: 500,
+    maxInFlight: 3,
+    // A chat's messages are stored (and delivered) in the order they were accepted.
+    key: (item) => chatKey(item.connectionId, item.contact),
+  });
   return globalForIngest.__ingest;
 }
 
