@@ -35,7 +35,8 @@ async function main() {
 
   const child = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", port], {
     stdio: "inherit",
-    env: process.env,
+    // The in-process delivery worker handles SIGTERM/SIGINT itself, to stop gracefully.
+    env: { ...process.env, NEXT_MANUAL_SIG_HANDLE: "true" },
   });
   const origin = process.env.AUTH_URL ?? `http://localhost:${port}`;
   console.log(`\n  Custom Webhook portal: ${origin}`);

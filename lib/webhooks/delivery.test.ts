@@ -17,7 +17,7 @@ import { replayFailed, requeueDeliveries } from "./replay";
 import { closeSendPools } from "./send";
 import { sendTestEvent } from "./send-test-event";
 import { generateSigningSecret } from "./sign";
-import { startWorker, type DeliveryWorker } from "./worker";
+import { drainDeliveries, startWorker, type DeliveryWorker } from "./worker";
 
 const { accountId } = await createTestAccount("Delivery");
 const receivers: TestReceiver[] = [];
@@ -373,5 +373,26 @@ describe("delivering", () => {
       .from(deliveries)
       .where(and(eq(deliveries.id, result.deliveryId)));
     expect(rows[0]).toMatchObject({ status: "FAILED", lastStatusCode: 500 });
+  });
+});
+
+describe("drain mode (the cron route)", () => {
+  it("sends what is due, then returns what it did", async () => {
+    const other = await createTestAccount("Drain");
+    const connection = await createTestConnection(other.accountId);
+    const secret = generateSigningSecret();
+    const receiver = await startReceiver({ secrets: [secret] });
+    receivers.push(receiver);
+    await createTestIntegration(other.accountId, {
+      url: `${receiver.url}/hook`,
+      signingSecret: secret,
+      connectionIds: [connection.id],
+    });
+    for (const n of [1, 2, 3]) {
+      await ingestInbound({ connectionId: connection.id, from: `+1555777010${n}`, text: "x" });
+    }
+    const stats = await drainDeliveries({ accountIds: [other.accountId], maxMs: 5_000 });
+    expect(stats).toEqual({ claimed: 3, succeeded: 3, retrying: 0, failed: 0 });
+    expect(receiver.requests).toHaveLength(3);
   });
 });
