@@ -1,11 +1,22 @@
 import { and, asc, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
 
 import { db } from "@/db";
-import { deliveries, deliveryAttempts, type DeliveryStatus, type EventType } from "@/db/schema";
+import {
+  deliveries,
+  deliveryAttempts,
+  deliveryQueue,
+  type DeliveryStatus,
+  type EventType,
+} from "@/db/schema";
 import type { EventPayload } from "@/lib/webhooks/event";
 
 // Account-scoped reads of the delivery log, for the Deliveries tab and the API. Mutations (Resend,
 // Replay failed, Send test event) live in lib/webhooks/replay.ts and lib/webhooks/send-test-event.ts.
+
+// A delivery being sent right now is Delivering: its queue row holds a live lease (the worker does not
+// rewrite the delivery row to say so). Its next attempt time is the queue's while it is queued.
+const shownStatus = sql<DeliveryStatus>`CASE WHEN ${deliveryQueue.leaseExpiresAt} > now() THEN 'DELIVERING'::delivery_status ELSE ${deliveries.status} END`;
+const shownNextAttemptAt = sql<Date>`coalesce(${deliveryQueue.nextAttemptAt}, ${deliveries.nextAttemptAt})`;
 
 export interface DeliveryFilter {
   integrationId: string;
@@ -32,7 +43,7 @@ export async function listDeliveries(accountId: string, filter: DeliveryFilter) 
   const where: (SQL | undefined)[] = [
     eq(deliveries.accountId, accountId),
     eq(deliveries.integrationId, filter.integrationId),
-    filter.status ? eq(deliveries.status, filter.status) : undefined,
+    filter.status ? sql`${shownStatus} = ${filter.status}` : undefined,
     filter.event ? eq(deliveries.event, filter.event) : undefined,
     filter.chatId ? eq(deliveries.chatId, filter.chatId) : undefined,
     filter.contact ? sql`${deliveries.payload}->>'contact' = ${filter.contact}` : undefined,
@@ -48,17 +59,18 @@ export async function listDeliveries(accountId: string, filter: DeliveryFilter) 
       event: deliveries.event,
       chatId: deliveries.chatId,
       contact: sql<string>`${deliveries.payload}->>'contact'`,
-      status: deliveries.status,
+      status: shownStatus,
       attempts: deliveries.attempts,
       lastStatusCode: deliveries.lastStatusCode,
       lastError: deliveries.lastError,
       lastLatencyMs: deliveries.lastLatencyMs,
-      nextAttemptAt: deliveries.nextAttemptAt,
+      nextAttemptAt: shownNextAttemptAt,
       isTest: deliveries.isTest,
       createdAt: deliveries.createdAt,
       completedAt: deliveries.completedAt,
     })
     .from(deliveries)
+    .leftJoin(deliveryQueue, eq(deliveryQueue.deliveryId, deliveries.id))
     .where(and(...where))
     .orderBy(desc(deliveries.seq))
     .limit(limit + 1);
@@ -70,12 +82,14 @@ export type DeliveryListItem = Awaited<ReturnType<typeof listDeliveries>>["deliv
 
 /** A delivery with its event payload and every attempt (request with secrets masked, response). */
 export async function getDelivery(accountId: string, deliveryId: string) {
-  const [delivery] = await db()
-    .select()
+  const [row] = await db()
+    .select({ delivery: deliveries, status: shownStatus, nextAttemptAt: shownNextAttemptAt })
     .from(deliveries)
+    .leftJoin(deliveryQueue, eq(deliveryQueue.deliveryId, deliveries.id))
     .where(and(eq(deliveries.accountId, accountId), eq(deliveries.id, deliveryId)))
     .limit(1);
-  if (!delivery) return null;
+  if (!row) return null;
+  const delivery = { ...row.delivery, status: row.status, nextAttemptAt: row.nextAttemptAt };
   const attempts = await db()
     .select()
     .from(deliveryAttempts)

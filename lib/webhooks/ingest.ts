@@ -80,8 +80,11 @@ function ingestBatcher() {
   return globalForIngest.__ingest;
 }
 
-// Finds or opens each chat. Rows go in (connection, contact) order so that concurrent batches lock
-// chats in the same order; ON CONFLICT settles two messages opening the same chat at once.
+// Finds or opens each chat and locks it until commit: concurrent transactions adding to one chat take
+// turns, so a chat's deliveries commit in `seq` order (a claim never sees a later event without the
+// earlier one). Rows go in (connection, contact) order so that batches lock chats in the same order;
+// ON CONFLICT settles two messages opening the same chat at once. last_message_at (for the idle
+// timeout) is rewritten at most once a minute: a lock alone leaves the row and its indexes untouched.
 const UPSERT_CHATS_SQL = `
 INSERT INTO chats (account_id, connection_id, contact, integration_id, campaign_id)
 SELECT x."accountId", x."connectionId", x.contact, x."integrationId", x."campaignId"
@@ -91,7 +94,17 @@ ON CONFLICT (connection_id, contact) WHERE status = 'OPEN'
 DO UPDATE SET last_message_at = now(),
               integration_id = coalesce(chats.integration_id, excluded.integration_id),
               campaign_id = coalesce(chats.campaign_id, excluded.campaign_id)
-RETURNING id, connection_id AS "connectionId", contact`;
+WHERE chats.last_message_at < now() - interval '1 minute'
+   OR (chats.integration_id IS NULL AND excluded.integration_id IS NOT NULL)
+   OR (chats.campaign_id IS NULL AND excluded.campaign_id IS NOT NULL)`;
+
+// The chats just opened or locked above.
+const OPEN_CHATS_SQL = `
+SELECT c.id, c.connection_id AS "connectionId", c.contact
+FROM chats c
+JOIN jsonb_to_recordset($1::jsonb) AS x("connectionId" uuid, contact text)
+  ON c.connection_id = x."connectionId" AND c.contact = x.contact
+WHERE c.status = 'OPEN'`;
 
 // clock_timestamp() keeps messages of one batch in arrival order.
 const INSERT_MESSAGES_SQL = `
@@ -188,10 +201,12 @@ async function openChats(
       campaignId: route.campaignId,
     });
   }
+  const json = JSON.stringify([...rows.values()]);
+  await client.query({ name: "webhooks.open-chats", text: UPSERT_CHATS_SQL, values: [json] });
   const { rows: chats } = await client.query<{ id: string; connectionId: string; contact: string }>({
-    name: "webhooks.open-chats",
-    text: UPSERT_CHATS_SQL,
-    values: [JSON.stringify([...rows.values()])],
+    name: "webhooks.find-chats",
+    text: OPEN_CHATS_SQL,
+    values: [json],
   });
   return new Map(chats.map((c) => [chatKey(c.connectionId, c.contact), c.id]));
 }

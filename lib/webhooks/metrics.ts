@@ -72,9 +72,9 @@ export function dueBacklog(): Promise<{ due: number; oldestAgeSeconds: number }>
       value: db()
         .$client.query<{ due: string; oldest: number | null }>(
           `SELECT count(*) AS due, extract(epoch FROM now() - min(next_attempt_at))::float8 AS oldest
-           FROM deliveries d
-           WHERE status IN ('PENDING', 'RETRYING', 'DELIVERING') AND next_attempt_at <= now()
-             AND EXISTS (SELECT 1 FROM integrations i WHERE i.id = d.integration_id AND i.status = 'ACTIVE')`,
+           FROM delivery_queue q
+           WHERE next_attempt_at <= now() AND (lease_expires_at IS NULL OR lease_expires_at <= now())
+             AND EXISTS (SELECT 1 FROM integrations i WHERE i.id = q.integration_id AND i.status = 'ACTIVE')`,
         )
         .then(({ rows: [row] }) => ({
           due: Number(row!.due),

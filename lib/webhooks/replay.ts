@@ -1,12 +1,11 @@
 import { and, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 
 import { db } from "@/db";
-import { deliveries } from "@/db/schema";
-
-import { WAKE_CHANNEL } from "./sql";
+import { deliveries, deliveryQueue } from "@/db/schema";
 
 // Back to the queue with a fresh retry window (max attempts and max age count again from now);
 // attempt numbers keep counting. Test events are not part of a chat's stream and are not replayed.
+// Each goes back at its original place in its chat's order; the queue's insert trigger wakes workers.
 async function requeueWhere(where: SQL): Promise<string[]> {
   return db().transaction(async (tx) => {
     const rows = await tx
@@ -17,13 +16,23 @@ async function requeueWhere(where: SQL): Promise<string[]> {
         windowStartedAt: sql`now()`,
         attemptsBeforeWindow: sql`${deliveries.attempts}`,
         completedAt: null,
-        leaseExpiresAt: null,
-        leasedBy: null,
       })
       .where(and(where, eq(deliveries.isTest, false)))
-      .returning({ id: deliveries.id, seq: deliveries.seq });
-    if (rows.length > 0) await tx.execute(sql`select pg_notify(${WAKE_CHANNEL}, '')`);
-    return rows.sort((a, b) => a.seq - b.seq).map((r) => r.id);
+      .returning({
+        deliveryId: deliveries.id,
+        accountId: deliveries.accountId,
+        integrationId: deliveries.integrationId,
+        chatId: deliveries.chatId,
+        seq: deliveries.seq,
+        attempts: deliveries.attempts,
+      });
+    if (rows.length === 0) return [];
+    rows.sort((a, b) => a.seq - b.seq);
+    await tx
+      .insert(deliveryQueue)
+      .values(rows.map((r) => ({ ...r, chatId: r.chatId! })))
+      .onConflictDoNothing();
+    return rows.map((r) => r.deliveryId);
   });
 }
 

@@ -149,8 +149,12 @@ export class DeliveryWorker {
   /** Asks for a claim as soon as possible (coalesces: many kicks, one claim loop). */
   kick(): void {
     this.wanted = true;
-    if (this.running && !this.claiming)
-      this.claiming = this.claimLoop().finally(() => (this.claiming = null));
+    if (this.running && !this.claiming) {
+      this.claiming = this.claimLoop().finally(() => {
+        this.claiming = null;
+        this.checkIdle();
+      });
+    }
   }
 
   /** Resolves when nothing is in flight and the last claim found nothing (drain mode, tests). */
@@ -195,7 +199,6 @@ export class DeliveryWorker {
       // A full batch suggests more is due.
       if (claimed.length === room) this.wanted = true;
     }
-    queueMicrotask(() => this.checkIdle());
   }
 
   private dispatch(delivery: ClaimedDelivery, integration: IntegrationForDelivery | undefined): void {
