@@ -3,14 +3,13 @@
 // request with the shared builder, sign it, send it with undici, and record the attempt (outcomes
 // written in batches, like ours). It starts processing when the parent says "go".
 import { Pool } from "pg";
-import { Logger, run, type Runner } from "graphile-worker";
+import { Logger, LogLevel, run, type Runner } from "graphile-worker";
 
-import { attempt } from "@/lib/webhooks/attempt";
+import { enginePool } from "@/db";
+import { attempt, type AttemptRecord } from "@/lib/webhooks/attempt";
 import { loadIntegrations } from "@/lib/webhooks/claim";
-import { insertAttempts, type Completion } from "@/lib/webhooks/complete";
 import type { EventPayload } from "@/lib/webhooks/event";
 import { GroupCommit } from "@/lib/webhooks/group-commit";
-import { transaction } from "@/lib/webhooks/sql";
 
 interface JobPayload {
   deliveryId: string;
@@ -21,24 +20,33 @@ interface JobPayload {
 }
 
 const [integrationId, concurrency] = process.argv.slice(2);
-// The same outcome writes as ours (delivery row updated, attempt recorded), batched the same way; the
-// job itself is completed by graphile-worker.
-const completer = new GroupCommit<Completion, number>(
-  (batch) =>
-    transaction(async (client) => {
-      await client.query(
-        `UPDATE deliveries d SET status = 'SUCCEEDED', attempts = 1, last_status_code = c.code,
-                last_latency_ms = c.ms, completed_at = now()
-         FROM json_to_recordset($1::json) AS c(id uuid, code int, ms int) WHERE d.id = c.id`,
-        [
-          JSON.stringify(
-            batch.map((c) => ({ id: c.deliveryId, code: c.record.responseStatus, ms: c.record.durationMs })),
-          ),
-        ],
-      );
-      await insertAttempts(client, batch);
-      return batch.map(() => 1);
-    }),
+// The same outcome writes as ours (delivery row updated, attempt recorded), batched the same way into
+// one statement; the job itself is completed by graphile-worker.
+const OUTCOMES_SQL = `
+WITH c AS (
+  SELECT * FROM json_to_recordset($1::json) AS c(
+    id uuid, "accountId" uuid, "startedAt" timestamptz, "durationMs" int, request json,
+    "responseStatus" int, "responseHeaders" json, "responseBody" text)
+),
+recorded AS (
+  INSERT INTO delivery_attempts (account_id, delivery_id, attempt_number, started_at, duration_ms, request,
+    response_status, response_headers, response_body)
+  SELECT c."accountId", c.id, 1, c."startedAt", c."durationMs", c.request, c."responseStatus",
+         c."responseHeaders", c."responseBody"
+  FROM c
+  RETURNING 1
+)
+UPDATE deliveries d SET status = 'SUCCEEDED', attempts = 1, last_status_code = c."responseStatus",
+       last_latency_ms = c."durationMs", completed_at = now()
+FROM c WHERE d.id = c.id`;
+
+const completer = new GroupCommit<{ id: string; accountId: string; record: AttemptRecord }, number>(
+  async (batch) => {
+    await enginePool().query(OUTCOMES_SQL, [
+      JSON.stringify(batch.map((o) => ({ id: o.id, accountId: o.accountId, ...o.record }))),
+    ]);
+    return batch.map(() => 1);
+  },
   { maxBatch: 500, maxInFlight: 2 },
 );
 
@@ -55,7 +63,7 @@ async function main() {
         pollInterval: 2_000,
         // Errors only: its per-job info lines would cost more than the jobs.
         logger: new Logger(() => (level, message) => {
-          if (level === "error") console.error(message);
+          if (level === LogLevel.ERROR) console.error(message);
         }),
         preset: {
           worker: { localQueue: { size: 500 }, completeJobBatchDelay: 0, failJobBatchDelay: 0 },
@@ -73,19 +81,7 @@ async function main() {
               },
             );
             if (verdict.kind !== "SUCCEEDED") throw new Error(record.errorMessage ?? "failed");
-            await completer.submit({
-              deliveryId: job.deliveryId,
-              accountId: job.accountId,
-              integrationId: job.integrationId,
-              chatId: job.chatId,
-              seq: 0,
-              workerId: "graphile",
-              attemptNumber: 1,
-              status: "SUCCEEDED",
-              nextAttemptAt: null,
-              record,
-              disableReason: null,
-            });
+            await completer.submit({ id: job.deliveryId, accountId: job.accountId, record });
           },
         },
       }).then((r) => {

@@ -92,7 +92,7 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** CPU seconds of the PostgreSQL backends serving `database`, plus the server's own processes. */
+/** CPU seconds of the PostgreSQL processes serving `database` (backends, its autovacuum workers). */
 function postgresCpuSeconds(database: string): number {
   let total = 0;
   for (const entry of readdirSync("/proc")) {
@@ -103,11 +103,8 @@ function postgresCpuSeconds(database: string): number {
     } catch {
       continue;
     }
-    if (!cmdline.startsWith("postgres:")) continue;
-    const shared = /walwriter|checkpointer|background writer|autovacuum|logical replication|stats/.test(
-      cmdline,
-    );
-    if (shared || cmdline.includes(` ${database} `)) total += cpuSeconds(Number(entry));
+    if (cmdline.startsWith("postgres:") && cmdline.includes(` ${database}`))
+      total += cpuSeconds(Number(entry));
   }
   return total;
 }
@@ -183,7 +180,7 @@ async function startOurWorker(): Promise<ChildProcess> {
   });
   children.push(child);
   await new Promise<void>((resolve) => {
-    child.stdout!.on("data", (chunk: Buffer) => {
+    child.stdout.on("data", (chunk: Buffer) => {
       if (chunk.toString().includes("delivery worker started")) resolve();
     });
   });
@@ -211,6 +208,10 @@ interface SteadyResult {
   max: number;
   keptUp: boolean;
   cpuUsPerEvent?: Record<string, number>;
+  /** Call → accepted (group commit), and accepted → received (the delivery path). */
+  acceptP50?: number;
+  afterAcceptP50?: number;
+  afterAcceptP99?: number;
 }
 
 /** Open-loop load: `rate` events/s for `seconds`, not waiting for earlier calls. */
@@ -262,6 +263,9 @@ async function steady(rate: number, ingest: Ingest, arrivals: Arrivals, meter: M
     .map((a) => (arrivals.first.get(a.id) ?? Infinity) - a.start)
     .sort((a, b) => a - b);
   const acceptLatencies = run.accepted.map((a) => a.done - a.start).sort((a, b) => a - b);
+  const afterAccept = run.accepted
+    .map((a) => (arrivals.first.get(a.id) ?? Infinity) - a.done)
+    .sort((a, b) => a - b);
   const result: SteadyResult = {
     rate,
     accepted: run.accepted.length,
@@ -272,9 +276,12 @@ async function steady(rate: number, ingest: Ingest, arrivals: Arrivals, meter: M
     max: latencies[latencies.length - 1] ?? NaN,
     keptUp: keptUp && run.accepted.length / (run.elapsedMs / 1000) >= rate * 0.97,
     cpuUsPerEvent,
+    acceptP50: percentile(acceptLatencies, 50),
+    afterAcceptP50: percentile(afterAccept, 50),
+    afterAcceptP99: percentile(afterAccept, 99),
   };
   console.log(
-    `    ${rate}/s: accepted ${result.acceptRate.toFixed(0)}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, kept up: ${result.keptUp}; CPU µs/event ${JSON.stringify(cpuUsPerEvent)}`,
+    `    ${rate}/s: accepted ${result.acceptRate.toFixed(0)}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, kept up: ${result.keptUp}; accept p50/p99 ${result.acceptP50!.toFixed(1)}/${result.acceptP99.toFixed(1)} ms, then p50/p99 ${result.afterAcceptP50!.toFixed(1)}/${result.afterAcceptP99!.toFixed(1)} ms; CPU µs/event ${JSON.stringify(cpuUsPerEvent)}`,
   );
   return result;
 }

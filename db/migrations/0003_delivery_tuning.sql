@@ -2,6 +2,9 @@
 -- of those columns is indexed, so no index is touched. The queue row is updated on claim the same way.
 ALTER TABLE deliveries SET (fillfactor = 75);
 --> statement-breakpoint
+-- Each message locks its chat with an update that changes no indexed column: room for it in place.
+ALTER TABLE chats SET (fillfactor = 85);
+--> statement-breakpoint
 -- The queue churns (a row in and out per event): vacuum and analyze it often, without throttling.
 ALTER TABLE delivery_queue SET (
   fillfactor = 70,
@@ -29,3 +32,16 @@ CREATE TRIGGER delivery_queue_wake_workers AFTER INSERT ON delivery_queue
 CREATE TRIGGER integrations_started_wake_workers AFTER UPDATE OF status ON integrations
   FOR EACH ROW WHEN (NEW.status = 'ACTIVE' AND OLD.status IS DISTINCT FROM 'ACTIVE')
   EXECUTE FUNCTION notify_webhook_deliveries();
+
+--> statement-breakpoint
+-- Workers cache each integration's configuration and reload it when updated_at changes: every change
+-- (wizard, Start/Stop, 410 Gone) must move it, whoever makes it.
+CREATE OR REPLACE FUNCTION touch_updated_at() RETURNS trigger AS $$
+BEGIN
+  NEW.updated_at := clock_timestamp();
+  RETURN NEW;
+END
+$$ LANGUAGE plpgsql;
+--> statement-breakpoint
+CREATE TRIGGER integrations_touch BEFORE UPDATE ON integrations
+  FOR EACH ROW EXECUTE FUNCTION touch_updated_at();

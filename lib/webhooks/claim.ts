@@ -1,9 +1,8 @@
-import { db } from "@/db";
+import { enginePool } from "@/db";
 import type { EventType, HttpMethod } from "@/db/schema";
 import type { AuthConfig, FieldRow } from "@/lib/validation/integration-fields";
 
 import type { EventPayload } from "./event";
-import { transaction } from "./sql";
 
 /** A delivery a worker holds under lease: everything needed to attempt it and record the outcome. */
 export interface ClaimedDelivery {
@@ -18,6 +17,8 @@ export interface ClaimedDelivery {
   attempts: number;
   attemptsBeforeWindow: number;
   windowStartedAt: Date;
+  /** The integration's updated_at: its cached configuration is reused while this is unchanged. */
+  integrationVersion: Date;
 }
 
 // THE claim, in one statement (its own transaction), on the queue. Due: its time has come and it is
@@ -47,9 +48,12 @@ WITH leased AS (
   RETURNING q.delivery_id, q.attempts
 )
 SELECT d.id, d.account_id AS "accountId", d.integration_id AS "integrationId", d.chat_id AS "chatId",
-       d.seq::float8 AS seq, d.event, d.payload, leased.attempts,
-       d.attempts_before_window AS "attemptsBeforeWindow", d.window_started_at AS "windowStartedAt"
-FROM leased JOIN deliveries d ON d.id = leased.delivery_id`;
+       d.seq::float8 AS seq, d.event, d.payload,
+       (SELECT l.attempts FROM leased l WHERE l.delivery_id = d.id) AS attempts,
+       d.attempts_before_window AS "attemptsBeforeWindow", d.window_started_at AS "windowStartedAt",
+       (SELECT i.updated_at FROM integrations i WHERE i.id = d.integration_id) AS "integrationVersion"
+FROM deliveries d
+WHERE d.id = ANY(ARRAY(SELECT delivery_id FROM leased))`;
 
 /** Takes up to `limit` due deliveries under a lease of `leaseMs` for `workerId`, oldest due first. */
 export async function claimDue({
@@ -63,20 +67,12 @@ export async function claimDue({
   leaseMs: number;
   accountIds?: string[];
 }): Promise<ClaimedDelivery[]> {
-  return transaction(async (client) => {
-    // A queue table's statistics are always stale (it empties and fills all the time), and with a
-    // low row estimate the planner reads every due row and sorts them instead of walking the due
-    // index in order and stopping at the limit. Only the walk stays fast as the backlog grows.
-    await client.query(
-      "SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_hashjoin = off",
-    );
-    const { rows } = await client.query<ClaimedDelivery>({
-      name: "webhooks.claim",
-      text: CLAIM_SQL,
-      values: [workerId, limit, leaseMs, accountIds ?? null],
-    });
-    return rows;
+  const { rows } = await enginePool().query<ClaimedDelivery>({
+    name: "webhooks.claim",
+    text: CLAIM_SQL,
+    values: [workerId, limit, leaseMs, accountIds ?? null],
   });
+  return rows;
 }
 
 /** An integration as the worker needs it (secrets still encrypted). */
@@ -96,6 +92,7 @@ export interface IntegrationForDelivery {
   previousSigningSecretExpiresAt: Date | null;
   maxAttempts: number;
   maxAgeSeconds: number;
+  updatedAt: Date;
 }
 
 const INTEGRATIONS_SQL = `
@@ -103,12 +100,12 @@ SELECT id, account_id AS "accountId", alias, method, url, params, headers, body,
        auth_secret AS "authSecret", signing_secret AS "signingSecret",
        previous_signing_secret AS "previousSigningSecret",
        previous_signing_secret_expires_at AS "previousSigningSecretExpiresAt",
-       max_attempts AS "maxAttempts", max_age_seconds AS "maxAgeSeconds"
+       max_attempts AS "maxAttempts", max_age_seconds AS "maxAgeSeconds", updated_at AS "updatedAt"
 FROM integrations WHERE id = ANY($1::uuid[])`;
 
-/** The current configuration of these integrations (read after each claim, so edits apply at once). */
+/** The current configuration of these integrations. */
 export async function loadIntegrations(ids: string[]): Promise<Map<string, IntegrationForDelivery>> {
-  const { rows } = await db().$client.query<IntegrationForDelivery>({
+  const { rows } = await enginePool().query<IntegrationForDelivery>({
     name: "webhooks.integrations",
     text: INTEGRATIONS_SQL,
     values: [ids],

@@ -5,6 +5,7 @@ import type { PoolClient } from "pg";
 import { AppError, notFound } from "@/lib/errors";
 
 import { insertDeliveries, type NewDeliveryRow } from "./enqueue";
+import { eventPayload } from "./event";
 import { countIngested } from "./metrics";
 import { routeConnections } from "./routing";
 import { transaction } from "./sql";
@@ -38,19 +39,10 @@ async function enqueueEnd(client: PoolClient, closed: ClosedRow[]): Promise<Chat
       chatId: chat.id,
       messageId: null,
       event: "END",
-      payload: {
-        chatId: chat.id,
-        contact: chat.contact,
-        event: "END",
-        text: null,
-        multimediaUrl: null,
-        multimediaCaption: null,
-        channel: route.channel,
-        connectionCode: route.code,
-        integrationId: route.integrationId,
-        alias: route.alias,
-        timestamp: now,
-      },
+      payload: eventPayload(
+        { ...route, integrationId: route.integrationId },
+        { event: "END", chatId: chat.id, contact: chat.contact, timestamp: now },
+      ),
     });
     return { chatId: chat.id, deliveryIds: [id] };
   });

@@ -1,16 +1,14 @@
 import { randomUUID } from "node:crypto";
 
-import type { PoolClient } from "pg";
-
+import { enginePool } from "@/db";
 import { AppError, notFound } from "@/lib/errors";
 import { normaliseCode } from "@/lib/validation/connection";
 
-import { insertDeliveries, type NewDeliveryRow } from "./enqueue";
-import type { EventPayload } from "./event";
+import { enqueueCtes } from "./enqueue";
+import { eventPayload } from "./event";
 import { GroupCommit } from "./group-commit";
 import { countIngested } from "./metrics";
-import { routeConnections, type ConnectionRoute } from "./routing";
-import { transaction } from "./sql";
+import { routeConnections } from "./routing";
 
 /** An end user's message arriving on a connection. */
 export interface InboundMessage {
@@ -75,138 +73,109 @@ function ingestBatcher() {
     maxBatch: 500,
     maxInFlight: 3,
     // A chat's messages are stored (and delivered) in the order they were accepted.
-    key: (item) => chatKey(item.connectionId, item.contact),
+    key: (item) => `${item.connectionId} ${item.contact}`,
   });
   return globalForIngest.__ingest;
 }
 
-// Finds or opens each chat and locks it until commit: concurrent transactions adding to one chat take
-// turns, so a chat's deliveries commit in `seq` order (a claim never sees a later event without the
-// earlier one). Rows go in (connection, contact) order so that batches lock chats in the same order;
-// ON CONFLICT settles two messages opening the same chat at once. last_message_at (for the idle
-// timeout) is rewritten at most once a minute: a lock alone leaves the row and its indexes untouched.
-const UPSERT_CHATS_SQL = `
-INSERT INTO chats (account_id, connection_id, contact, integration_id, campaign_id)
-SELECT x."accountId", x."connectionId", x.contact, x."integrationId", x."campaignId"
-FROM jsonb_to_recordset($1::jsonb) AS x("accountId" uuid, "connectionId" uuid, contact text, "integrationId" uuid, "campaignId" uuid)
-ORDER BY x."connectionId", x.contact
-ON CONFLICT (connection_id, contact) WHERE status = 'OPEN'
-DO UPDATE SET last_message_at = now(),
-              integration_id = coalesce(chats.integration_id, excluded.integration_id),
-              campaign_id = coalesce(chats.campaign_id, excluded.campaign_id)
-WHERE chats.last_message_at < now() - interval '1 minute'
-   OR (chats.integration_id IS NULL AND excluded.integration_id IS NOT NULL)
-   OR (chats.campaign_id IS NULL AND excluded.campaign_id IS NOT NULL)`;
+// One statement writes a whole batch (atomic on its own, one round trip): it finds or opens each chat
+// and locks it until commit, so concurrent writers to one chat take turns and its deliveries commit in
+// `seq` order (a claim never sees a later event without the earlier one); rows go in (connection,
+// contact) order so that batches lock chats in the same order, and ON CONFLICT settles two messages
+// opening the same chat at once. last_message_at (for the idle timeout) moves at most once a minute,
+// so the update leaves every index alone. Then the messages, in arrival order (clock_timestamp()),
+// and the MESSAGE deliveries with their queue rows.
+const WRITE_SQL = `
+WITH x AS (
+  SELECT * FROM ROWS FROM (json_to_recordset($1::json) AS (
+    "accountId" uuid, "connectionId" uuid, contact text, "integrationId" uuid, "campaignId" uuid,
+    "messageId" uuid, "deliveryId" uuid, text text, "multimediaUrl" text, "multimediaCaption" text,
+    payload jsonb))
+    WITH ORDINALITY AS x("accountId", "connectionId", contact, "integrationId", "campaignId", "messageId",
+                         "deliveryId", text, "multimediaUrl", "multimediaCaption", payload, n)
+),
+chat AS (
+  INSERT INTO chats (account_id, connection_id, contact, integration_id, campaign_id)
+  SELECT DISTINCT ON (x."connectionId", x.contact)
+         x."accountId", x."connectionId", x.contact, x."integrationId", x."campaignId"
+  FROM x ORDER BY x."connectionId", x.contact
+  ON CONFLICT (connection_id, contact) WHERE status = 'OPEN'
+  DO UPDATE SET
+    last_message_at = CASE WHEN chats.last_message_at < now() - interval '1 minute' THEN now()
+                           ELSE chats.last_message_at END,
+    integration_id = coalesce(chats.integration_id, excluded.integration_id),
+    campaign_id = coalesce(chats.campaign_id, excluded.campaign_id)
+  RETURNING id, connection_id, contact
+),
+xc AS (
+  SELECT x.*, chat.id AS "chatId"
+  FROM x JOIN chat ON chat.connection_id = x."connectionId" AND chat.contact = x.contact
+),
+message AS (
+  INSERT INTO messages (id, account_id, chat_id, direction, text, multimedia_url, multimedia_caption, created_at)
+  SELECT xc."messageId", xc."accountId", xc."chatId", 'IN', xc.text, xc."multimediaUrl",
+         xc."multimediaCaption", clock_timestamp()
+  FROM xc ORDER BY xc.n
+  RETURNING 1
+),
+routed AS (
+  SELECT xc."deliveryId" AS id, xc."accountId", xc."integrationId", xc."chatId", xc."messageId",
+         'MESSAGE' AS event, xc.payload || jsonb_build_object('chatId', xc."chatId") AS payload, xc.n
+  FROM xc WHERE xc."deliveryId" IS NOT NULL
+),
+${enqueueCtes("routed")}
+SELECT xc.n::int AS n, xc."chatId" FROM xc`;
 
-// The chats just opened or locked above.
-const OPEN_CHATS_SQL = `
-SELECT c.id, c.connection_id AS "connectionId", c.contact
-FROM chats c
-JOIN jsonb_to_recordset($1::jsonb) AS x("connectionId" uuid, contact text)
-  ON c.connection_id = x."connectionId" AND c.contact = x.contact
-WHERE c.status = 'OPEN'`;
-
-// clock_timestamp() keeps messages of one batch in arrival order.
-const INSERT_MESSAGES_SQL = `
-INSERT INTO messages (id, account_id, chat_id, direction, text, multimedia_url, multimedia_caption, created_at)
-SELECT x.id, x."accountId", x."chatId", 'IN', x.text, x."multimediaUrl", x."multimediaCaption", clock_timestamp()
-FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (
-  id uuid, "accountId" uuid, "chatId" uuid, text text, "multimediaUrl" text, "multimediaCaption" text))
-  WITH ORDINALITY AS x(id, "accountId", "chatId", text, "multimediaUrl", "multimediaCaption", n)
-ORDER BY x.n`;
-
-const chatKey = (connectionId: string, contact: string) => `${connectionId} ${contact}`;
-
+/**
+ * Writes a batch: reads where each connection routes now (a plain read), then one statement stores
+ * it all. A message whose connection is unknown (or another account's) gets NOT_FOUND on its own.
+ */
 async function writeInbound(items: Prepared[]): Promise<(InboundAccepted | Error)[]> {
-  const results = await transaction(async (client) => {
-    const routes = await routeConnections(client, [...new Set(items.map((i) => i.connectionId))]);
-    const out: (InboundAccepted | Error)[] = [];
-    const accepted: { index: number; item: Prepared; route: ConnectionRoute }[] = [];
-    items.forEach((item, index) => {
-      const route = routes.get(item.connectionId);
-      if (!route || (item.accountId !== undefined && route.accountId !== item.accountId)) {
-        out[index] = notFound("Connection");
-      } else {
-        accepted.push({ index, item, route });
-      }
-    });
-    if (accepted.length === 0) return out;
-
-    const chats = await openChats(client, accepted);
-    const messages = [];
-    const deliveries: NewDeliveryRow[] = [];
-    for (const { index, item, route } of accepted) {
-      const chatId = chats.get(chatKey(item.connectionId, item.contact))!;
-      const messageId = randomUUID();
-      messages.push({
-        id: messageId,
-        accountId: route.accountId,
-        chatId,
-        text: item.text,
-        multimediaUrl: item.multimediaUrl,
-        multimediaCaption: item.multimediaCaption,
-      });
-      const deliveryIds: string[] = [];
-      if (route.integrationId) {
-        const payload: EventPayload = {
-          chatId,
-          contact: item.contact,
-          event: "MESSAGE",
-          text: item.text,
-          multimediaUrl: item.multimediaUrl,
-          multimediaCaption: item.multimediaCaption,
-          channel: route.channel,
-          connectionCode: route.code,
-          integrationId: route.integrationId,
-          alias: route.alias,
-          timestamp: item.receivedAt,
-        };
-        const id = randomUUID();
-        deliveryIds.push(id);
-        deliveries.push({
-          id,
-          accountId: route.accountId,
-          integrationId: route.integrationId,
-          chatId,
-          messageId,
-          event: "MESSAGE",
-          payload,
-        });
-      }
-      out[index] = { chatId, messageId, deliveryIds };
+  const pool = enginePool();
+  const routes = await routeConnections(pool, [...new Set(items.map((i) => i.connectionId))]);
+  const out: (InboundAccepted | Error)[] = [];
+  const rows: object[] = [];
+  const written: { index: number; messageId: string; deliveryId: string | null }[] = [];
+  items.forEach((item, index) => {
+    const route = routes.get(item.connectionId);
+    if (!route || (item.accountId !== undefined && route.accountId !== item.accountId)) {
+      out[index] = notFound("Connection");
+      return;
     }
-    await client.query({
-      name: "webhooks.insert-messages",
-      text: INSERT_MESSAGES_SQL,
-      values: [JSON.stringify(messages)],
-    });
-    await insertDeliveries(client, deliveries);
-    return out;
-  });
-  countIngested("MESSAGE", results.filter((r) => !(r instanceof Error)).length);
-  return results;
-}
-
-async function openChats(
-  client: PoolClient,
-  accepted: { item: Prepared; route: ConnectionRoute }[],
-): Promise<Map<string, string>> {
-  const rows = new Map<string, object>();
-  for (const { item, route } of accepted) {
-    rows.set(chatKey(item.connectionId, item.contact), {
+    const messageId = randomUUID();
+    const integrationId = route.integrationId;
+    const deliveryId = integrationId ? randomUUID() : null;
+    written.push({ index, messageId, deliveryId });
+    rows.push({
       accountId: route.accountId,
       connectionId: item.connectionId,
       contact: item.contact,
-      integrationId: route.integrationId,
+      integrationId,
       campaignId: route.campaignId,
+      messageId,
+      deliveryId,
+      text: item.text,
+      multimediaUrl: item.multimediaUrl,
+      multimediaCaption: item.multimediaCaption,
+      payload: integrationId
+        ? eventPayload(
+            { ...route, integrationId },
+            { ...item, event: "MESSAGE", chatId: null, timestamp: item.receivedAt },
+          )
+        : null,
     });
-  }
-  const json = JSON.stringify([...rows.values()]);
-  await client.query({ name: "webhooks.open-chats", text: UPSERT_CHATS_SQL, values: [json] });
-  const { rows: chats } = await client.query<{ id: string; connectionId: string; contact: string }>({
-    name: "webhooks.find-chats",
-    text: OPEN_CHATS_SQL,
-    values: [json],
   });
-  return new Map(chats.map((c) => [chatKey(c.connectionId, c.contact), c.id]));
+  if (rows.length > 0) {
+    const { rows: chats } = await pool.query<{ n: number; chatId: string }>({
+      name: "webhooks.ingest",
+      text: WRITE_SQL,
+      values: [JSON.stringify(rows)],
+    });
+    for (const { n, chatId } of chats) {
+      const { index, messageId, deliveryId } = written[n - 1]!;
+      out[index] = { chatId, messageId, deliveryIds: deliveryId ? [deliveryId] : [] };
+    }
+  }
+  countIngested("MESSAGE", written.length);
+  return out;
 }

@@ -1,4 +1,4 @@
-import type { PoolClient } from "pg";
+import type { Pool, PoolClient } from "pg";
 
 import type { Channel } from "@/db/schema";
 
@@ -39,7 +39,7 @@ WHERE c.id = ANY($1::uuid[])`;
 
 /** The current route of each connection (unknown ids are simply absent). */
 export async function routeConnections(
-  client: PoolClient,
+  client: Pool | PoolClient,
   connectionIds: string[],
 ): Promise<Map<string, ConnectionRoute>> {
   const { rows } = await client.query<ConnectionRoute>({

@@ -1,6 +1,6 @@
 import type { PoolClient } from "pg";
 
-import { db } from "@/db";
+import { enginePool } from "@/db";
 
 /** The LISTEN/NOTIFY channel that wakes idle delivery workers (see migration 0003). */
 export const WAKE_CHANNEL = "webhook_deliveries";
@@ -9,12 +9,13 @@ export const WAKE_CHANNEL = "webhook_deliveries";
 const RETRYABLE_SQLSTATE = new Set(["40P01", "40001"]);
 
 /**
- * Runs `fn` in a transaction on a pooled connection (the engine's hot paths use plain SQL through
+ * Runs `fn` in a transaction on the engine's pool (the engine's hot paths use plain SQL through
  * node-postgres: set-based statements over JSON batches, prepared by name). Retried on deadlock.
+ * Single statements need no transaction: they are atomic on their own (`enginePool().query`).
  */
 export async function transaction<T>(fn: (client: PoolClient) => Promise<T>, attempts = 3): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const client = await db().$client.connect();
+    const client = await enginePool().connect();
     let broken = false;
     // A connection killed between two statements emits "error" (unhandled, it would end the process).
     const onError = () => {

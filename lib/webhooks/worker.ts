@@ -182,9 +182,7 @@ export class DeliveryWorker {
       let integrations: Map<string, IntegrationForDelivery>;
       try {
         claimed = await claimDue({ workerId, limit: room, leaseMs, accountIds });
-        integrations = claimed.length
-          ? await loadIntegrations([...new Set(claimed.map((d) => d.integrationId))])
-          : new Map<string, IntegrationForDelivery>();
+        integrations = await this.integrationsFor(claimed);
         this.claimFailures = 0;
       } catch (err) {
         // Database unreachable: try again after a growing pause (the poll timer also kicks).
@@ -199,6 +197,24 @@ export class DeliveryWorker {
       // A full batch suggests more is due.
       if (claimed.length === room) this.wanted = true;
     }
+  }
+
+  // Integrations' configurations (secrets still encrypted), reloaded when their updated_at moves.
+  private readonly integrations = new Map<string, IntegrationForDelivery>();
+
+  private async integrationsFor(claimed: ClaimedDelivery[]): Promise<Map<string, IntegrationForDelivery>> {
+    const stale = new Set<string>();
+    for (const d of claimed) {
+      const cached = this.integrations.get(d.integrationId);
+      if (!cached || cached.updatedAt.getTime() !== d.integrationVersion.getTime())
+        stale.add(d.integrationId);
+    }
+    if (stale.size > 0) {
+      if (this.integrations.size > 10_000) this.integrations.clear();
+      for (const [id, integration] of await loadIntegrations([...stale]))
+        this.integrations.set(id, integration);
+    }
+    return this.integrations;
   }
 
   private dispatch(delivery: ClaimedDelivery, integration: IntegrationForDelivery | undefined): void {
@@ -242,7 +258,6 @@ export class DeliveryWorker {
       deliveryId: delivery.id,
       accountId: delivery.accountId,
       integrationId: delivery.integrationId,
-      chatId: delivery.chatId,
       seq: delivery.seq,
       workerId: o.workerId,
       attemptNumber: delivery.attempts,
