@@ -3,7 +3,7 @@
 // request with the shared builder, sign it, send it with undici, and record the attempt (outcomes
 // written in batches, like ours). It starts processing when the parent says "go".
 import { Pool } from "pg";
-import { Logger, LogLevel, run, type Runner } from "graphile-worker";
+import { Logger, run, type Runner } from "graphile-worker";
 
 import { enginePool } from "@/db";
 import { attempt, type AttemptRecord } from "@/lib/webhooks/attempt";
@@ -63,7 +63,7 @@ async function main() {
         pollInterval: 2_000,
         // Errors only: its per-job info lines would cost more than the jobs.
         logger: new Logger(() => (level, message) => {
-          if (level === LogLevel.ERROR) console.error(message);
+          if (String(level) === "error") console.error(message);
         }),
         preset: {
           worker: { localQueue: { size: 500 }, completeJobBatchDelay: 0, failJobBatchDelay: 0 },
