@@ -32,6 +32,7 @@ import { ensureLocalSecrets } from "../scripts/lib/local-env";
 const args = process.argv.slice(2);
 const QUICK = args.includes("--quick");
 const RECEIVER_PORT = 4231;
+const WORKER_METRICS_PORT = 4232;
 const APP_PORT = 3232;
 const RATES = [500, 2_000, 4_000];
 const WARMUP_S = QUICK ? 1 : 3;
@@ -133,6 +134,39 @@ function cpuMeter(pids: { worker: number; receiver: number }, database: string) 
   };
 }
 
+/** The worker's batch counters (claims, completions) from its Prometheus metrics. */
+async function workerBatches(): Promise<Record<string, { count: number; rows: number; seconds: number }>> {
+  const text = await fetch(`http://127.0.0.1:${WORKER_METRICS_PORT}/metrics`).then((r) => r.text());
+  const out: Record<string, { count: number; rows: number; seconds: number }> = {};
+  for (const op of ["claim", "complete"]) {
+    const value = (name: string) =>
+      Number(new RegExp(`^${name}\\{op="${op}"\\} (\\S+)`, "m").exec(text)?.[1] ?? 0);
+    out[op] = {
+      count: value("webhook_db_batch_duration_seconds_count"),
+      rows: value("webhook_db_batch_size_sum"),
+      seconds: value("webhook_db_batch_duration_seconds_sum"),
+    };
+  }
+  return out;
+}
+
+/** Claims and completions during a phase: per second, rows per batch, ms per batch. */
+function batchMeter() {
+  const start = workerBatches().catch(() => undefined);
+  return async (elapsedS: number) => {
+    const [a, b] = [await start, await workerBatches().catch(() => undefined)];
+    if (!a || !b) return "";
+    return ["claim", "complete"]
+      .map((op) => {
+        const n = b[op]!.count - a[op]!.count;
+        const rows = b[op]!.rows - a[op]!.rows;
+        const ms = ((b[op]!.seconds - a[op]!.seconds) * 1000) / Math.max(1, n);
+        return `${op} ${(n / elapsedS).toFixed(0)}/s × ${(rows / Math.max(1, n)).toFixed(1)} rows, ${ms.toFixed(1)} ms`;
+      })
+      .join("; ");
+  };
+}
+
 /** Arrivals reported by the receiver: first arrival time per delivery id. */
 class Arrivals {
   readonly first = new Map<string, number>();
@@ -175,7 +209,11 @@ async function startReceiver(secret: string): Promise<ChildProcess> {
 async function startOurWorker(): Promise<ChildProcess> {
   const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
   const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "scripts/worker.ts"], {
-    env: childEnv({ LOG_LEVEL: "info", CHAT_IDLE_TIMEOUT_MINUTES: "0" }),
+    env: childEnv({
+      LOG_LEVEL: "info",
+      CHAT_IDLE_TIMEOUT_MINUTES: "0",
+      WORKER_METRICS_PORT: String(WORKER_METRICS_PORT),
+    }),
     stdio: ["ignore", "pipe", "inherit"],
   });
   children.push(child);
@@ -252,7 +290,9 @@ async function steady(rate: number, ingest: Ingest, arrivals: Arrivals, meter: M
     10_000,
   );
   const cpu = meter();
+  const batches = batchMeter();
   const run = await generate(rate, WINDOW_S, ingest, offset);
+  const batchLine = await batches(run.elapsedMs / 1000);
   offset += run.accepted.length + run.failed;
   const ids = run.accepted.map((a) => a.id);
   // Kept up: everything accepted in the window arrived within 2 s of the window's end.
@@ -280,6 +320,7 @@ async function steady(rate: number, ingest: Ingest, arrivals: Arrivals, meter: M
     afterAcceptP50: percentile(afterAccept, 50),
     afterAcceptP99: percentile(afterAccept, 99),
   };
+  if (batchLine) console.log(`      worker: ${batchLine}`);
   console.log(
     `    ${rate}/s: accepted ${result.acceptRate.toFixed(0)}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, kept up: ${result.keptUp}; accept p50/p99 ${result.acceptP50!.toFixed(1)}/${result.acceptP99.toFixed(1)} ms, then p50/p99 ${result.afterAcceptP50!.toFixed(1)}/${result.afterAcceptP99!.toFixed(1)} ms; CPU µs/event ${JSON.stringify(cpuUsPerEvent)}`,
   );

@@ -3,6 +3,7 @@ import type { EventType, HttpMethod } from "@/db/schema";
 import type { AuthConfig, FieldRow } from "@/lib/validation/integration-fields";
 
 import type { EventPayload } from "./event";
+import { recordBatch } from "./metrics";
 
 /** A delivery a worker holds under lease: everything needed to attempt it and record the outcome. */
 export interface ClaimedDelivery {
@@ -67,11 +68,13 @@ export async function claimDue({
   leaseMs: number;
   accountIds?: string[];
 }): Promise<ClaimedDelivery[]> {
+  const started = performance.now();
   const { rows } = await enginePool().query<ClaimedDelivery>({
     name: "webhooks.claim",
     text: CLAIM_SQL,
     values: [workerId, limit, leaseMs, accountIds ?? null],
   });
+  recordBatch("claim", rows.length, (performance.now() - started) / 1000);
   return rows;
 }
 

@@ -1,7 +1,7 @@
 import { enginePool } from "@/db";
 
 import type { AttemptRecord } from "./attempt";
-import { recordAttempt } from "./metrics";
+import { recordAttempt, recordBatch } from "./metrics";
 
 /** The outcome of one attempt, ready to be written (many are written together). */
 export interface Completion {
@@ -81,6 +81,7 @@ WHERE d.id = c.id
 
 /** Writes a batch of attempt outcomes; returns how many were still ours to complete. */
 export async function completeDeliveries(completions: Completion[]): Promise<number> {
+  const started = performance.now();
   const { rowCount } = await enginePool().query({
     name: "webhooks.complete",
     text: COMPLETE_SQL,
@@ -101,6 +102,7 @@ export async function completeDeliveries(completions: Completion[]): Promise<num
       ),
     ],
   });
+  recordBatch("complete", completions.length, (performance.now() - started) / 1000);
   for (const c of completions) {
     recordAttempt(
       c.status === "SUCCEEDED" ? "succeeded" : c.status === "RETRYING" ? "retrying" : "failed",

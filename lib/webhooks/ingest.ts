@@ -7,7 +7,7 @@ import { normaliseCode } from "@/lib/validation/connection";
 import { enqueueCtes } from "./enqueue";
 import { eventPayload } from "./event";
 import { GroupCommit } from "./group-commit";
-import { countIngested } from "./metrics";
+import { countIngested, recordBatch } from "./metrics";
 import { routeConnections } from "./routing";
 
 /** An end user's message arriving on a connection. */
@@ -166,11 +166,13 @@ async function writeInbound(items: Prepared[]): Promise<(InboundAccepted | Error
     });
   });
   if (rows.length > 0) {
+    const started = performance.now();
     const { rows: chats } = await pool.query<{ n: number; chatId: string }>({
       name: "webhooks.ingest",
       text: WRITE_SQL,
       values: [JSON.stringify(rows)],
     });
+    recordBatch("ingest", rows.length, (performance.now() - started) / 1000);
     for (const { n, chatId } of chats) {
       const { index, messageId, deliveryId } = written[n - 1]!;
       out[index] = { chatId, messageId, deliveryIds: deliveryId ? [deliveryId] : [] };

@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
-import { db } from "@/db";
+import { enginePool } from "@/db";
 
 /** How an attempt ended for its delivery. */
 export type AttemptOutcome = "succeeded" | "retrying" | "failed";
@@ -10,6 +10,8 @@ interface Metrics {
   deliveries: Counter<"outcome">;
   attemptSeconds: Histogram<"outcome">;
   events: Counter<"event">;
+  batchSeconds: Histogram<"op">;
+  batchSize: Histogram<"op">;
 }
 
 // One registry per process, kept on globalThis so dev-mode reloads do not register metrics twice.
@@ -38,6 +40,20 @@ function metrics(): Metrics {
       name: "webhook_events_total",
       help: "Chat events accepted by this process (MESSAGE, END)",
       labelNames: ["event"],
+      registers: [registry],
+    }),
+    batchSeconds: new Histogram({
+      name: "webhook_db_batch_duration_seconds",
+      help: "Time of one batched database write: ingest (group commit), claim, complete",
+      labelNames: ["op"],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1],
+      registers: [registry],
+    }),
+    batchSize: new Histogram({
+      name: "webhook_db_batch_size",
+      help: "Rows per batched database write: ingest (group commit), claim, complete",
+      labelNames: ["op"],
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
       registers: [registry],
     }),
   };
@@ -69,8 +85,8 @@ export function dueBacklog(): Promise<{ due: number; oldestAgeSeconds: number }>
   if (!backlogRead || Date.now() - backlogRead.at > 1000) {
     backlogRead = {
       at: Date.now(),
-      value: db()
-        .$client.query<{ due: string; oldest: number | null }>(
+      value: enginePool()
+        .query<{ due: string; oldest: number | null }>(
           `SELECT count(*) AS due, extract(epoch FROM now() - min(next_attempt_at))::float8 AS oldest
            FROM delivery_queue q
            WHERE next_attempt_at <= now() AND (lease_expires_at IS NULL OR lease_expires_at <= now())
@@ -87,6 +103,13 @@ export function dueBacklog(): Promise<{ due: number; oldestAgeSeconds: number }>
 
 export function countIngested(event: "MESSAGE" | "END", n: number): void {
   if (n > 0) metrics().events.inc({ event }, n);
+}
+
+/** One batched write (ingest, claim, complete): how long it took and how many rows it carried. */
+export function recordBatch(op: "ingest" | "claim" | "complete", rows: number, seconds: number): void {
+  const m = metrics();
+  m.batchSeconds.observe({ op }, seconds);
+  m.batchSize.observe({ op }, rows);
 }
 
 export function recordAttempt(outcome: AttemptOutcome, durationMs: number): void {

@@ -20,7 +20,7 @@ export interface WorkerOptions {
   workerId?: string;
   /** Requests in flight at once (Default: WORKER_CONCURRENCY, 200). */
   concurrency?: number;
-  /** Most deliveries taken by one claim (Default: 100). */
+  /** Most deliveries taken by one claim (Default: 200). */
   batchSize?: number;
   /** How long a claimed delivery stays ours; after that another worker may take it (Default: 60 s). */
   leaseMs?: number;
@@ -62,7 +62,7 @@ export function resolveWorkerOptions(overrides: WorkerOptions = {}): Resolved {
   return {
     workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
     concurrency: e.WORKER_CONCURRENCY,
-    batchSize: 100,
+    batchSize: 200,
     leaseMs: 60_000,
     pollIntervalMs: e.WORKER_POLL_MS,
     timeoutMs: e.WEBHOOK_TIMEOUT_MS,
@@ -75,6 +75,11 @@ export function resolveWorkerOptions(overrides: WorkerOptions = {}): Resolved {
     ...overrides,
   };
 }
+
+// Outcomes waiting to be written past which no more is claimed.
+const MAX_UNWRITTEN = 5_000;
+// Claims one worker runs at once: a second one goes while the first waits on the database.
+const CLAIM_LANES = 2;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -89,14 +94,19 @@ export class DeliveryWorker {
   readonly stats: WorkerStats = { claimed: 0, succeeded: 0, retrying: 0, failed: 0 };
   private running = false;
   private wanted = false;
-  private claiming: Promise<void> | null = null;
-  private readonly inFlight = new Map<string, Promise<void>>();
+  // Claims under way (a worker runs up to CLAIM_LANES at once) and the rows they asked for.
+  private readonly claims = new Set<Promise<void>>();
+  private reserved = 0;
+  // Deliveries whose request is being sent, and outcomes being written: a sent delivery frees its
+  // sending slot at once, so slow database writes do not hold back requests to receivers.
+  private readonly sending = new Map<string, Promise<void>>();
+  private readonly writing = new Set<Promise<void>>();
   private readonly completer = new GroupCommit<Completion, number>(
     async (batch) => {
       await completeDeliveries(batch);
       return batch.map(() => 1);
     },
-    { maxBatch: 500, maxInFlight: 2 },
+    { maxBatch: 500, maxInFlight: 3 },
   );
   private listener: Client | null = null;
   private timers: NodeJS.Timeout[] = [];
@@ -128,33 +138,42 @@ export class DeliveryWorker {
     this.running = false;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    await this.claiming;
-    const finished = Promise.all(this.inFlight.values());
-    const timedOut = await Promise.race([finished.then(() => false), sleep(graceMs).then(() => true)]);
+    await Promise.all(this.claims);
+    const sent = Promise.all(this.sending.values());
+    const timedOut = await Promise.race([sent.then(() => false), sleep(graceMs).then(() => true)]);
     if (timedOut) {
-      const released = await releaseLeases(this.options.workerId, [...this.inFlight.keys()]).catch(() => 0);
+      const released = await releaseLeases(this.options.workerId, [...this.sending.keys()]).catch(() => 0);
       log().warn({ released }, "delivery worker stopped before all requests finished; leases released");
     }
+    await Promise.all(this.writing);
     const listener = this.listener;
     this.listener = null;
     await listener?.end().catch(() => {});
     log().info({ workerId: this.options.workerId, ...this.stats }, "delivery worker stopped");
   }
 
-  /** Deliveries being attempted right now. */
+  /** Deliveries being sent right now. */
   get busy(): number {
-    return this.inFlight.size;
+    return this.sending.size;
   }
 
-  /** Asks for a claim as soon as possible (coalesces: many kicks, one claim loop). */
+  /** Asks for a claim as soon as possible (coalesces: many kicks, few claims). */
   kick(): void {
     this.wanted = true;
-    if (this.running && !this.claiming) {
-      this.claiming = this.claimLoop().finally(() => {
-        this.claiming = null;
+    while (this.running && this.wanted && this.claims.size < CLAIM_LANES && this.room() > 0) {
+      const claim = this.claimOnce().finally(() => {
+        this.claims.delete(claim);
+        if (this.wanted) this.kick();
         this.checkIdle();
       });
+      this.claims.add(claim);
     }
+  }
+
+  /** How many more deliveries to take now — none while outcomes pile up unwritten (database slow). */
+  private room(): number {
+    if (this.writing.size > MAX_UNWRITTEN) return 0;
+    return Math.min(this.options.batchSize, this.options.concurrency - this.sending.size - this.reserved);
   }
 
   /** Resolves when nothing is in flight and the last claim found nothing (drain mode, tests). */
@@ -164,7 +183,7 @@ export class DeliveryWorker {
   }
 
   private isIdle(): boolean {
-    return !this.wanted && !this.claiming && this.inFlight.size === 0;
+    return !this.wanted && this.claims.size === 0 && this.sending.size === 0 && this.writing.size === 0;
   }
 
   private checkIdle(): void {
@@ -172,31 +191,32 @@ export class DeliveryWorker {
     for (const resolve of this.idleWaiters.splice(0)) resolve();
   }
 
-  private async claimLoop(): Promise<void> {
-    const { concurrency, batchSize, leaseMs, workerId, accountIds } = this.options;
-    while (this.wanted && this.running) {
-      const room = Math.min(batchSize, concurrency - this.inFlight.size);
-      if (room <= 0) return; // a finishing delivery kicks again
-      this.wanted = false;
-      let claimed: ClaimedDelivery[];
-      let integrations: Map<string, IntegrationForDelivery>;
-      try {
-        claimed = await claimDue({ workerId, limit: room, leaseMs, accountIds });
-        integrations = await this.integrationsFor(claimed);
-        this.claimFailures = 0;
-      } catch (err) {
-        // Database unreachable: try again after a growing pause (the poll timer also kicks).
-        this.claimFailures++;
-        log().warn({ err: errorText(err), failures: this.claimFailures }, "claim failed");
-        await sleep(Math.min(5_000, 100 * 2 ** this.claimFailures));
-        this.wanted = true;
-        continue;
-      }
-      this.stats.claimed += claimed.length;
-      for (const delivery of claimed) this.dispatch(delivery, integrations.get(delivery.integrationId));
-      // A full batch suggests more is due.
-      if (claimed.length === room) this.wanted = true;
+  private async claimOnce(): Promise<void> {
+    const { leaseMs, workerId, accountIds } = this.options;
+    const limit = this.room();
+    if (limit <= 0) return; // a finishing delivery kicks again
+    this.wanted = false;
+    this.reserved += limit;
+    let claimed: ClaimedDelivery[];
+    let integrations: Map<string, IntegrationForDelivery>;
+    try {
+      claimed = await claimDue({ workerId, limit, leaseMs, accountIds });
+      integrations = await this.integrationsFor(claimed);
+      this.claimFailures = 0;
+    } catch (err) {
+      // Database unreachable: try again after a growing pause (the poll timer also kicks).
+      this.claimFailures++;
+      log().warn({ err: errorText(err), failures: this.claimFailures }, "claim failed");
+      await sleep(Math.min(5_000, 100 * 2 ** this.claimFailures));
+      this.wanted = true;
+      return;
+    } finally {
+      this.reserved -= limit;
     }
+    this.stats.claimed += claimed.length;
+    for (const delivery of claimed) this.dispatch(delivery, integrations.get(delivery.integrationId));
+    // A full batch suggests more is due.
+    if (claimed.length === limit) this.wanted = true;
   }
 
   // Integrations' configurations (secrets still encrypted), reloaded when their updated_at moves.
@@ -218,18 +238,31 @@ export class DeliveryWorker {
   }
 
   private dispatch(delivery: ClaimedDelivery, integration: IntegrationForDelivery | undefined): void {
-    const work = this.process(delivery, integration).finally(() => {
-      this.inFlight.delete(delivery.id);
-      // Room for more, and this chat's next event may now be due.
+    const work = this.process(delivery, integration).then((completion) => {
+      this.sending.delete(delivery.id);
+      if (completion) {
+        const write = this.writeCompletion(completion).finally(() => {
+          this.writing.delete(write);
+          // This chat's next event may now go.
+          if (this.running) this.kick();
+          this.checkIdle();
+        });
+        this.writing.add(write);
+      }
+      // Room for another request.
       if (this.running) this.kick();
       this.checkIdle();
     });
-    this.inFlight.set(delivery.id, work);
+    this.sending.set(delivery.id, work);
   }
 
-  private async process(delivery: ClaimedDelivery, integration: IntegrationForDelivery | undefined) {
+  /** Sends one delivery and decides what becomes of it (null: nothing to record). */
+  private async process(
+    delivery: ClaimedDelivery,
+    integration: IntegrationForDelivery | undefined,
+  ): Promise<Completion | null> {
     // Deleted between claim and load: its rows are gone too (cascade), nothing to do.
-    if (!integration) return;
+    if (!integration) return null;
     const o = this.options;
     const { record, verdict } = await attempt(delivery, integration, {
       timeoutMs: o.timeoutMs,
@@ -270,17 +303,13 @@ export class DeliveryWorker {
           : null,
     };
     this.stats[status === "SUCCEEDED" ? "succeeded" : status === "RETRYING" ? "retrying" : "failed"]++;
-    log().debug(
-      { deliveryId: delivery.id, attempt: delivery.attempts, status, httpStatus: record.responseStatus },
-      "delivery attempt",
-    );
     if (status === "FAILED") {
       log().info(
         { deliveryId: delivery.id, integrationId: delivery.integrationId, error: record.errorMessage },
         "delivery failed",
       );
     }
-    await this.writeCompletion(completion);
+    return completion;
   }
 
   // The outcome must reach the database; while it cannot, keep trying (the lease protects the row,
