@@ -4,6 +4,14 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   if (process.env.NEXT_PHASE === "phase-production-build") return;
-  const { startInProcessWorker } = await import("./lib/webhooks/in-process");
-  await startInProcessWorker();
+  try {
+    const { startInProcessWorker } = await import("./lib/webhooks/in-process");
+    await startInProcessWorker();
+  } catch (err) {
+    // The portal must come up even when the worker cannot (say, a bad setting): say why, go on.
+    console.error(
+      "[worker] the in-process delivery worker did not start:",
+      err instanceof Error ? err.message : err,
+    );
+  }
 }

@@ -40,6 +40,7 @@ WITH leased AS (
     WHERE c.next_attempt_at <= now()
       AND (c.lease_expires_at IS NULL OR c.lease_expires_at <= now())
       AND ($4::uuid[] IS NULL OR c.account_id = ANY($4::uuid[]))
+      AND NOT (c.integration_id = ANY($5::uuid[]))
       AND NOT EXISTS (
         SELECT 1 FROM delivery_queue p
         WHERE p.chat_id = c.chat_id AND p.integration_id = c.integration_id AND p.seq < c.seq)
@@ -62,17 +63,20 @@ export async function claimDue({
   limit,
   leaseMs,
   accountIds,
+  skipIntegrationIds = [],
 }: {
   workerId: string;
   limit: number;
   leaseMs: number;
   accountIds?: string[];
+  /** Integrations that already have all the requests in flight they may have. */
+  skipIntegrationIds?: string[];
 }): Promise<ClaimedDelivery[]> {
   const started = performance.now();
   const { rows } = await enginePool().query<ClaimedDelivery>({
     name: "webhooks.claim",
     text: CLAIM_SQL,
-    values: [workerId, limit, leaseMs, accountIds ?? null],
+    values: [workerId, limit, leaseMs, accountIds ?? null, skipIntegrationIds],
   });
   recordBatch("claim", rows.length, (performance.now() - started) / 1000);
   return rows;

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { db } from "@/db";
 import { deliveries, deliveryAttempts, integrations } from "@/db/schema";
+import { getDelivery } from "@/lib/data/deliveries";
 import { createTestAccount } from "@/lib/testing/accounts";
 import {
   createTestConnection,
@@ -209,13 +210,15 @@ describe("delivering", () => {
     expect(gap).toBeGreaterThanOrEqual(950);
   });
 
-  it("retries a timeout, classified TIMEOUT", async () => {
-    const { connection } = await hook({
+  it("retries a timeout, classified TIMEOUT; shows Delivering while the request is out", async () => {
+    const { connection, receiver } = await hook({
       respond: (_r, n) => (n === 0 ? { status: 200, delayMs: 1_000 } : { status: 200 }),
     });
     const {
       deliveryIds: [id],
     } = await ingestInbound({ connectionId: connection.id, from: "+15557770004", text: "x" });
+    await receiver.waitFor((r) => r.length === 1);
+    expect((await getDelivery(accountId, id!))?.status).toBe("DELIVERING");
     await settled(id!, "SUCCEEDED");
     const attempts = await attemptsOf(id!);
     expect(attempts[0]).toMatchObject({
@@ -394,5 +397,61 @@ describe("drain mode (the cron route)", () => {
     const stats = await drainDeliveries({ accountIds: [other.accountId], maxMs: 5_000 });
     expect(stats).toEqual({ claimed: 3, succeeded: 3, retrying: 0, failed: 0 });
     expect(receiver.requests).toHaveLength(3);
+  });
+});
+
+describe("fairness", () => {
+  it("a hanging receiver cannot hold up another integration's deliveries", async () => {
+    const { accountId: fairAccount } = await createTestAccount("Fair");
+    const slowSecret = generateSigningSecret();
+    const slow = await startReceiver({
+      secrets: [slowSecret],
+      respond: () => ({ status: 200, delayMs: 5_000 }),
+    });
+    const fastSecret = generateSigningSecret();
+    const fast = await startReceiver({ secrets: [fastSecret] });
+    receivers.push(slow, fast);
+    const slowConnection = await createTestConnection(fairAccount);
+    const fastConnection = await createTestConnection(fairAccount);
+    await createTestIntegration(fairAccount, {
+      url: `${slow.url}/hook`,
+      signingSecret: slowSecret,
+      connectionIds: [slowConnection.id],
+    });
+    await createTestIntegration(fairAccount, {
+      url: `${fast.url}/hook`,
+      signingSecret: fastSecret,
+      connectionIds: [fastConnection.id],
+    });
+    const fair = await startWorker({
+      accountIds: [fairAccount],
+      concurrency: 8,
+      perIntegrationConcurrency: 4,
+      timeoutMs: 1_000,
+      pollIntervalMs: 50,
+      chatIdleTimeoutMs: null,
+    });
+    try {
+      // A backlog for the slow receiver (distinct chats, so ordering does not serialise them)…
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          ingestInbound({
+            connectionId: slowConnection.id,
+            from: `+155588800${String(i).padStart(2, "0")}`,
+            text: "s",
+          }),
+        ),
+      );
+      await slow.waitFor((r) => r.length >= 4);
+      // …does not delay the other integration's event.
+      const posted = Date.now();
+      await ingestInbound({ connectionId: fastConnection.id, from: "+15558889999", text: "f" });
+      await fast.waitFor((r) => r.length === 1, 5_000);
+      expect(fast.requests[0]!.receivedAt - posted).toBeLessThan(500);
+      // The slow one never had more than its share in flight.
+      expect(slow.requests.length).toBeLessThanOrEqual(8);
+    } finally {
+      await fair.stop({ graceMs: 0 });
+    }
   });
 });

@@ -20,6 +20,11 @@ export interface WorkerOptions {
   workerId?: string;
   /** Requests in flight at once (Default: WORKER_CONCURRENCY, 200). */
   concurrency?: number;
+  /**
+   * Requests in flight at once to one integration (Default: a quarter of `concurrency`, at least 8),
+   * so a slow or hanging receiver cannot take every slot and hold up everyone else's deliveries.
+   */
+  perIntegrationConcurrency?: number;
   /** Most deliveries taken by one claim (Default: 200). */
   batchSize?: number;
   /** How long a claimed delivery stays ours; after that another worker may take it (Default: 60 s). */
@@ -62,6 +67,7 @@ export function resolveWorkerOptions(overrides: WorkerOptions = {}): Resolved {
   return {
     workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
     concurrency: e.WORKER_CONCURRENCY,
+    perIntegrationConcurrency: Math.max(8, Math.floor((overrides.concurrency ?? e.WORKER_CONCURRENCY) / 4)),
     batchSize: 200,
     leaseMs: 60_000,
     pollIntervalMs: e.WORKER_POLL_MS,
@@ -192,7 +198,7 @@ export class DeliveryWorker {
   }
 
   private async claimOnce(): Promise<void> {
-    const { leaseMs, workerId, accountIds } = this.options;
+    const { leaseMs, workerId, accountIds, perIntegrationConcurrency } = this.options;
     const limit = this.room();
     if (limit <= 0) return; // a finishing delivery kicks again
     this.wanted = false;
@@ -200,7 +206,15 @@ export class DeliveryWorker {
     let claimed: ClaimedDelivery[];
     let integrations: Map<string, IntegrationForDelivery>;
     try {
-      claimed = await claimDue({ workerId, limit, leaseMs, accountIds });
+      const busy = [...this.sendingPerIntegration].filter(([, n]) => n >= perIntegrationConcurrency);
+      claimed = await claimDue({
+        workerId,
+        limit,
+        leaseMs,
+        accountIds,
+        skipIntegrationIds: busy.map(([id]) => id),
+      });
+      claimed = await this.keepWithinIntegrationLimits(claimed);
       integrations = await this.integrationsFor(claimed);
       this.claimFailures = 0;
     } catch (err) {
@@ -217,6 +231,26 @@ export class DeliveryWorker {
     for (const delivery of claimed) this.dispatch(delivery, integrations.get(delivery.integrationId));
     // A full batch suggests more is due.
     if (claimed.length === limit) this.wanted = true;
+  }
+
+  // Requests in flight per integration (see perIntegrationConcurrency).
+  private readonly sendingPerIntegration = new Map<string, number>();
+
+  // A claim may bring more of one integration's deliveries than it may have in flight (a big backlog
+  // of one receiver): those go straight back to the queue, due now, for when it has room again.
+  private async keepWithinIntegrationLimits(claimed: ClaimedDelivery[]): Promise<ClaimedDelivery[]> {
+    const cap = this.options.perIntegrationConcurrency;
+    const counts = new Map<string, number>();
+    const keep: ClaimedDelivery[] = [];
+    const back: string[] = [];
+    for (const d of claimed) {
+      const n = (counts.get(d.integrationId) ?? this.sendingPerIntegration.get(d.integrationId) ?? 0) + 1;
+      counts.set(d.integrationId, n);
+      if (n <= cap) keep.push(d);
+      else back.push(d.id);
+    }
+    if (back.length > 0) await releaseLeases(this.options.workerId, back);
+    return keep;
   }
 
   // Integrations' configurations (secrets still encrypted), reloaded when their updated_at moves.
@@ -238,8 +272,13 @@ export class DeliveryWorker {
   }
 
   private dispatch(delivery: ClaimedDelivery, integration: IntegrationForDelivery | undefined): void {
+    const perIntegration = this.sendingPerIntegration;
+    perIntegration.set(delivery.integrationId, (perIntegration.get(delivery.integrationId) ?? 0) + 1);
     const work = this.process(delivery, integration).then((completion) => {
       this.sending.delete(delivery.id);
+      const left = perIntegration.get(delivery.integrationId)! - 1;
+      if (left === 0) perIntegration.delete(delivery.integrationId);
+      else perIntegration.set(delivery.integrationId, left);
       if (completion) {
         const write = this.writeCompletion(completion).finally(() => {
           this.writing.delete(write);
