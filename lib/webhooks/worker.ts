@@ -21,7 +21,7 @@ export interface WorkerOptions {
   /** Requests in flight at once (Default: WORKER_CONCURRENCY, 200). */
   concurrency?: number;
   /**
-   * Requests in flight at once to one integration (Default: a quarter of `concurrency`, at least 8),
+   * Requests in flight at once to one integration (Default: half of `concurrency`, at least 8),
    * so a slow or hanging receiver cannot take every slot and hold up everyone else's deliveries.
    */
   perIntegrationConcurrency?: number;
@@ -67,7 +67,7 @@ export function resolveWorkerOptions(overrides: WorkerOptions = {}): Resolved {
   return {
     workerId: `${hostname()}:${process.pid}:${randomBytes(3).toString("hex")}`,
     concurrency: e.WORKER_CONCURRENCY,
-    perIntegrationConcurrency: Math.max(8, Math.floor((overrides.concurrency ?? e.WORKER_CONCURRENCY) / 4)),
+    perIntegrationConcurrency: Math.max(8, Math.floor((overrides.concurrency ?? e.WORKER_CONCURRENCY) / 2)),
     batchSize: 200,
     leaseMs: 60_000,
     pollIntervalMs: e.WORKER_POLL_MS,
