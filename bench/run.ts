@@ -208,7 +208,8 @@ async function startReceiver(secret: string): Promise<ChildProcess> {
 
 async function startOurWorker(): Promise<ChildProcess> {
   const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "scripts/worker.ts"], {
+  // What `npm run worker` runs.
+  const child = spawn(process.execPath, [...nodeArgs, "scripts/run-worker.mjs"], {
     env: childEnv({
       LOG_LEVEL: "info",
       CHAT_IDLE_TIMEOUT_MINUTES: "0",
@@ -321,6 +322,11 @@ async function steady(rate: number, ingest: Ingest, arrivals: Arrivals, meter: M
     afterAcceptP99: percentile(afterAccept, 99),
   };
   if (batchLine) console.log(`      worker: ${batchLine}`);
+  if (process.env.BENCH_MEMORY) {
+    const text = await fetch(`http://127.0.0.1:${WORKER_METRICS_PORT}/metrics`).then((r) => r.text()).catch(() => "");
+    const mb = (name: string) => (Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? 0) / 1e6).toFixed(0);
+    console.log(`      memory MB: rss ${mb("process_resident_memory_bytes")} heapTotal ${mb("nodejs_heap_size_total_bytes")} heapUsed ${mb("nodejs_heap_size_used_bytes")} external ${mb("nodejs_external_memory_bytes")}`);
+  }
   console.log(
     `    ${rate}/s: accepted ${result.acceptRate.toFixed(0)}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, kept up: ${result.keptUp}; accept p50/p99 ${result.acceptP50!.toFixed(1)}/${result.acceptP99.toFixed(1)} ms, then p50/p99 ${result.afterAcceptP50!.toFixed(1)}/${result.afterAcceptP99!.toFixed(1)} ms; CPU µs/event ${JSON.stringify(cpuUsPerEvent)}`,
   );

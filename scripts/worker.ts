@@ -1,4 +1,5 @@
-// `npm run worker`: a standalone delivery worker (run as many as you like against one database).
+// The standalone delivery worker (run as many as you like against one database); `npm run worker`
+// runs it bundled (scripts/run-worker.mjs).
 // It applies pending migrations, then claims and sends due deliveries until SIGTERM/SIGINT, when it
 // stops claiming, lets the requests in flight finish, records them and releases what is left.
 // WORKER_METRICS_PORT serves its Prometheus metrics on /metrics.

@@ -10,7 +10,7 @@ export interface WorkerProcess {
 }
 
 /**
- * Starts `scripts/worker.ts` (what `npm run worker` runs) as a child process limited to some
+ * Starts `npm run worker`'s program (scripts/run-worker.mjs) as a child process limited to some
  * accounts, and resolves once it is claiming.
  */
 export async function spawnWorkerProcess({
@@ -26,7 +26,7 @@ export async function spawnWorkerProcess({
   const root = path.resolve(import.meta.dirname, "../..");
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "scripts/worker.ts", ...accountIds.flatMap((id) => ["--account", id]), ...args],
+    ["scripts/run-worker.mjs", ...accountIds.flatMap((id) => ["--account", id]), ...args],
     { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "info" }, stdio: "pipe" },
   );
   const output: string[] = [];
