@@ -1,4 +1,5 @@
-import { buildConnector, Pool } from "undici";
+import type * as UndiciModule from "undici";
+import type { Pool } from "undici";
 
 import { BlockedTargetError, DnsError, resolveTarget, type Resolver } from "./ssrf";
 import type { BuiltRequest } from "./types";
@@ -37,6 +38,20 @@ const DRAIN_LIMIT = 256 * 1024;
 const CONNECTIONS_PER_ORIGIN = 64;
 const POOL_IDLE_CLOSE_MS = 120_000;
 
+type Undici = typeof UndiciModule;
+let undici: Promise<Undici> | undefined;
+
+// Importing the undici package makes its Agent the process-wide dispatcher of fetch() when none is set
+// yet, and Node's own fetch (which Next.js and Auth.js use in the same process) then fails in odd ways
+// (connect timeouts to itself). Node's fetch sets up its own dispatcher on its first call, which
+// undici then leaves alone: so make one (a data: URL, nothing leaves the process) before loading it.
+function loadUndici(): Promise<Undici> {
+  undici ??= fetch("data:,")
+    .catch(() => undefined)
+    .then(() => import("undici"));
+  return undici;
+}
+
 interface PooledOrigin {
   pool: Pool;
   lastUsed: number;
@@ -48,7 +63,12 @@ const globalForPools = globalThis as unknown as { __webhookPools?: Map<string, P
 const pools = (globalForPools.__webhookPools ??= new Map<string, PooledOrigin>());
 let sweeper: NodeJS.Timeout | undefined;
 
-function poolFor(origin: string, address: string, connectTimeoutMs: number): Pool {
+function poolFor(
+  { Pool, buildConnector }: Undici,
+  origin: string,
+  address: string,
+  connectTimeoutMs: number,
+): Pool {
   const key = `${origin}|${address}`;
   let entry = pools.get(key);
   if (!entry) {
@@ -131,7 +151,7 @@ export async function sendRequest(request: BuiltRequest, options: SendOptions): 
     controller.abort();
   }, options.timeoutMs);
   try {
-    const pool = poolFor(url.origin, address, Math.min(options.timeoutMs, 10_000));
+    const pool = poolFor(await loadUndici(), url.origin, address, Math.min(options.timeoutMs, 10_000));
     const response = await pool.request({
       path: url.pathname + url.search,
       method: request.method,
