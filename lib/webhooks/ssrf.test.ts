@@ -1,3 +1,5 @@
+import { lookup } from "node:dns/promises";
+
 import { afterAll, describe, expect, it } from "vitest";
 
 import { startReceiver } from "@/lib/testing/receiver";
@@ -119,5 +121,19 @@ describe("SSRF guard", () => {
     expect((await post("http://nowhere.test/hook")).error?.errorClass).toBe("DNS");
     const refused = await post("http://127.0.0.1:9/hook", { ...strict, allowPrivateNetworks: true });
     expect(refused.error?.errorClass).toBe("CONNECT");
+  });
+});
+
+describe("resolving receivers' names", () => {
+  it("a flood of unresolvable names does not starve the process's thread pool", async () => {
+    const sends = Array.from({ length: 40 }, () =>
+      post("https://no-such-receiver.invalid/hook", { ...strict, resolver: undefined }),
+    );
+    // Meanwhile other work that needs libuv's threads (here another lookup) still goes at once.
+    const started = Date.now();
+    await lookup("localhost");
+    expect(Date.now() - started).toBeLessThan(1_000);
+    const results = await Promise.all(sends);
+    expect(results.every((r) => r.error?.errorClass === "DNS")).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
-import { lookup as dnsLookup } from "node:dns/promises";
+import { lookup as dnsLookup, Resolver as DnsResolver } from "node:dns/promises";
+import { readFileSync } from "node:fs";
 import { isIP } from "node:net";
 
 import ipaddr from "ipaddr.js";
@@ -6,9 +7,60 @@ import ipaddr from "ipaddr.js";
 /** Resolves a host name to every address it has (the shape of `dns.promises.lookup` with `all`). */
 export type Resolver = (hostname: string) => Promise<{ address: string; family: number }[]>;
 
-export const systemResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
+const dns = new DnsResolver({ timeout: 2_000, tries: 2 });
+const LOOKUPS_AT_ONCE = 2;
+let lookupsRunning = 0;
+const lookupQueue: (() => void)[] = [];
 
-// What each non-public range is called in the error a user reads.
+// getaddrinfo (dns.lookup) runs on libuv's thread pool — four threads, shared with fs, crypto
+// (password hashing) and every other lookup in the process. A burst of slow lookups (receivers whose
+// names do not resolve) would take it over and stall the whole web server. So webhook hosts are
+// resolved with c-ares, asynchronously on the event loop; only local names (localhost, /etc/hosts
+// entries, which DNS does not know) go to getaddrinfo, LOOKUPS_AT_ONCE at a time.
+async function limitedLookup(hostname: string) {
+  if (lookupsRunning >= LOOKUPS_AT_ONCE) await new Promise<void>((resolve) => lookupQueue.push(resolve));
+  lookupsRunning++;
+  try {
+    return await dnsLookup(hostname, { all: true, verbatim: true });
+  } finally {
+    lookupsRunning--;
+    lookupQueue.shift()?.();
+  }
+}
+
+let hostsFile: { names: Set<string>; readAt: number } | undefined;
+
+/** Names in /etc/hosts (re-read at most every 30 s), plus localhost and *.localhost. */
+function isLocalName(hostname: string): boolean {
+  const name = hostname.toLowerCase();
+  if (name === "localhost" || name.endsWith(".localhost")) return true;
+  if (!hostsFile || Date.now() - hostsFile.readAt > 30_000) {
+    let text = "";
+    try {
+      text = readFileSync("/etc/hosts", "utf8");
+    } catch {
+      // No hosts file: DNS only.
+    }
+    const names = text
+      .split("\n")
+      .flatMap((line) => line.replace(/#.*/, "").trim().split(/\s+/).slice(1))
+      .map((n) => n.toLowerCase());
+    hostsFile = { names: new Set(names), readAt: Date.now() };
+  }
+  return hostsFile.names.has(name);
+}
+
+export const systemResolver: Resolver = async (hostname) => {
+  if (isLocalName(hostname)) return limitedLookup(hostname);
+  const [v4, v6] = await Promise.allSettled([dns.resolve4(hostname), dns.resolve6(hostname)]);
+  const addresses = [
+    ...(v4.status === "fulfilled" ? v4.value.map((address) => ({ address, family: 4 })) : []),
+    ...(v6.status === "fulfilled" ? v6.value.map((address) => ({ address, family: 6 })) : []),
+  ];
+  if (addresses.length > 0) return addresses;
+  throw v4.status === "rejected" ? v4.reason : new Error("no addresses");
+};
+
 const RANGE_LABEL: Record<string, string> = {
   unspecified: "an unspecified address",
   broadcast: "the broadcast address",
