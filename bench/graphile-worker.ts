@@ -53,6 +53,7 @@ const completer = new GroupCommit<{ id: string; accountId: string; record: Attem
 async function main() {
   const integration = (await loadIntegrations([integrationId!])).get(integrationId!)!;
   const pgPool = new Pool({ connectionString: process.env.DATABASE_URL, max: 20 });
+  pgPool.on("error", () => {});
   let runner: Runner | undefined;
   process.on("message", (message: { go?: boolean; stop?: boolean }) => {
     if (message.go) {
