@@ -27,6 +27,11 @@ export interface WorkerOptions {
   perIntegrationConcurrency?: number;
   /** Most deliveries taken by one claim (Default: 200). */
   batchSize?: number;
+  /**
+   * After a claim that found less than it could take, wait this long before the next one, so that
+   * under a steady stream each claim takes several events instead of one (Default: 2 ms).
+   */
+  claimCoalesceMs?: number;
   /** How long a claimed delivery stays ours; after that another worker may take it (Default: 60 s). */
   leaseMs?: number;
   /** Fallback poll when no notification arrives (Default: WORKER_POLL_MS, 2 s). */
@@ -69,6 +74,7 @@ export function resolveWorkerOptions(overrides: WorkerOptions = {}): Resolved {
     concurrency: e.WORKER_CONCURRENCY,
     perIntegrationConcurrency: Math.max(8, Math.floor((overrides.concurrency ?? e.WORKER_CONCURRENCY) / 2)),
     batchSize: 200,
+    claimCoalesceMs: 2,
     leaseMs: 60_000,
     pollIntervalMs: e.WORKER_POLL_MS,
     timeoutMs: e.WEBHOOK_TIMEOUT_MS,
@@ -103,6 +109,8 @@ export class DeliveryWorker {
   // Claims under way (a worker runs up to CLAIM_LANES at once) and the rows they asked for.
   private readonly claims = new Set<Promise<void>>();
   private reserved = 0;
+  private caughtUpAt = -Infinity;
+  private pacer: NodeJS.Timeout | undefined;
   // Deliveries whose request is being sent, and outcomes being written: a sent delivery frees its
   // sending slot at once, so slow database writes do not hold back requests to receivers.
   private readonly sending = new Map<string, Promise<void>>();
@@ -112,7 +120,7 @@ export class DeliveryWorker {
       await completeDeliveries(batch);
       return batch.map(() => 1);
     },
-    { maxBatch: 500, maxInFlight: 3 },
+    { maxBatch: 500, maxInFlight: 2 },
   );
   private listener: Client | null = null;
   private timers: NodeJS.Timeout[] = [];
@@ -144,6 +152,7 @@ export class DeliveryWorker {
     this.running = false;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    clearTimeout(this.pacer);
     await Promise.all(this.claims);
     const sent = Promise.all(this.sending.values());
     const timedOut = await Promise.race([sent.then(() => false), sleep(graceMs).then(() => true)]);
@@ -166,6 +175,15 @@ export class DeliveryWorker {
   /** Asks for a claim as soon as possible (coalesces: many kicks, few claims). */
   kick(): void {
     this.wanted = true;
+    // Caught up a moment ago: let a few more events gather rather than claim them one by one.
+    const wait = this.caughtUpAt + this.options.claimCoalesceMs - performance.now();
+    if (wait > 0 && this.running) {
+      this.pacer ??= setTimeout(() => {
+        this.pacer = undefined;
+        this.kick();
+      }, wait);
+      return;
+    }
     while (this.running && this.wanted && this.claims.size < CLAIM_LANES && this.room() > 0) {
       const claim = this.claimOnce().finally(() => {
         this.claims.delete(claim);
@@ -231,6 +249,7 @@ export class DeliveryWorker {
     for (const delivery of claimed) this.dispatch(delivery, integrations.get(delivery.integrationId));
     // A full batch suggests more is due.
     if (claimed.length === limit) this.wanted = true;
+    else this.caughtUpAt = performance.now();
   }
 
   // Requests in flight per integration (see perIntegrationConcurrency).
