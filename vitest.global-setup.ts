@@ -10,6 +10,8 @@ export default async function setup() {
   ensureLocalSecrets();
   process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS ??= "true";
   process.env.WEBHOOK_ALLOW_INSECURE_URLS ??= "true";
+  // Workers log every failed delivery at info; tests provoke many on purpose.
+  process.env.LOG_LEVEL ??= "warn";
   let stop: (() => Promise<void>) | undefined;
   if (!process.env.DATABASE_URL) {
     const embedded = await startScratchPostgres(path.join(dataDir, "test-servers"), { database: "vitest" });

@@ -11,7 +11,7 @@ export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 export type Executor = Database | Tx;
 
 // One pool per process, kept on globalThis so dev-mode hot reloads do not leak connections.
-const globalForDb = globalThis as unknown as { __db?: Database };
+const globalForDb = globalThis as unknown as { __db?: Database; __enginePool?: Pool };
 
 /** The process-wide database client, created on first use (importing this module opens nothing). */
 export function db(): Database {
@@ -24,11 +24,41 @@ export function db(): Database {
   return globalForDb.__db;
 }
 
-/** Closes the pool (scripts and tests). */
+// The delivery engine's statements (lib/webhooks) run on their own connections, set up for them:
+// they are prepared by name with plans that do not depend on the values (batches arrive as one JSON
+// document), so plan them once per connection rather than on every execution; and the queue table's
+// statistics are always stale (it empties and fills all the time), so keep the planner from trading
+// the claim's walk down the due index for a sort of every due row, which misleads it at every size.
+// (Those switches work by inflating costs, which would otherwise trigger JIT compilation: off.)
+const ENGINE_SETTINGS = [
+  "plan_cache_mode=force_generic_plan",
+  "jit=off",
+  "enable_sort=off",
+  "enable_bitmapscan=off",
+  "enable_hashjoin=off",
+];
+
+/** The delivery engine's connection pool (raw node-postgres; see ENGINE_SETTINGS). */
+export function enginePool(): Pool {
+  if (!globalForDb.__enginePool) {
+    const pool = new Pool({
+      connectionString: env().DATABASE_URL,
+      max: env().DATABASE_POOL_SIZE,
+      options: ENGINE_SETTINGS.map((s) => `-c ${s}`).join(" "),
+    });
+    pool.on("error", () => {});
+    globalForDb.__enginePool = pool;
+  }
+  return globalForDb.__enginePool;
+}
+
+/** Closes the pools (scripts and tests). */
 export async function closeDb(): Promise<void> {
   const current = globalForDb.__db;
+  const engine = globalForDb.__enginePool;
   globalForDb.__db = undefined;
-  await current?.$client.end();
+  globalForDb.__enginePool = undefined;
+  await Promise.all([current?.$client.end(), engine?.end()]);
 }
 
 export { schema };

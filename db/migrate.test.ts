@@ -31,6 +31,7 @@ describe("migrations", () => {
         "connections",
         "deliveries",
         "delivery_attempts",
+        "delivery_queue",
         "idempotency_keys",
         "integration_connections",
         "integrations",

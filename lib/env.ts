@@ -25,6 +25,14 @@ const envSchema = z.object({
   // Per API key: requests per second and burst size of the v1 API.
   API_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
   API_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(100),
+  // Delivery worker: requests in flight per worker, fallback poll, request deadline.
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(200),
+  WORKER_POLL_MS: z.coerce.number().int().positive().default(2_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  // Chats with no message for this long are closed (and END is delivered); 0 never closes them.
+  CHAT_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(0).default(1_440),
+  // When set, GET /api/metrics asks for `Authorization: Bearer <METRICS_TOKEN>`.
+  METRICS_TOKEN: z.string().min(16).optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   // The portal's public origin; provider webhooks (Twilio signatures) are checked against URLs on it.
   AUTH_URL: z.url().optional(),

@@ -54,6 +54,8 @@ async function main(): Promise<number> {
 
     console.log(`\n  Custom Webhook portal: ${process.env.AUTH_URL ?? `http://localhost:${port}`}`);
     if (seed) console.log(`  Demo sign-in: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}\n`);
+    // The in-process delivery worker handles SIGTERM/SIGINT itself, to finish in-flight deliveries.
+    process.env.NEXT_MANUAL_SIG_HANDLE = "true";
     const { code } = await run(
       process.execPath,
       ["--require", exitWithParent, nextBin, dev ? "dev" : "start", "-p", port],

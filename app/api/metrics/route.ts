@@ -1,0 +1,21 @@
+import { timingSafeEqual } from "node:crypto";
+
+import { env } from "@/lib/env";
+import { metricsText } from "@/lib/webhooks/metrics";
+
+export const dynamic = "force-dynamic";
+
+function allowed(request: Request): boolean {
+  const token = env().METRICS_TOKEN;
+  if (!token) return true;
+  const presented = Buffer.from(request.headers.get("authorization")?.replace(/^Bearer\s+/i, "") ?? "");
+  const expected = Buffer.from(token);
+  return presented.length === expected.length && timingSafeEqual(presented, expected);
+}
+
+// GET /api/metrics – Prometheus text metrics: attempts by outcome, attempt latency, due backlog, oldest due age
+export async function GET(request: Request) {
+  if (!allowed(request)) return new Response("Unauthorized\n", { status: 401 });
+  const { contentType, body } = await metricsText();
+  return new Response(body, { headers: { "content-type": contentType, "cache-control": "no-store" } });
+}

@@ -1,0 +1,110 @@
+import { eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+
+import { db } from "@/db";
+import { deliveries, messages } from "@/db/schema";
+import { createApiKey } from "@/lib/data/api-keys";
+import { createTestAccount } from "@/lib/testing/accounts";
+import { createTestConnection, createTestIntegration } from "@/lib/testing/integrations";
+
+import { POST } from "./route";
+
+const call = (connectionId: string, body: unknown, key?: string) =>
+  POST(
+    new Request(`http://localhost/api/v1/connections/${connectionId}/inbound`, {
+      method: "POST",
+      headers: { "content-type": "application/json", ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: typeof body === "string" ? body : JSON.stringify(body),
+    }),
+    { params: Promise.resolve({ connectionId }) },
+  );
+
+describe("POST /api/v1/connections/{connectionId}/inbound", async () => {
+  const { accountId } = await createTestAccount("Inbound");
+  const { key } = await createApiKey(accountId, "sandbox");
+  const connection = await createTestConnection(accountId);
+  await createTestIntegration(accountId, {
+    url: "https://hooks.example.com/in",
+    connectionIds: [connection.id],
+  });
+
+  it("accepts a message: 202 with the chat, message and deliveries", async () => {
+    const res = await call(
+      connection.id,
+      {
+        from: "+15559990001",
+        text: "Hello",
+        multimedia: { url: "https://cdn.example.com/x.png", caption: "x" },
+      },
+      key,
+    );
+    expect(res.status).toBe(202);
+    const body = (await res.json()) as { chatId: string; messageId: string; deliveryIds: string[] };
+    expect(body).toEqual({
+      chatId: expect.any(String) as unknown,
+      messageId: expect.any(String) as unknown,
+      deliveryIds: [expect.any(String)] as unknown,
+    });
+    const [message] = await db().select().from(messages).where(eq(messages.id, body.messageId));
+    expect(message).toMatchObject({ accountId, chatId: body.chatId, text: "Hello", multimediaCaption: "x" });
+    const [delivery] = await db().select().from(deliveries).where(eq(deliveries.id, body.deliveryIds[0]!));
+    expect(delivery).toMatchObject({ event: "MESSAGE", status: "PENDING", accountId });
+  });
+
+  it("accepts multimedia without text", async () => {
+    const res = await call(
+      connection.id,
+      { from: "+15559990002", multimedia: { url: "https://cdn.example.com/y.png" } },
+      key,
+    );
+    expect(res.status).toBe(202);
+  });
+
+  it.each<[string, unknown, Record<string, string[]>]>([
+    ["no from", { text: "hi" }, { from: ["Enter the contact's number"] }],
+    [
+      "a bad number",
+      { from: "12345", text: "hi" },
+      { from: ["Enter the contact's number in E.164 format, like +15551234567"] },
+    ],
+    [
+      "neither text nor multimedia",
+      { from: "+15559990003" },
+      { text: ["Send a text, a multimedia attachment, or both"] },
+    ],
+    [
+      "blank text",
+      { from: "+15559990003", text: "  " },
+      { text: ["Send a text, a multimedia attachment, or both"] },
+    ],
+    [
+      "a multimedia URL that is not http(s)",
+      { from: "+15559990003", multimedia: { url: "ftp://x/y" } },
+      { "multimedia.url": ["Enter the multimedia URL (http:// or https://)"] },
+    ],
+  ])("answers 400 with field errors for %s", async (_name, body, fieldErrors) => {
+    const res = await call(connection.id, body, key);
+    expect(res.status).toBe(400);
+    const json = (await res.json()) as { error: { code: string; fieldErrors: Record<string, string[]> } };
+    expect(json.error.code).toBe("INVALID");
+    expect(json.error.fieldErrors).toEqual(fieldErrors);
+  });
+
+  it("answers 401 without a valid API key", async () => {
+    expect((await call(connection.id, { from: "+15559990004", text: "hi" })).status).toBe(401);
+    expect((await call(connection.id, { from: "+15559990004", text: "hi" }, "cwk_nope")).status).toBe(401);
+  });
+
+  it("answers 404 for an unknown connection, a malformed id and another account's connection", async () => {
+    expect(
+      (await call("6f1d0a52-1b7e-4c39-9a77-2f3c1f9e8a10", { from: "+15559990005", text: "hi" }, key)).status,
+    ).toBe(404);
+    expect((await call("not-a-uuid", { from: "+15559990005", text: "hi" }, key)).status).toBe(404);
+    const other = await createTestAccount("Other");
+    const foreign = await createTestConnection(other.accountId);
+    const res = await call(foreign.id, { from: "+15559990005", text: "hi" }, key);
+    expect(res.status).toBe(404);
+    const stored = await db().select().from(messages).where(eq(messages.accountId, other.accountId));
+    expect(stored).toEqual([]);
+  });
+});

@@ -1,0 +1,22 @@
+import { z } from "zod";
+
+import { apiRoute } from "@/lib/api/handler";
+import { inboundMessageSchema, type InboundAccepted } from "@/lib/validation/inbound";
+import { ingestInbound } from "@/lib/webhooks/ingest";
+
+export const dynamic = "force-dynamic";
+
+// POST /api/v1/connections/{connectionId}/inbound – sandbox: an end user's message arrives on a connection
+export const POST = apiRoute(
+  { body: inboundMessageSchema, params: z.object({ connectionId: z.uuid() }) },
+  async ({ body, params, caller }) => {
+    const accepted: InboundAccepted = await ingestInbound({
+      accountId: caller.accountId,
+      connectionId: params.connectionId,
+      from: body.from,
+      text: body.text,
+      multimedia: body.multimedia,
+    });
+    return Response.json(accepted, { status: 202 });
+  },
+);

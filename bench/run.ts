@@ -1,0 +1,684 @@
+// `npm run bench`: the delivery engine's benchmark, on this machine, against local PostgreSQL and a
+// receiver on 127.0.0.1 that verifies every signature (bench/receiver.ts). Prints one table:
+//  (a) drain of a 20,000-delivery backlog;
+//  (b) steady load through ingestInbound() at 500 / 1,000 / 2,000 / 3,000 / 4,000 events/s (warm-up,
+//      then a 20 s window): accept → received latency p50/p99, and whether it kept up;
+//  (c) the HTTP inbound route (`next start`) under load: durable accepts/s and p99;
+//  (d) (a) and (b) for a minimal graphile-worker delivery worker (bench/graphile-worker.ts), and the
+//      ratio of the highest rate each sustains with p99 ≤ 50 ms.
+// Flags: --quick (short windows, for trying things), --skip-http, --skip-graphile.
+// Uses a throwaway database on the server of DATABASE_URL (Default: postgres://postgres@127.0.0.1:5432).
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomUUID } from "node:crypto";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+
+import { Pool as HttpPool } from "undici";
+
+import { closeDb, db } from "@/db";
+import { migrateDatabase } from "@/db/migrate";
+import { createTestDatabase } from "@/db/test-database";
+import { createApiKey } from "@/lib/data/api-keys";
+import { createTestAccount } from "@/lib/testing/accounts";
+import { createTestConnection, createTestIntegration } from "@/lib/testing/integrations";
+import { GroupCommit } from "@/lib/webhooks/group-commit";
+import { ingestInbound } from "@/lib/webhooks/ingest";
+import { generateSigningSecret } from "@/lib/webhooks/sign";
+import { transaction } from "@/lib/webhooks/sql";
+
+import { buildIfNeeded, nextBin } from "../scripts/lib/build";
+import { ensureLocalSecrets } from "../scripts/lib/local-env";
+
+const args = process.argv.slice(2);
+const QUICK = args.includes("--quick");
+const RECEIVER_PORT = 4231;
+const WORKER_METRICS_PORT = 4232;
+const APP_PORT = 3232;
+const RATES = [500, 1_000, 2_000, 3_000, 4_000];
+const WARMUP_S = QUICK ? 1 : 3;
+const WINDOW_S = QUICK ? 5 : 20;
+const BACKLOG = QUICK ? 5_000 : 20_000;
+const CONTACTS = 5_000;
+const HTTP_SECONDS = QUICK ? 4 : 10;
+const HTTP_CONNECTIONS = 64;
+const P99_TARGET_MS = 50;
+
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const contact = (i: number) => `+1555${String(i % CONTACTS).padStart(7, "0")}`;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+// ------------------------------------------------------------------ processes
+
+const children: ChildProcess[] = [];
+
+function childEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, LOG_LEVEL: "warn", ...extra };
+}
+
+/** Peak resident memory of a process, sampled every 250 ms until `stop()`. */
+function watchRss(pid: number) {
+  let peak = 0;
+  const sample = () => {
+    try {
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
+      peak = Math.max(peak, kb * 1024);
+    } catch {
+      // exited
+    }
+  };
+  const timer = setInterval(sample, 250);
+  return {
+    stop() {
+      clearInterval(timer);
+      sample();
+      return peak;
+    },
+  };
+}
+
+const CLOCK_TICKS = 100;
+
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** CPU seconds of the PostgreSQL processes serving `database` (backends, its autovacuum workers). */
+function postgresCpuSeconds(database: string): number {
+  let total = 0;
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cmdline: string;
+    try {
+      cmdline = readFileSync(`/proc/${entry}/cmdline`, "utf8");
+    } catch {
+      continue;
+    }
+    if (cmdline.startsWith("postgres:") && cmdline.includes(` ${database}`))
+      total += cpuSeconds(Number(entry));
+  }
+  return total;
+}
+
+/** Where the CPU went during a phase, per event: worker, receiver, load driver (ingest), PostgreSQL. */
+function cpuMeter(pids: { worker: number; receiver: number }, database: string) {
+  const read = () => ({
+    worker: cpuSeconds(pids.worker),
+    receiver: cpuSeconds(pids.receiver),
+    driver: cpuSeconds(process.pid),
+    postgres: postgresCpuSeconds(database),
+  });
+  const start = read();
+  return {
+    /** Microseconds of CPU per event in each part. */
+    perEvent(events: number) {
+      const end = read();
+      const us = (k: keyof typeof start) => Math.round(((end[k] - start[k]) * 1e6) / events);
+      return {
+        worker: us("worker"),
+        receiver: us("receiver"),
+        driver: us("driver"),
+        postgres: us("postgres"),
+      };
+    },
+  };
+}
+
+/** The worker's batch counters (claims, completions) from its Prometheus metrics. */
+async function workerBatches(): Promise<Record<string, { count: number; rows: number; seconds: number }>> {
+  const text = await fetch(`http://127.0.0.1:${WORKER_METRICS_PORT}/metrics`).then((r) => r.text());
+  const out: Record<string, { count: number; rows: number; seconds: number }> = {};
+  for (const op of ["claim", "complete"]) {
+    const value = (name: string) =>
+      Number(new RegExp(`^${name}\\{op="${op}"\\} (\\S+)`, "m").exec(text)?.[1] ?? 0);
+    out[op] = {
+      count: value("webhook_db_batch_duration_seconds_count"),
+      rows: value("webhook_db_batch_size_sum"),
+      seconds: value("webhook_db_batch_duration_seconds_sum"),
+    };
+  }
+  return out;
+}
+
+/** Claims and completions during a phase: per second, rows per batch, ms per batch. */
+function batchMeter() {
+  const start = workerBatches().catch(() => undefined);
+  return async (elapsedS: number) => {
+    const [a, b] = [await start, await workerBatches().catch(() => undefined)];
+    if (!a || !b) return "";
+    return ["claim", "complete"]
+      .map((op) => {
+        const n = b[op]!.count - a[op]!.count;
+        const rows = b[op]!.rows - a[op]!.rows;
+        const ms = ((b[op]!.seconds - a[op]!.seconds) * 1000) / Math.max(1, n);
+        return `${op} ${(n / elapsedS).toFixed(0)}/s × ${(rows / Math.max(1, n)).toFixed(1)} rows, ${ms.toFixed(1)} ms`;
+      })
+      .join("; ");
+  };
+}
+
+/** Arrivals reported by the receiver: first arrival time per delivery id. */
+class Arrivals {
+  readonly first = new Map<string, number>();
+  duplicates = 0;
+  rejected = 0;
+
+  constructor(receiver: ChildProcess) {
+    receiver.on("message", (m: { ids?: string[]; times?: number[]; rejected?: number }) => {
+      if (!m.ids) return;
+      this.rejected += m.rejected ?? 0;
+      m.ids.forEach((id, i) => {
+        if (this.first.has(id)) this.duplicates++;
+        else this.first.set(id, m.times![i]!);
+      });
+    });
+  }
+
+  async waitFor(ids: Iterable<string>, timeoutMs: number): Promise<boolean> {
+    const list = [...ids];
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (list.every((id) => this.first.has(id))) return true;
+      await sleep(20);
+    }
+    return list.every((id) => this.first.has(id));
+  }
+}
+
+async function startReceiver(secret: string): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "bench/receiver.ts", String(RECEIVER_PORT), secret],
+    { env: childEnv(), stdio: ["ignore", "inherit", "inherit", "ipc"] },
+  );
+  children.push(child);
+  await new Promise<void>((resolve) => child.on("message", (m: { ready?: boolean }) => m.ready && resolve()));
+  return child;
+}
+
+async function startOurWorker(): Promise<ChildProcess> {
+  const nodeArgs = process.env.BENCH_WORKER_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  // What `npm run worker` runs.
+  const child = spawn(process.execPath, [...nodeArgs, "scripts/run-worker.mjs"], {
+    env: childEnv({
+      LOG_LEVEL: "info",
+      CHAT_IDLE_TIMEOUT_MINUTES: "0",
+      WORKER_METRICS_PORT: String(WORKER_METRICS_PORT),
+    }),
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  children.push(child);
+  await new Promise<void>((resolve) => {
+    child.stdout.on("data", (chunk: Buffer) => {
+      if (chunk.toString().includes("delivery worker started")) resolve();
+    });
+  });
+  return child;
+}
+
+async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill(signal);
+  await exited;
+}
+
+// ------------------------------------------------------------------ load
+
+type Ingest = (i: number) => Promise<string>;
+
+interface SteadyResult {
+  rate: number;
+  accepted: number;
+  acceptRate: number;
+  acceptP99: number;
+  p50: number;
+  p99: number;
+  max: number;
+  keptUp: boolean;
+  cpuUsPerEvent?: Record<string, number>;
+  /** Call → accepted (group commit), and accepted → received (the delivery path). */
+  acceptP50?: number;
+  afterAcceptP50?: number;
+  afterAcceptP99?: number;
+}
+
+/** Open-loop load: `rate` events/s for `seconds`, not waiting for earlier calls. */
+async function generate(rate: number, seconds: number, ingest: Ingest, offset: number) {
+  const total = Math.round(rate * seconds);
+  const accepted: { id: string; start: number; done: number }[] = [];
+  const calls: Promise<void>[] = [];
+  let failed = 0;
+  const start = now();
+  let sent = 0;
+  while (sent < total) {
+    const due = Math.min(total, Math.floor(((now() - start) / 1000) * rate) + 1);
+    while (sent < due) {
+      const t0 = now();
+      const i = offset + sent++;
+      calls.push(
+        ingest(i).then(
+          (id) => void accepted.push({ id, start: t0, done: now() }),
+          () => void failed++,
+        ),
+      );
+    }
+    await sleep(1);
+  }
+  await Promise.all(calls);
+  return { accepted, failed, elapsedMs: now() - start };
+}
+
+let offset = 0;
+
+type Meter = () => { perEvent(events: number): Record<string, number> };
+
+async function steady(rate: number, ingest: Ingest, arrivals: Arrivals, meter: Meter): Promise<SteadyResult> {
+  const warm = await generate(rate, WARMUP_S, ingest, offset);
+  offset += warm.accepted.length + warm.failed;
+  await arrivals.waitFor(
+    warm.accepted.map((a) => a.id),
+    10_000,
+  );
+  const cpu = meter();
+  const batches = batchMeter();
+  const run = await generate(rate, WINDOW_S, ingest, offset);
+  const batchLine = await batches(run.elapsedMs / 1000);
+  offset += run.accepted.length + run.failed;
+  const ids = run.accepted.map((a) => a.id);
+  // Kept up: everything accepted in the window arrived within 2 s of the window's end.
+  const keptUp = (await arrivals.waitFor(ids, 2_000)) && run.failed === 0;
+  await arrivals.waitFor(ids, 30_000);
+  const cpuUsPerEvent = cpu.perEvent(run.accepted.length);
+  const latencies = run.accepted
+    .map((a) => (arrivals.first.get(a.id) ?? Infinity) - a.start)
+    .sort((a, b) => a - b);
+  const acceptLatencies = run.accepted.map((a) => a.done - a.start).sort((a, b) => a - b);
+  const afterAccept = run.accepted
+    .map((a) => (arrivals.first.get(a.id) ?? Infinity) - a.done)
+    .sort((a, b) => a - b);
+  const result: SteadyResult = {
+    rate,
+    accepted: run.accepted.length,
+    acceptRate: run.accepted.length / (run.elapsedMs / 1000),
+    acceptP99: percentile(acceptLatencies, 99),
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    max: latencies[latencies.length - 1] ?? NaN,
+    keptUp: keptUp && run.accepted.length / (run.elapsedMs / 1000) >= rate * 0.97,
+    cpuUsPerEvent,
+    acceptP50: percentile(acceptLatencies, 50),
+    afterAcceptP50: percentile(afterAccept, 50),
+    afterAcceptP99: percentile(afterAccept, 99),
+  };
+  if (batchLine) console.log(`      worker: ${batchLine}`);
+  if (process.env.BENCH_MEMORY) {
+    const text = await fetch(`http://127.0.0.1:${WORKER_METRICS_PORT}/metrics`).then((r) => r.text()).catch(() => "");
+    const mb = (name: string) => (Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? 0) / 1e6).toFixed(0);
+    console.log(`      memory MB: rss ${mb("process_resident_memory_bytes")} heapTotal ${mb("nodejs_heap_size_total_bytes")} heapUsed ${mb("nodejs_heap_size_used_bytes")} external ${mb("nodejs_external_memory_bytes")}`);
+  }
+  console.log(
+    `    ${rate}/s: accepted ${result.acceptRate.toFixed(0)}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, kept up: ${result.keptUp}; accept p50/p99 ${result.acceptP50!.toFixed(1)}/${result.acceptP99.toFixed(1)} ms, then p50/p99 ${result.afterAcceptP50!.toFixed(1)}/${result.afterAcceptP99!.toFixed(1)} ms; CPU µs/event ${JSON.stringify(cpuUsPerEvent)}`,
+  );
+  return result;
+}
+
+/** Backlog drain: `count` deliveries waiting, then the worker starts; deliveries/s until the last arrives. */
+async function drain(ids: string[], arrivals: Arrivals, go: () => Promise<void>, meter: Meter) {
+  const cpu = meter();
+  const start = now();
+  await go();
+  await arrivals.waitFor(ids, 120_000);
+  const last = Math.max(...ids.map((id) => arrivals.first.get(id) ?? now()));
+  const rate = ids.length / ((last - start) / 1000);
+  console.log(
+    `    drained ${ids.length} in ${((last - start) / 1000).toFixed(2)} s: ${rate.toFixed(0)}/s; CPU µs/event ${JSON.stringify(cpu.perEvent(ids.length))}`,
+  );
+  return rate;
+}
+
+/** Ingests n messages as fast as group commit takes them (to build a backlog). */
+async function backlog(n: number, ingest: Ingest): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i += 2_000) {
+    const chunk = await Promise.all(
+      Array.from({ length: Math.min(2_000, n - i) }, (_, k) => ingest(offset + i + k)),
+    );
+    ids.push(...chunk);
+  }
+  offset += n;
+  return ids;
+}
+
+// ------------------------------------------------------------------ graphile-worker baseline ingestion
+
+// The same writes as ingestInbound (chat, message, delivery row for the log) plus a graphile-worker job
+// instead of relying on our claim — in one group-committed transaction, like ours.
+function graphileIngest(accountId: string, connectionId: string, integrationId: string): Ingest {
+  const writer = new GroupCommit<{ contact: string; text: string }, string>(
+    (items) =>
+      transaction(async (client) => {
+        const keys = [...new Set(items.map((i) => i.contact))].sort();
+        const { rows: chats } = await client.query<{ id: string; contact: string }>(
+          `INSERT INTO chats (account_id, connection_id, contact, integration_id)
+           SELECT $1, $2, c, $3 FROM unnest($4::text[]) AS c
+           ON CONFLICT (connection_id, contact) WHERE status = 'OPEN' DO UPDATE SET last_message_at = now()
+           RETURNING id, contact`,
+          [accountId, connectionId, integrationId, keys],
+        );
+        const chatOf = new Map(chats.map((c) => [c.contact, c.id]));
+        const rows = items.map((item) => {
+          const chatId = chatOf.get(item.contact)!;
+          return {
+            messageId: randomUUID(),
+            deliveryId: randomUUID(),
+            chatId,
+            text: item.text,
+            payload: {
+              chatId,
+              contact: item.contact,
+              event: "MESSAGE",
+              text: item.text,
+              multimediaUrl: null,
+              multimediaCaption: null,
+              channel: "SMS",
+              connectionCode: "+15550000000",
+              integrationId,
+              alias: "baseline",
+              timestamp: new Date().toISOString(),
+            },
+          };
+        });
+        const json = JSON.stringify(rows);
+        await client.query(
+          `INSERT INTO messages (id, account_id, chat_id, direction, text)
+           SELECT x."messageId", $1, x."chatId", 'IN', x.text
+           FROM jsonb_to_recordset($2::jsonb) AS x("messageId" uuid, "chatId" uuid, text text)`,
+          [accountId, json],
+        );
+        await client.query(
+          `INSERT INTO deliveries (id, account_id, integration_id, chat_id, message_id, event, payload)
+           SELECT x."deliveryId", $1, $2, x."chatId", x."messageId", 'MESSAGE', x.payload
+           FROM jsonb_to_recordset($3::jsonb) AS x("deliveryId" uuid, "chatId" uuid, "messageId" uuid, payload jsonb)`,
+          [accountId, integrationId, json],
+        );
+        await client.query(
+          `SELECT graphile_worker.add_jobs(ARRAY(
+             SELECT ('deliver', json_build_object('deliveryId', x."deliveryId", 'accountId', $1::uuid,
+                      'integrationId', $2::uuid, 'chatId', x."chatId", 'payload', x.payload),
+                     NULL, NULL, NULL, NULL, NULL, NULL)::graphile_worker.job_spec
+             FROM jsonb_to_recordset($3::jsonb) AS x("deliveryId" uuid, "chatId" uuid, payload jsonb)))`,
+          [accountId, integrationId, json],
+        );
+        return rows.map((r) => r.deliveryId);
+      }),
+    { maxBatch: 500, maxInFlight: 3, key: (item) => item.contact },
+  );
+  return (i) => writer.submit({ contact: contact(i), text: `message ${i}` });
+}
+
+async function startGraphileWorker(integrationId: string): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "bench/graphile-worker.ts", integrationId, "200"],
+    { env: childEnv(), stdio: ["ignore", "inherit", "inherit", "ipc"] },
+  );
+  children.push(child);
+  await new Promise<void>((resolve) =>
+    child.on("message", (m: { loaded?: boolean }) => m.loaded && resolve()),
+  );
+  return child;
+}
+
+// ------------------------------------------------------------------ HTTP route
+
+async function httpRoute(connectionId: string, apiKey: string) {
+  buildIfNeeded();
+  const app = spawn(process.execPath, [nextBin, "start", "-p", String(APP_PORT)], {
+    env: childEnv({
+      WORKER_IN_PROCESS: "false",
+      AUTH_URL: `http://localhost:${APP_PORT}`,
+      PORT: String(APP_PORT),
+    }),
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  children.push(app);
+  const origin = `http://127.0.0.1:${APP_PORT}`;
+  for (let i = 0; ; i++) {
+    try {
+      if ((await fetch(`${origin}/api/health`)).ok) break;
+    } catch {
+      // starting
+    }
+    if (i > 300) throw new Error("the app did not start");
+    await sleep(100);
+  }
+  const pool = new HttpPool(origin, { connections: HTTP_CONNECTIONS });
+  const post = async (i: number) => {
+    const t0 = now();
+    const res = await pool.request({
+      path: `/api/v1/connections/${connectionId}/inbound`,
+      method: "POST",
+      headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+      body: JSON.stringify({ from: contact(i), text: `http ${i}` }),
+    });
+    await res.body.dump();
+    return { ok: res.statusCode === 202, ms: now() - t0 };
+  };
+  const loop = async (seconds: number, record: (r: { ok: boolean; ms: number }) => void) => {
+    const end = now() + seconds * 1000;
+    let i = 0;
+    await Promise.all(
+      Array.from({ length: HTTP_CONNECTIONS }, async (_, lane) => {
+        while (now() < end) record(await post(lane * 1_000_000 + i++));
+      }),
+    );
+  };
+  await loop(2, () => {}); // warm-up
+  const latencies: number[] = [];
+  let errors = 0;
+  const start = now();
+  await loop(HTTP_SECONDS, (r) => (r.ok ? latencies.push(r.ms) : errors++));
+  const seconds = (now() - start) / 1000;
+  await pool.close();
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${app.pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
+  await stopChild(app);
+  latencies.sort((a, b) => a - b);
+  const result = {
+    acceptsPerSecond: latencies.length / seconds,
+    p50: percentile(latencies, 50),
+    p99: percentile(latencies, 99),
+    errors,
+    appRss: rss,
+  };
+  console.log(
+    `    ${result.acceptsPerSecond.toFixed(0)} accepts/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, errors ${errors}`,
+  );
+  return result;
+}
+
+// ------------------------------------------------------------------ main
+
+function sustained(results: SteadyResult[]): number {
+  return Math.max(0, ...results.filter((r) => r.keptUp && r.p99 <= P99_TARGET_MS).map((r) => r.rate));
+}
+
+async function main() {
+  ensureLocalSecrets();
+  process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS = "true";
+  process.env.WEBHOOK_ALLOW_INSECURE_URLS = "true";
+  process.env.LOG_LEVEL ??= "warn";
+  const server = process.env.DATABASE_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+  const database = await createTestDatabase(server);
+  process.env.DATABASE_URL = database.url;
+  console.log(`Benchmark database: ${new URL(database.url).pathname.slice(1)} (dropped at the end)`);
+  const report: Record<string, unknown> = { startedAt: new Date().toISOString(), quick: QUICK };
+  try {
+    await migrateDatabase(database.url);
+    const { runMigrations } = await import("graphile-worker");
+    await runMigrations({ connectionString: database.url, logger: undefined });
+
+    const secret = generateSigningSecret();
+    const receiver = await startReceiver(secret);
+    const arrivals = new Arrivals(receiver);
+    const { accountId } = await createTestAccount("Bench");
+    const url = `http://127.0.0.1:${RECEIVER_PORT}/hook`;
+    const ours = await createTestConnection(accountId, "SMS", "+15550000001");
+    const { integration } = await createTestIntegration(accountId, {
+      url,
+      signingSecret: secret,
+      connectionIds: [ours.id],
+    });
+    const ingestOurs: Ingest = async (i) =>
+      (await ingestInbound({ connectionId: ours.id, from: contact(i), text: `message ${i}` }))
+        .deliveryIds[0]!;
+    const setStatus = (status: "ACTIVE" | "INACTIVE") =>
+      db().$client.query("UPDATE integrations SET status = $1 WHERE id = $2", [status, integration.id]);
+
+    console.log("\n(a) backlog drain — ours");
+    // Build the backlog with no worker running, park it (integration stopped), start the worker, then
+    // Start the integration: the clock runs from there to the last arrival.
+    const oursBacklog = await backlog(BACKLOG, ingestOurs);
+    await setStatus("INACTIVE");
+    const worker = await startOurWorker();
+    const workerRss = watchRss(worker.pid!);
+    const dbName = new URL(database.url).pathname.slice(1);
+    const oursMeter = () => cpuMeter({ worker: worker.pid!, receiver: receiver.pid! }, dbName);
+    const oursDrain = await drain(
+      oursBacklog,
+      arrivals,
+      async () => void (await setStatus("ACTIVE")),
+      oursMeter,
+    );
+
+    console.log("(b) steady load through ingestInbound — ours");
+    const oursSteady: SteadyResult[] = [];
+    for (const rate of RATES) oursSteady.push(await steady(rate, ingestOurs, arrivals, oursMeter));
+    const oursRss = workerRss.stop();
+    await stopChild(worker);
+
+    let graphile: { drain: number; steady: SteadyResult[]; rss: number } | undefined;
+    if (!args.includes("--skip-graphile")) {
+      const base = await createTestConnection(accountId, "SMS", "+15550000002");
+      const { integration: baseIntegration } = await createTestIntegration(accountId, {
+        url,
+        signingSecret: secret,
+        status: "INACTIVE",
+      });
+      const ingestBase = graphileIngest(accountId, base.id, baseIntegration.id);
+      console.log("(d) backlog drain — graphile-worker");
+      const gw = await startGraphileWorker(baseIntegration.id);
+      const gwRss = watchRss(gw.pid!);
+      const baseBacklog = await backlog(BACKLOG, ingestBase);
+      const gwMeter = () =>
+        cpuMeter({ worker: gw.pid!, receiver: receiver.pid! }, new URL(database.url).pathname.slice(1));
+      const gwDrain = await drain(
+        baseBacklog,
+        arrivals,
+        async () => {
+          await new Promise<void>((resolve) => {
+            gw.on("message", (m: { started?: boolean }) => m.started && resolve());
+            gw.send({ go: true });
+          });
+        },
+        gwMeter,
+      );
+      console.log("(d) steady load — graphile-worker");
+      const gwSteady: SteadyResult[] = [];
+      for (const rate of RATES) gwSteady.push(await steady(rate, ingestBase, arrivals, gwMeter));
+      graphile = { drain: gwDrain, steady: gwSteady, rss: gwRss.stop() };
+      gw.send({ stop: true });
+      await new Promise((r) => gw.once("exit", r));
+    }
+
+    let http: Awaited<ReturnType<typeof httpRoute>> | undefined;
+    if (!args.includes("--skip-http")) {
+      console.log("(c) HTTP inbound route (next start)");
+      const { key } = await createApiKey(accountId, "bench");
+      const httpConnection = await createTestConnection(accountId, "SMS", "+15550000003");
+      http = await httpRoute(httpConnection.id, key);
+      const { rows } = await db().$client.query<{ n: string }>(
+        "SELECT count(*) AS n FROM messages m JOIN chats c ON c.id = m.chat_id WHERE c.connection_id = $1",
+        [httpConnection.id],
+      );
+      console.log(`    ${rows[0]!.n} messages stored (every 202 is a committed message)`);
+    }
+
+    if (arrivals.rejected > 0) console.log(`!! ${arrivals.rejected} requests failed signature verification`);
+    Object.assign(report, {
+      ours: { drain: oursDrain, steady: oursSteady, workerPeakRssBytes: oursRss },
+      graphile,
+      http,
+      duplicates: arrivals.duplicates,
+      rejected: arrivals.rejected,
+    });
+    printTable(oursDrain, oursSteady, oursRss, graphile, http);
+    mkdirSync("bench/results", { recursive: true });
+    const file = path.join("bench/results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+    writeFileSync(file, JSON.stringify(report, null, 2));
+    console.log(`\nRaw figures: ${file}`);
+  } finally {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    await closeDb();
+    await database.drop().catch(() => {});
+  }
+}
+
+function printTable(
+  oursDrain: number,
+  ours: SteadyResult[],
+  oursRss: number,
+  graphile: { drain: number; steady: SteadyResult[]; rss: number } | undefined,
+  http: { acceptsPerSecond: number; p50: number; p99: number; errors: number } | undefined,
+) {
+  const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : "—");
+  const rows: string[][] = [["", "ours (outbox)", "graphile-worker (batched)"]];
+  rows.push([
+    "(a) drain 20,000 backlog",
+    `${oursDrain.toFixed(0)}/s`,
+    graphile ? `${graphile.drain.toFixed(0)}/s` : "—",
+  ]);
+  ours.forEach((r, i) => {
+    const g = graphile?.steady[i];
+    const cell = (s: SteadyResult) =>
+      `p50 ${ms(s.p50)} p99 ${ms(s.p99)} ${s.keptUp ? "kept up" : "FELL BEHIND"}`;
+    rows.push([`(b) ${r.rate.toLocaleString("en")}/s steady`, cell(r), g ? cell(g) : "—"]);
+  });
+  const oursBest = sustained(ours);
+  const gBest = graphile ? sustained(graphile.steady) : 0;
+  rows.push([`highest rate with p99 ≤ ${P99_TARGET_MS} ms`, `${oursBest}/s`, graphile ? `${gBest}/s` : "—"]);
+  rows.push([
+    "worker peak RSS",
+    `${(oursRss / 1e6).toFixed(0)} MB`,
+    graphile ? `${(graphile.rss / 1e6).toFixed(0)} MB` : "—",
+  ]);
+  if (http) {
+    rows.push([
+      "(c) HTTP inbound route",
+      `${http.acceptsPerSecond.toFixed(0)} accepts/s, p50 ${ms(http.p50)} p99 ${ms(http.p99)}`,
+      "",
+    ]);
+  }
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  console.log("\n" + rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join(" | ")).join("\n"));
+  if (graphile) {
+    const ratio = gBest > 0 ? (oursBest / gBest).toFixed(1) : oursBest > 0 ? "∞" : "—";
+    console.log(`\nRatio of sustained rates (p99 ≤ ${P99_TARGET_MS} ms), ours / graphile-worker: ${ratio}`);
+  }
+}
+
+main().catch((err) => {
+  console.error(err);
+  for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+  process.exit(1);
+});

@@ -1,0 +1,96 @@
+import { randomUUID } from "node:crypto";
+
+import { db } from "@/db";
+import {
+  connections,
+  integrationConnections,
+  integrations,
+  type Channel,
+  type HttpMethod,
+} from "@/db/schema";
+import { encryptSecret } from "@/lib/crypto/secrets";
+import type { AuthConfig, FieldRow } from "@/lib/validation/integration-fields";
+import { generateSigningSecret } from "@/lib/webhooks/sign";
+
+/** The Body rows of the spec's predefined parameters. */
+export const SPEC_BODY: FieldRow[] = [
+  { key: "chatId", value: "chatId", type: "VARIABLE" },
+  { key: "contact", value: "contact", type: "VARIABLE" },
+  { key: "event", value: "event", type: "VARIABLE" },
+  { key: "text", value: "text", type: "VARIABLE" },
+  { key: "multimedia.url", value: "multimediaUrl", type: "VARIABLE" },
+  { key: "multimedia.caption", value: "multimediaCaption", type: "VARIABLE" },
+];
+
+/** A connection for a test (a random SMS number unless given). */
+export async function createTestConnection(accountId: string, channel: Channel = "SMS", code?: string) {
+  const number = code ?? `+1555${String(Math.floor(Math.random() * 1e7)).padStart(7, "0")}`;
+  const [row] = await db().insert(connections).values({ accountId, channel, code: number }).returning();
+  return row!;
+}
+
+export interface TestIntegrationOptions {
+  url: string;
+  method?: HttpMethod;
+  alias?: string;
+  auth?: AuthConfig;
+  /** The Auth tab's secret in plain text (stored encrypted). */
+  authSecret?: string;
+  params?: FieldRow[];
+  headers?: FieldRow[];
+  /** Default: SPEC_BODY. */
+  body?: FieldRow[];
+  /** Default: ACTIVE. */
+  status?: "ACTIVE" | "INACTIVE";
+  connectionIds?: string[];
+  maxAttempts?: number;
+  maxAgeSeconds?: number;
+  /** The signing secret in plain text (Default: a new one). */
+  signingSecret?: string;
+  /** A previous signing secret still in force (plain text) until `previousExpiresAt`. */
+  previousSigningSecret?: string;
+  previousExpiresAt?: Date;
+}
+
+/**
+ * Inserts a Custom Webhook integration directly (tests of the delivery engine do not go through the
+ * wizard), with its secrets encrypted as the app stores them. Returns the row and the plain signing
+ * secret, for a receiver to verify with.
+ */
+export async function createTestIntegration(accountId: string, options: TestIntegrationOptions) {
+  const signingSecret = options.signingSecret ?? generateSigningSecret();
+  const [integration] = await db()
+    .insert(integrations)
+    .values({
+      accountId,
+      alias: options.alias ?? `Hook ${randomUUID().slice(0, 8)}`,
+      method: options.method ?? "POST",
+      url: options.url,
+      params: options.params ?? [],
+      headers: options.headers ?? [],
+      body: options.body ?? SPEC_BODY,
+      auth: options.auth ?? { type: "NONE" },
+      authSecret: options.authSecret ? encryptSecret(options.authSecret) : null,
+      signingSecret: encryptSecret(signingSecret),
+      previousSigningSecret: options.previousSigningSecret
+        ? encryptSecret(options.previousSigningSecret)
+        : null,
+      previousSigningSecretExpiresAt: options.previousExpiresAt ?? null,
+      status: options.status ?? "ACTIVE",
+      ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
+      ...(options.maxAgeSeconds ? { maxAgeSeconds: options.maxAgeSeconds } : {}),
+    })
+    .returning();
+  if (options.connectionIds?.length) {
+    await db()
+      .insert(integrationConnections)
+      .values(
+        options.connectionIds.map((connectionId) => ({
+          accountId,
+          integrationId: integration!.id,
+          connectionId,
+        })),
+      );
+  }
+  return { integration: integration!, signingSecret };
+}

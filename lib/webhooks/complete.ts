@@ -1,0 +1,127 @@
+import { enginePool } from "@/db";
+
+import type { AttemptRecord } from "./attempt";
+import { recordAttempt, recordBatch } from "./metrics";
+
+/** The outcome of one attempt, ready to be written (many are written together). */
+export interface Completion {
+  deliveryId: string;
+  accountId: string;
+  integrationId: string;
+  seq: number;
+  workerId: string;
+  /** The attempt number the lease was taken for: a completion for an older lease is ignored. */
+  attemptNumber: number;
+  status: "SUCCEEDED" | "RETRYING" | "FAILED";
+  /** For RETRYING: when to try again. */
+  nextAttemptAt: Date | null;
+  record: AttemptRecord;
+  /** 410 Gone: stop the integration with this reason. */
+  disableReason: string | null;
+}
+
+// A batch of outcomes, written by ONE statement (atomic without a transaction block, one round trip).
+// Only the lease holder may complete: if the lease ran out and another worker took the delivery, this
+// late result is dropped and only recorded as an attempt. A finished delivery leaves the queue; a
+// retried one stays with its next time, and its chat's later events are held until then too (so
+// claims do not keep looking at them). 410 Gone stops the integration. The delivery row is updated in
+// place (unindexed columns). An attempt of a delivery deleted meanwhile is not recorded.
+const COMPLETE_SQL = `
+WITH c AS (
+  SELECT * FROM json_to_recordset($1::json) AS c(
+    id uuid, "accountId" uuid, "integrationId" uuid, seq bigint, "workerId" text, "attemptNumber" int,
+    status text, "nextAttemptAt" timestamptz, "disableReason" text, "startedAt" timestamptz,
+    "durationMs" int, request json, "responseStatus" int, "responseHeaders" json, "responseBody" text,
+    "errorClass" text, "errorMessage" text)
+),
+finished AS (
+  DELETE FROM delivery_queue q USING c
+  WHERE q.delivery_id = c.id AND q.leased_by = c."workerId" AND q.attempts = c."attemptNumber"
+    AND c.status <> 'RETRYING'
+  RETURNING q.delivery_id
+),
+retried AS (
+  UPDATE delivery_queue q
+  SET next_attempt_at = c."nextAttemptAt", lease_expires_at = NULL, leased_by = NULL
+  FROM c
+  WHERE q.delivery_id = c.id AND q.leased_by = c."workerId" AND q.attempts = c."attemptNumber"
+    AND c.status = 'RETRYING'
+  RETURNING q.delivery_id, q.chat_id, q.integration_id, q.seq, q.next_attempt_at
+),
+held AS (
+  UPDATE delivery_queue f SET next_attempt_at = r.next_attempt_at
+  FROM retried r
+  WHERE f.chat_id = r.chat_id AND f.integration_id = r.integration_id AND f.seq > r.seq
+    AND f.next_attempt_at < r.next_attempt_at
+  RETURNING 1
+),
+stopped AS (
+  UPDATE integrations i SET status = 'INACTIVE', disabled_reason = c."disableReason"
+  FROM c
+  WHERE i.id = c."integrationId" AND c."disableReason" IS NOT NULL AND i.status = 'ACTIVE'
+  RETURNING 1
+),
+recorded AS (
+  INSERT INTO delivery_attempts (account_id, delivery_id, attempt_number, started_at, duration_ms, request,
+    response_status, response_headers, response_body, error_class, error_message)
+  SELECT c."accountId", c.id, c."attemptNumber", c."startedAt", c."durationMs", c.request,
+         c."responseStatus", c."responseHeaders", c."responseBody", c."errorClass"::attempt_error, c."errorMessage"
+  FROM c
+  WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = c.id)
+  RETURNING 1
+)
+UPDATE deliveries d
+SET status = c.status::delivery_status, attempts = c."attemptNumber",
+    next_attempt_at = coalesce(c."nextAttemptAt", d.next_attempt_at),
+    last_status_code = c."responseStatus", last_error = c."errorMessage", last_latency_ms = c."durationMs",
+    completed_at = CASE WHEN c.status IN ('SUCCEEDED', 'FAILED') THEN now() END
+FROM c
+WHERE d.id = c.id
+  AND d.id = ANY(ARRAY(SELECT delivery_id FROM finished UNION ALL SELECT delivery_id FROM retried))`;
+
+/** Writes a batch of attempt outcomes; returns how many were still ours to complete. */
+export async function completeDeliveries(completions: Completion[]): Promise<number> {
+  const started = performance.now();
+  const { rowCount } = await enginePool().query({
+    name: "webhooks.complete",
+    text: COMPLETE_SQL,
+    values: [
+      JSON.stringify(
+        completions.map((c) => ({
+          id: c.deliveryId,
+          accountId: c.accountId,
+          integrationId: c.integrationId,
+          seq: c.seq,
+          workerId: c.workerId,
+          attemptNumber: c.attemptNumber,
+          status: c.status,
+          nextAttemptAt: c.nextAttemptAt,
+          disableReason: c.disableReason,
+          ...c.record,
+        })),
+      ),
+    ],
+  });
+  recordBatch("complete", completions.length, (performance.now() - started) / 1000);
+  for (const c of completions) {
+    recordAttempt(
+      c.status === "SUCCEEDED" ? "succeeded" : c.status === "RETRYING" ? "retrying" : "failed",
+      c.record.durationMs,
+    );
+  }
+  return rowCount ?? 0;
+}
+
+/**
+ * Gives deliveries back without an attempt (a worker stopping before it could send them): due now,
+ * for any worker to take.
+ */
+export async function releaseLeases(workerId: string, deliveryIds: string[]): Promise<number> {
+  if (deliveryIds.length === 0) return 0;
+  const { rowCount } = await enginePool().query(
+    `UPDATE delivery_queue SET lease_expires_at = NULL, leased_by = NULL, attempts = attempts - 1
+     WHERE delivery_id = ANY($1::uuid[]) AND leased_by = $2`,
+    [deliveryIds, workerId],
+  );
+  return rowCount ?? 0;
+}

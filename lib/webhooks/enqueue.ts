@@ -1,0 +1,57 @@
+import type { PoolClient } from "pg";
+
+import type { EventType } from "@/db/schema";
+
+import type { EventPayload } from "./event";
+
+export interface NewDeliveryRow {
+  id: string;
+  accountId: string;
+  integrationId: string;
+  chatId: string;
+  messageId: string | null;
+  event: EventType;
+  payload: EventPayload;
+}
+
+/**
+ * SQL for the CTEs `delivery` and `queued` that store deliveries (the log) and queue them (the outbox)
+ * from the relation `source` (columns: id, "accountId", "integrationId", "chatId", "messageId", event,
+ * payload, n) — shared by every statement that creates deliveries. Rows go in `n` order, so `seq` (a
+ * chat's delivery order) follows it. A delivery queued behind a chat event that waits for a retry
+ * becomes due no earlier than that retry: workers then do not keep looking at it while it cannot go
+ * anyway (the claim's ordering check is what guarantees order; this only saves work). The queue's
+ * insert trigger wakes the workers.
+ */
+export function enqueueCtes(source: string): string {
+  return `
+delivery AS (
+  INSERT INTO deliveries (id, account_id, integration_id, chat_id, message_id, event, payload, next_attempt_at)
+  SELECT s.id, s."accountId", s."integrationId", s."chatId", s."messageId", s.event::event_type, s.payload,
+         greatest(now(), (
+           SELECT max(p.next_attempt_at) FROM delivery_queue p
+           WHERE p.chat_id = s."chatId" AND p.integration_id = s."integrationId" AND p.lease_expires_at IS NULL))
+  FROM ${source} s ORDER BY s.n
+  RETURNING id, account_id, integration_id, chat_id, seq, next_attempt_at
+),
+queued AS (
+  INSERT INTO delivery_queue (delivery_id, account_id, integration_id, chat_id, seq, next_attempt_at)
+  SELECT id, account_id, integration_id, chat_id, seq, next_attempt_at FROM delivery
+  RETURNING 1
+)`;
+}
+
+const INSERT_SQL = `
+WITH s AS (
+  SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (
+    id uuid, "accountId" uuid, "integrationId" uuid, "chatId" uuid, "messageId" uuid, event text, payload jsonb))
+    WITH ORDINALITY AS s(id, "accountId", "integrationId", "chatId", "messageId", event, payload, n)
+),
+${enqueueCtes("s")}
+SELECT count(*) FROM queued`;
+
+/** Inserts deliveries and queues them, inside the caller's transaction. */
+export async function insertDeliveries(client: PoolClient, rows: NewDeliveryRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await client.query({ name: "webhooks.enqueue", text: INSERT_SQL, values: [JSON.stringify(rows)] });
+}

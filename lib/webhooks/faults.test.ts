@@ -1,0 +1,174 @@
+import { randomBytes } from "node:crypto";
+
+import { and, eq, inArray } from "drizzle-orm";
+import { afterAll, describe, expect, it } from "vitest";
+
+import { db } from "@/db";
+import { deliveries, deliveryAttempts } from "@/db/schema";
+import { createTestAccount } from "@/lib/testing/accounts";
+import { createTestConnection, createTestIntegration } from "@/lib/testing/integrations";
+import { startReceiver, type Responder } from "@/lib/testing/receiver";
+import { waitUntil } from "@/lib/testing/wait";
+import { spawnWorkerProcess } from "@/lib/testing/worker-process";
+
+import { ingestInbound } from "./ingest";
+import { closeSendPools } from "./send";
+import { generateSigningSecret } from "./sign";
+import { startWorker } from "./worker";
+
+afterAll(() => closeSendPools());
+
+/** An account with a connection, a receiver and an integration, and a way to post N messages. */
+async function scenario(respond: Responder, port = 0) {
+  const { accountId } = await createTestAccount("Faults");
+  const connection = await createTestConnection(accountId);
+  const signingSecret = generateSigningSecret();
+  const receiver = await startReceiver({ secrets: [signingSecret], respond, port });
+  await createTestIntegration(accountId, {
+    url: `${receiver.url}/hook`,
+    signingSecret,
+    connectionIds: [connection.id],
+  });
+  const post = async (n: number, prefix: string) => {
+    const accepted = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        ingestInbound({
+          connectionId: connection.id,
+          from: `+1555300${String(i).padStart(4, "0")}`,
+          text: `${prefix}${i}`,
+        }),
+      ),
+    );
+    return accepted.map((a) => a.deliveryIds[0]!);
+  };
+  const statuses = async (ids: string[]) =>
+    (
+      await db().select({ status: deliveries.status }).from(deliveries).where(inArray(deliveries.id, ids))
+    ).map((d) => d.status);
+  const allSucceeded = (ids: string[], timeoutMs = 15_000) =>
+    waitUntil(async () => (await statuses(ids)).every((s) => s === "SUCCEEDED"), {
+      timeoutMs,
+      what: "all delivered",
+    });
+  return { accountId, receiver, signingSecret, post, allSucceeded };
+}
+
+describe("faults", () => {
+  it("a worker killed (SIGKILL) mid-delivery: after its lease, each event is delivered exactly once more", async () => {
+    let hang = true;
+    const s = await scenario(() => (hang ? { status: 200, delayMs: 20_000 } : { status: 200 }));
+    const leaseMs = 1_500;
+    const doomed = await spawnWorkerProcess({
+      accountIds: [s.accountId],
+      args: ["--lease-ms", String(leaseMs), "--poll-ms", "100"],
+    });
+    const ids = await s.post(10, "k");
+    await s.receiver.waitFor((r) => r.length === 10);
+    doomed.child.kill("SIGKILL");
+    await doomed.stop();
+    hang = false;
+
+    const rescuer = await startWorker({
+      accountIds: [s.accountId],
+      pollIntervalMs: 100,
+      chatIdleTimeoutMs: null,
+    });
+    try {
+      await s.allSucceeded(ids);
+    } finally {
+      await rescuer.stop();
+      await s.receiver.close();
+    }
+    for (const id of ids) {
+      const received = s.receiver.requests.filter((r) => r.deliveryId === id);
+      expect(received).toHaveLength(2);
+      expect(received[1]!.receivedAt - received[0]!.receivedAt).toBeGreaterThanOrEqual(leaseMs - 200);
+    }
+    const rows = await db().select().from(deliveries).where(inArray(deliveries.id, ids));
+    expect(rows.every((d) => d.attempts === 2 && d.status === "SUCCEEDED")).toBe(true);
+  });
+
+  it("a receiver that is down, then up: retried until delivered", async () => {
+    const s = await scenario(() => ({ status: 200 }));
+    const port = s.receiver.port;
+    await s.receiver.close();
+    const worker = await startWorker({
+      accountIds: [s.accountId],
+      pollIntervalMs: 50,
+      retrySchedule: [100, 200],
+      chatIdleTimeoutMs: null,
+    });
+    try {
+      const ids = await s.post(5, "d");
+      await waitUntil(
+        async () => {
+          const failed = await db()
+            .select({ id: deliveryAttempts.deliveryId })
+            .from(deliveryAttempts)
+            .where(
+              and(inArray(deliveryAttempts.deliveryId, ids), eq(deliveryAttempts.errorClass, "CONNECT")),
+            );
+          return new Set(failed.map((f) => f.id)).size === ids.length;
+        },
+        { what: "connect failures" },
+      );
+      const up = await startReceiver({ secrets: [s.signingSecret], port });
+      await s.allSucceeded(ids);
+      await up.close();
+      expect(up.requests.map((r) => r.deliveryId).sort()).toEqual([...ids].sort());
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it("PostgreSQL connections dropped mid-batch: the worker reconnects and finishes", async () => {
+    const s = await scenario(() => ({ status: 200, delayMs: 300 }));
+    const appName = `cw_fault_${randomBytes(4).toString("hex")}`;
+    const url = new URL(process.env.DATABASE_URL!);
+    url.searchParams.set("application_name", appName);
+    const worker = await spawnWorkerProcess({
+      accountIds: [s.accountId],
+      databaseUrl: url.toString(),
+      args: ["--lease-ms", "10000", "--poll-ms", "100"],
+    });
+    const blocker = await db().$client.connect();
+    try {
+      const ids = await s.post(20, "p");
+      await s.receiver.waitFor((r) => r.length === 20);
+      // Hold the rows so the worker's batch of outcomes blocks inside its transaction…
+      await blocker.query("BEGIN");
+      await blocker.query("SELECT id FROM deliveries WHERE id = ANY($1::uuid[]) FOR UPDATE", [ids]);
+      await waitUntil(
+        async () => {
+          const { rowCount } = await db().$client.query(
+            "SELECT 1 FROM pg_stat_activity WHERE application_name = $1 AND wait_event_type = 'Lock'",
+            [appName],
+          );
+          return rowCount! > 0;
+        },
+        { what: "the worker's batch to block" },
+      );
+      // …then drop every connection of the worker, mid-batch.
+      await db().$client.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1",
+        [appName],
+      );
+      await blocker.query("COMMIT");
+      await s.allSucceeded(ids, 20_000);
+      const logged = worker.output.join("");
+      expect(logged).toContain("writing outcomes failed; retrying");
+      expect(logged).toContain("LISTEN connection lost");
+      // Each event went out once: the outcomes were written again, within the lease.
+      expect(s.receiver.requests).toHaveLength(20);
+      // Still alive, and still claiming new work.
+      expect(worker.child.exitCode).toBeNull();
+      const later = await s.post(3, "q");
+      await s.allSucceeded(later);
+    } finally {
+      await blocker.query("ROLLBACK").catch(() => {});
+      blocker.release();
+      await worker.stop();
+      await s.receiver.close();
+    }
+  });
+});

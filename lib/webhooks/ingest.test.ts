@@ -1,0 +1,196 @@
+import { and, eq } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+
+import { db } from "@/db";
+import { campaignConnections, campaigns, chats, deliveries, messages } from "@/db/schema";
+import { createTestAccount } from "@/lib/testing/accounts";
+import { createTestConnection, createTestIntegration } from "@/lib/testing/integrations";
+
+import { closeChat, closeIdleChats } from "./close";
+import { ingestInbound } from "./ingest";
+
+// No worker runs in this file: deliveries stay PENDING for the assertions.
+const { accountId } = await createTestAccount("Ingest");
+const URL_ = "https://hooks.example.com/in";
+
+const deliveryRows = (chatId: string) =>
+  db().select().from(deliveries).where(eq(deliveries.chatId, chatId)).orderBy(deliveries.seq);
+
+describe("ingestInbound", () => {
+  it("opens a chat, stores the message and a MESSAGE delivery with the event snapshot", async () => {
+    const connection = await createTestConnection(accountId, "WHATSAPP");
+    const { integration } = await createTestIntegration(accountId, {
+      url: URL_,
+      alias: "Orders hook",
+      connectionIds: [connection.id],
+    });
+    const accepted = await ingestInbound({
+      connectionId: connection.id,
+      from: "+1 555 000 1234",
+      text: "Hi",
+      multimedia: { url: "https://cdn.example.com/a.jpg", caption: "photo" },
+    });
+    const [chat] = await db().select().from(chats).where(eq(chats.id, accepted.chatId));
+    expect(chat).toMatchObject({ contact: "+15550001234", status: "OPEN", integrationId: integration.id });
+    const [message] = await db().select().from(messages).where(eq(messages.id, accepted.messageId));
+    expect(message).toMatchObject({ direction: "IN", text: "Hi", multimediaCaption: "photo" });
+    const [delivery] = await deliveryRows(accepted.chatId);
+    expect(delivery).toMatchObject({
+      id: accepted.deliveryIds[0],
+      event: "MESSAGE",
+      status: "PENDING",
+      messageId: accepted.messageId,
+      payload: {
+        chatId: accepted.chatId,
+        contact: "+15550001234",
+        event: "MESSAGE",
+        text: "Hi",
+        multimediaUrl: "https://cdn.example.com/a.jpg",
+        multimediaCaption: "photo",
+        channel: "WHATSAPP",
+        connectionCode: connection.code,
+        integrationId: integration.id,
+        alias: "Orders hook",
+      },
+    });
+    expect(delivery!.payload).not.toHaveProperty("deliveryId");
+  });
+
+  it("keeps one OPEN chat per connection and contact, even when messages race", async () => {
+    const connection = await createTestConnection(accountId);
+    await createTestIntegration(accountId, { url: URL_, connectionIds: [connection.id] });
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        ingestInbound({ connectionId: connection.id, from: "+15550002000", text: `m${i}` }),
+      ),
+    );
+    expect(new Set(results.map((r) => r.chatId)).size).toBe(1);
+    const rows = await deliveryRows(results[0]!.chatId);
+    expect(rows).toHaveLength(40);
+    // A chat's deliveries follow the order the messages were accepted in.
+    expect(rows.map((d) => d.payload.text)).toEqual(results.map((_, i) => `m${i}`));
+  });
+
+  it("commits many concurrent messages together (group commit), each with its own answer", async () => {
+    const connection = await createTestConnection(accountId);
+    await createTestIntegration(accountId, { url: URL_, connectionIds: [connection.id] });
+    const results = await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        ingestInbound({
+          connectionId: connection.id,
+          from: `+1555100${String(i).padStart(4, "0")}`,
+          text: "x",
+        }),
+      ),
+    );
+    expect(new Set(results.map((r) => r.chatId)).size).toBe(300);
+    expect(results.every((r) => r.deliveryIds.length === 1)).toBe(true);
+  });
+
+  it("stores messages without a delivery when no ACTIVE integration owns the connection", async () => {
+    const idle = await createTestConnection(accountId);
+    const a = await ingestInbound({ connectionId: idle.id, from: "+15550003000", text: "x" });
+    expect(a.deliveryIds).toEqual([]);
+    const stopped = await createTestConnection(accountId);
+    await createTestIntegration(accountId, { url: URL_, status: "INACTIVE", connectionIds: [stopped.id] });
+    const b = await ingestInbound({ connectionId: stopped.id, from: "+15550003000", text: "x" });
+    expect(b.deliveryIds).toEqual([]);
+    const [chat] = await db().select().from(chats).where(eq(chats.id, b.chatId));
+    expect(chat!.integrationId).toBeNull();
+  });
+
+  it("routes a LIVE Chatbot Service campaign's connection to its linked integration", async () => {
+    const connection = await createTestConnection(accountId);
+    const { integration } = await createTestIntegration(accountId, { url: URL_ });
+    const [campaign] = await db()
+      .insert(campaigns)
+      .values({ accountId, name: "Bot", type: "CHATBOT", status: "LIVE", integrationId: integration.id })
+      .returning();
+    await db()
+      .insert(campaignConnections)
+      .values({ accountId, campaignId: campaign!.id, connectionId: connection.id });
+    const accepted = await ingestInbound({ connectionId: connection.id, from: "+15550004000", text: "x" });
+    expect(accepted.deliveryIds).toHaveLength(1);
+    const [chat] = await db().select().from(chats).where(eq(chats.id, accepted.chatId));
+    expect(chat).toMatchObject({ campaignId: campaign!.id, integrationId: integration.id });
+
+    // Paused campaign: the chat goes on, no deliveries.
+    await db().update(campaigns).set({ status: "PAUSED" }).where(eq(campaigns.id, campaign!.id));
+    const later = await ingestInbound({ connectionId: connection.id, from: "+15550004000", text: "y" });
+    expect(later.deliveryIds).toEqual([]);
+  });
+
+  it("refuses another account's connection, and unknown ones, as not found", async () => {
+    const other = await createTestAccount("Other");
+    const foreign = await createTestConnection(other.accountId);
+    await expect(
+      ingestInbound({ accountId, connectionId: foreign.id, from: "+15550005000", text: "x" }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      ingestInbound({
+        connectionId: "6f1d0a52-1b7e-4c39-9a77-2f3c1f9e8a10",
+        from: "+15550005000",
+        text: "x",
+      }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
+    const mine = await ingestInbound({
+      accountId: other.accountId,
+      connectionId: foreign.id,
+      from: "+15550005000",
+      text: "x",
+    });
+    expect(mine.chatId).toBeTruthy();
+  });
+
+  it("one bad message in a batch does not fail the others", async () => {
+    const connection = await createTestConnection(accountId);
+    const results = await Promise.allSettled([
+      ingestInbound({ connectionId: connection.id, from: "+15550006000", text: "ok" }),
+      ingestInbound({
+        connectionId: "6f1d0a52-1b7e-4c39-9a77-2f3c1f9e8a10",
+        from: "+15550006000",
+        text: "x",
+      }),
+      ingestInbound({ connectionId: connection.id, from: "+15550006001", text: "nul\u0000byte" }),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+  });
+});
+
+describe("closing chats", () => {
+  it("closeChat stores the close and an END delivery; the next message opens a new chat", async () => {
+    const connection = await createTestConnection(accountId);
+    await createTestIntegration(accountId, { url: URL_, connectionIds: [connection.id] });
+    const first = await ingestInbound({ connectionId: connection.id, from: "+15550007000", text: "x" });
+    const closed = await closeChat(accountId, first.chatId);
+    expect(closed.deliveryIds).toHaveLength(1);
+    const rows = await deliveryRows(first.chatId);
+    expect(rows.map((d) => d.event)).toEqual(["MESSAGE", "END"]);
+    expect(rows[1]!.payload).toMatchObject({ event: "END", text: null, chatId: first.chatId });
+    const [chat] = await db().select().from(chats).where(eq(chats.id, first.chatId));
+    expect(chat).toMatchObject({ status: "CLOSED", closedAt: expect.any(Date) as unknown });
+
+    await expect(closeChat(accountId, first.chatId)).rejects.toMatchObject({ code: "CONFLICT" });
+    const other = await createTestAccount("Other");
+    await expect(closeChat(other.accountId, first.chatId)).rejects.toMatchObject({ code: "NOT_FOUND" });
+
+    const next = await ingestInbound({ connectionId: connection.id, from: "+15550007000", text: "again" });
+    expect(next.chatId).not.toBe(first.chatId);
+  });
+
+  it("closes chats idle past the timeout, with their END events", async () => {
+    const account = await createTestAccount("Idle");
+    const connection = await createTestConnection(account.accountId);
+    await createTestIntegration(account.accountId, { url: URL_, connectionIds: [connection.id] });
+    const idle = await ingestInbound({ connectionId: connection.id, from: "+15550008000", text: "x" });
+    const fresh = await ingestInbound({ connectionId: connection.id, from: "+15550008001", text: "x" });
+    await db()
+      .update(chats)
+      .set({ lastMessageAt: new Date(Date.now() - 2 * 3_600_000) })
+      .where(and(eq(chats.id, idle.chatId), eq(chats.accountId, account.accountId)));
+    const closed = await closeIdleChats({ idleMs: 3_600_000, accountIds: [account.accountId] });
+    expect(closed.map((c) => c.chatId)).toEqual([idle.chatId]);
+    expect((await deliveryRows(idle.chatId)).map((d) => d.event)).toEqual(["MESSAGE", "END"]);
+    expect((await deliveryRows(fresh.chatId)).map((d) => d.event)).toEqual(["MESSAGE"]);
+  });
+});

@@ -1,0 +1,183 @@
+import { randomUUID } from "node:crypto";
+
+import { enginePool } from "@/db";
+import { AppError, notFound } from "@/lib/errors";
+import { normaliseCode } from "@/lib/validation/connection";
+
+import { enqueueCtes } from "./enqueue";
+import { eventPayload } from "./event";
+import { GroupCommit } from "./group-commit";
+import { countIngested, recordBatch } from "./metrics";
+import { routeConnections } from "./routing";
+
+/** An end user's message arriving on a connection. */
+export interface InboundMessage {
+  connectionId: string;
+  /** The contact's number (E.164). */
+  from: string;
+  text?: string | null;
+  multimedia?: { url: string; caption?: string | null } | null;
+  /** When set, the connection must belong to this account (API callers); otherwise 404. */
+  accountId?: string;
+}
+
+export interface InboundAccepted {
+  chatId: string;
+  messageId: string;
+  /** One per integration the event goes to (none when no ACTIVE integration owns the connection). */
+  deliveryIds: string[];
+}
+
+// PostgreSQL text and jsonb cannot hold NUL characters; nobody means to send them.
+const clean = (value: string | null | undefined) => (value ? value.replaceAll("\u0000", "") : null);
+
+interface Prepared {
+  connectionId: string;
+  contact: string;
+  text: string | null;
+  multimediaUrl: string | null;
+  multimediaCaption: string | null;
+  accountId?: string;
+  receivedAt: string;
+}
+
+/**
+ * Accepts an end user's message: finds or opens the chat (one OPEN chat per connection and contact),
+ * stores the IN message and, when an ACTIVE integration owns the connection (directly, or through a
+ * LIVE Chatbot Service campaign), the MESSAGE delivery — in one transaction, shared with the other
+ * messages arriving at the same moment (group commit). Once this resolves, the event cannot be lost.
+ */
+export async function ingestInbound(message: InboundMessage): Promise<InboundAccepted> {
+  const contact = normaliseCode(message.from.trim());
+  const text = clean(message.text);
+  const multimediaUrl = clean(message.multimedia?.url);
+  if (!contact) throw new AppError("INVALID", "The contact's number is required", { from: ["Required"] });
+  if (!text && !multimediaUrl) {
+    throw new AppError("INVALID", "Send a text or multimedia", { text: ["Send a text or multimedia"] });
+  }
+  return ingestBatcher().submit({
+    connectionId: message.connectionId,
+    contact,
+    text,
+    multimediaUrl,
+    multimediaCaption: clean(message.multimedia?.caption),
+    accountId: message.accountId,
+    receivedAt: new Date().toISOString(),
+  });
+}
+
+const globalForIngest = globalThis as unknown as { __ingest?: GroupCommit<Prepared, InboundAccepted> };
+
+function ingestBatcher() {
+  globalForIngest.__ingest ??= new GroupCommit(writeInbound, {
+    maxBatch: 500,
+    maxInFlight: 3,
+    // A chat's messages are stored (and delivered) in the order they were accepted.
+    key: (item) => `${item.connectionId} ${item.contact}`,
+  });
+  return globalForIngest.__ingest;
+}
+
+// One statement writes a whole batch (atomic on its own, one round trip): it finds or opens each chat
+// and locks it until commit, so concurrent writers to one chat take turns and its deliveries commit in
+// `seq` order (a claim never sees a later event without the earlier one); rows go in (connection,
+// contact) order so that batches lock chats in the same order, and ON CONFLICT settles two messages
+// opening the same chat at once. last_message_at (for the idle timeout) moves at most once a minute,
+// so the update leaves every index alone. Then the messages, in arrival order (clock_timestamp()),
+// and the MESSAGE deliveries with their queue rows.
+const WRITE_SQL = `
+WITH x AS (
+  SELECT * FROM ROWS FROM (json_to_recordset($1::json) AS (
+    "accountId" uuid, "connectionId" uuid, contact text, "integrationId" uuid, "campaignId" uuid,
+    "messageId" uuid, "deliveryId" uuid, text text, "multimediaUrl" text, "multimediaCaption" text,
+    payload jsonb))
+    WITH ORDINALITY AS x("accountId", "connectionId", contact, "integrationId", "campaignId", "messageId",
+                         "deliveryId", text, "multimediaUrl", "multimediaCaption", payload, n)
+),
+chat AS (
+  INSERT INTO chats (account_id, connection_id, contact, integration_id, campaign_id)
+  SELECT DISTINCT ON (x."connectionId", x.contact)
+         x."accountId", x."connectionId", x.contact, x."integrationId", x."campaignId"
+  FROM x ORDER BY x."connectionId", x.contact
+  ON CONFLICT (connection_id, contact) WHERE status = 'OPEN'
+  DO UPDATE SET
+    last_message_at = CASE WHEN chats.last_message_at < now() - interval '1 minute' THEN now()
+                           ELSE chats.last_message_at END,
+    integration_id = coalesce(chats.integration_id, excluded.integration_id),
+    campaign_id = coalesce(chats.campaign_id, excluded.campaign_id)
+  RETURNING id, connection_id, contact
+),
+xc AS (
+  SELECT x.*, chat.id AS "chatId"
+  FROM x JOIN chat ON chat.connection_id = x."connectionId" AND chat.contact = x.contact
+),
+message AS (
+  INSERT INTO messages (id, account_id, chat_id, direction, text, multimedia_url, multimedia_caption, created_at)
+  SELECT xc."messageId", xc."accountId", xc."chatId", 'IN', xc.text, xc."multimediaUrl",
+         xc."multimediaCaption", clock_timestamp()
+  FROM xc ORDER BY xc.n
+  RETURNING 1
+),
+routed AS (
+  SELECT xc."deliveryId" AS id, xc."accountId", xc."integrationId", xc."chatId", xc."messageId",
+         'MESSAGE' AS event, xc.payload || jsonb_build_object('chatId', xc."chatId") AS payload, xc.n
+  FROM xc WHERE xc."deliveryId" IS NOT NULL
+),
+${enqueueCtes("routed")}
+SELECT xc.n::int AS n, xc."chatId" FROM xc`;
+
+/**
+ * Writes a batch: reads where each connection routes now (a plain read), then one statement stores
+ * it all. A message whose connection is unknown (or another account's) gets NOT_FOUND on its own.
+ */
+async function writeInbound(items: Prepared[]): Promise<(InboundAccepted | Error)[]> {
+  const pool = enginePool();
+  const routes = await routeConnections(pool, [...new Set(items.map((i) => i.connectionId))]);
+  const out: (InboundAccepted | Error)[] = [];
+  const rows: object[] = [];
+  const written: { index: number; messageId: string; deliveryId: string | null }[] = [];
+  items.forEach((item, index) => {
+    const route = routes.get(item.connectionId);
+    if (!route || (item.accountId !== undefined && route.accountId !== item.accountId)) {
+      out[index] = notFound("Connection");
+      return;
+    }
+    const messageId = randomUUID();
+    const integrationId = route.integrationId;
+    const deliveryId = integrationId ? randomUUID() : null;
+    written.push({ index, messageId, deliveryId });
+    rows.push({
+      accountId: route.accountId,
+      connectionId: item.connectionId,
+      contact: item.contact,
+      integrationId,
+      campaignId: route.campaignId,
+      messageId,
+      deliveryId,
+      text: item.text,
+      multimediaUrl: item.multimediaUrl,
+      multimediaCaption: item.multimediaCaption,
+      payload: integrationId
+        ? eventPayload(
+            { ...route, integrationId },
+            { ...item, event: "MESSAGE", chatId: null, timestamp: item.receivedAt },
+          )
+        : null,
+    });
+  });
+  if (rows.length > 0) {
+    const started = performance.now();
+    const { rows: chats } = await pool.query<{ n: number; chatId: string }>({
+      name: "webhooks.ingest",
+      text: WRITE_SQL,
+      values: [JSON.stringify(rows)],
+    });
+    recordBatch("ingest", rows.length, (performance.now() - started) / 1000);
+    for (const { n, chatId } of chats) {
+      const { index, messageId, deliveryId } = written[n - 1]!;
+      out[index] = { chatId, messageId, deliveryIds: deliveryId ? [deliveryId] : [] };
+    }
+  }
+  countIngested("MESSAGE", written.length);
+  return out;
+}

@@ -1,0 +1,42 @@
+import type { PoolClient } from "pg";
+
+import { enginePool } from "@/db";
+
+/** The LISTEN/NOTIFY channel that wakes idle delivery workers (see migration 0003). */
+export const WAKE_CHANNEL = "webhook_deliveries";
+
+// Deadlock and serialization failure: the transaction did nothing and can simply run again.
+const RETRYABLE_SQLSTATE = new Set(["40P01", "40001"]);
+
+/**
+ * Runs `fn` in a transaction on the engine's pool (the engine's hot paths use plain SQL through
+ * node-postgres: set-based statements over JSON batches, prepared by name). Retried on deadlock.
+ * Single statements need no transaction: they are atomic on their own (`enginePool().query`).
+ */
+export async function transaction<T>(fn: (client: PoolClient) => Promise<T>, attempts = 3): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const client = await enginePool().connect();
+    let broken = false;
+    // A connection killed between two statements emits "error" (unhandled, it would end the process).
+    const onError = () => {
+      broken = true;
+    };
+    client.on("error", onError);
+    try {
+      await client.query("BEGIN");
+      const result = await fn(client);
+      await client.query("COMMIT");
+      return result;
+    } catch (err) {
+      await client.query("ROLLBACK").catch(() => {
+        broken = true;
+      });
+      const code = (err as { code?: string }).code;
+      if (attempt >= attempts || !code || !RETRYABLE_SQLSTATE.has(code)) throw err;
+    } finally {
+      // A connection that could not even roll back is discarded rather than reused.
+      client.off("error", onError);
+      client.release(broken);
+    }
+  }
+}
