@@ -3,12 +3,14 @@ import { z } from "zod";
 
 import { apiChatListQuerySchema } from "@/lib/validation/chat";
 import {
+  deliveryListQuerySchema,
   integrationChatParamsSchema,
   integrationParamsSchema,
   replyMessageSchema,
 } from "@/lib/validation/api";
+import { inboundAcceptedSchema, inboundMessageSchema } from "@/lib/validation/inbound";
 
-import { chatOut, chatPageOut, errorOut, messageOut } from "./representations";
+import { chatOut, chatPageOut, deliveryPageOut, errorOut, messageOut } from "./representations";
 
 // The OpenAPI 3.1 document of the v1 API, built from the zod schemas the routes parse and answer with.
 // The API Details tab renders it; /api/v1/openapi.json serves it.
@@ -129,6 +131,80 @@ export const API_ROUTES: RouteConfig[] = [
       ...commonErrors,
       404: error(404, "NOT_FOUND", "Chat not found"),
       409: error(409, "CONFLICT", "The chat is already closed"),
+    },
+  },
+  {
+    method: "get",
+    path: "/api/v1/integrations/{integrationId}/deliveries",
+    operationId: "listDeliveries",
+    summary: "List the integration's deliveries",
+    description:
+      "Every event sent (or being sent) to the integration's URL, newest first: status, attempts, last response code and latency.",
+    request: { params: integrationParamsSchema, query: deliveryListQuerySchema },
+    responses: {
+      200: json(
+        deliveryPageOut,
+        {
+          deliveries: [
+            {
+              id: "5a0d9c2e-7b1f-4e3a-9c8d-2f6e1b4a7c90",
+              event: "MESSAGE",
+              chatId: EXAMPLE_IDS.chatId,
+              contact: "+15551234567",
+              status: "SUCCEEDED",
+              attempts: 1,
+              lastStatusCode: 200,
+              lastError: null,
+              lastLatencyMs: 84,
+              nextAttemptAt: null,
+              test: false,
+              createdAt: "2026-11-25T14:01:40.000Z",
+              completedAt: "2026-11-25T14:01:40.090Z",
+            },
+          ],
+          nextCursor: null,
+        },
+        "A page of deliveries",
+      ),
+      400: error(400, "INVALID", "The query has invalid fields", { status: ["Invalid option"] }),
+      ...commonErrors,
+      404: error(404, "NOT_FOUND", "Integration not found"),
+    },
+  },
+  {
+    method: "post",
+    path: "/api/v1/connections/{connectionId}/inbound",
+    operationId: "simulateInbound",
+    summary: "Sandbox: a contact's message arrives",
+    description:
+      "Delivers a message as if the contact had sent it to the connection (the simulator uses the same path): it opens or continues the contact's chat and, when an Active integration receives the connection's chats, queues the MESSAGE webhook.",
+    request: {
+      params: z.object({ connectionId: z.uuid() }),
+      body: {
+        required: true,
+        content: {
+          "application/json": {
+            schema: inboundMessageSchema,
+            example: { from: "+15551234567", text: "Hi! Where is my order #1042?" },
+          },
+        },
+      },
+    },
+    responses: {
+      202: json(
+        inboundAcceptedSchema,
+        {
+          chatId: EXAMPLE_IDS.chatId,
+          messageId: EXAMPLE_IDS.messageId,
+          deliveryIds: ["5a0d9c2e-7b1f-4e3a-9c8d-2f6e1b4a7c90"],
+        },
+        "Stored: the chat, the message and its deliveries",
+      ),
+      400: error(400, "INVALID", "The body has invalid fields", {
+        from: ["Enter the contact's number in E.164 format, like +15551234567"],
+      }),
+      ...commonErrors,
+      404: error(404, "NOT_FOUND", "Connection not found"),
     },
   },
 ];

@@ -108,3 +108,71 @@ export const chatPageOut = z
       .meta({ description: "Pass as `cursor` for the next page; null on the last page" }),
   })
   .meta({ id: "ChatPage" });
+
+export const deliveryOut = z
+  .object({
+    id: z.uuid().meta({ description: "Also the `webhook-id` header of every attempt" }),
+    event: z.enum(["MESSAGE", "END"]),
+    chatId: z.uuid().nullable().meta({ description: "Null for a test event" }),
+    contact: z.string(),
+    status: z.enum(["PENDING", "DELIVERING", "SUCCEEDED", "RETRYING", "FAILED"]),
+    attempts: z.number().int(),
+    lastStatusCode: z.number().int().nullable().meta({ description: "HTTP status of the last attempt" }),
+    lastError: z.string().nullable(),
+    lastLatencyMs: z.number().int().nullable(),
+    nextAttemptAt: z.iso
+      .datetime()
+      .nullable()
+      .meta({ description: "When a Pending or Retrying delivery is tried next" }),
+    test: z.boolean().meta({ description: "Sent with Send test event" }),
+    createdAt: z.iso.datetime(),
+    completedAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: "Delivery" });
+
+export type DeliveryOut = z.infer<typeof deliveryOut>;
+
+const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
+
+export function toDeliveryOut(d: {
+  id: string;
+  event: "MESSAGE" | "END";
+  chatId: string | null;
+  contact: string;
+  status: DeliveryOut["status"];
+  attempts: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  lastLatencyMs: number | null;
+  nextAttemptAt: Date | string | null;
+  isTest: boolean;
+  createdAt: Date;
+  completedAt: Date | null;
+}): DeliveryOut {
+  const active = d.status === "PENDING" || d.status === "RETRYING" || d.status === "DELIVERING";
+  return {
+    id: d.id,
+    event: d.event,
+    chatId: d.chatId,
+    contact: d.contact,
+    status: d.status,
+    attempts: d.attempts,
+    lastStatusCode: d.lastStatusCode,
+    lastError: d.lastError,
+    lastLatencyMs: d.lastLatencyMs,
+    nextAttemptAt: active ? iso(d.nextAttemptAt) : null,
+    test: d.isTest,
+    createdAt: d.createdAt.toISOString(),
+    completedAt: iso(d.completedAt),
+  };
+}
+
+export const deliveryPageOut = z
+  .object({
+    deliveries: z.array(deliveryOut),
+    nextCursor: z
+      .string()
+      .nullable()
+      .meta({ description: "Pass as `cursor` for the next page; null on the last page" }),
+  })
+  .meta({ id: "DeliveryPage" });

@@ -37,12 +37,12 @@ describe("simulator channel", () => {
 
   it.each([
     ["not JSON", "{", /not JSON/],
-    ["no sender", { text: "Hi" }, /E\.164/],
-    ["no content", { from: "+15550102000" }, /Type a message/],
+    ["no sender", { text: "Hi" }, /contact's number/],
+    ["no content", { from: "+15550102000" }, /Send a text/],
     [
       "a bad image URL",
       { from: "+15550102000", multimedia: { url: "javascript:alert(1)" } },
-      /http\(s\) URL/,
+      /multimedia URL/,
     ],
   ])("refuses %s with a 400", async (_, body, reason) => {
     const result = await adapter.receive(request(body));

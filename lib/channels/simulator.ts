@@ -2,7 +2,7 @@
 // (behind the user's session, so it carries no signature); outbound sends are only recorded.
 import { randomUUID } from "node:crypto";
 
-import { simulatorMessageSchema } from "@/lib/validation/channel-message";
+import { inboundMessageSchema } from "@/lib/validation/inbound";
 
 import { invalidOutbound, received, reply } from "./http";
 import type { ChannelAdapter, OutboundMessage, SendResult } from "./types";
@@ -37,7 +37,7 @@ export function createSimulatorAdapter(connectionId: string): ChannelAdapter {
       } catch {
         return { kind: "rejected", reason: "The body is not JSON", reply: reply(400, "Bad Request") };
       }
-      const parsed = simulatorMessageSchema.safeParse(json);
+      const parsed = inboundMessageSchema.safeParse(json);
       if (!parsed.success) {
         const reason = parsed.error.issues[0]?.message ?? "Invalid message";
         return { kind: "rejected", reason, reply: reply(400, reason) };

@@ -111,9 +111,15 @@ export async function listChats(
 
 export type ChatListItem = Awaited<ReturnType<typeof listChats>>["chats"][number];
 
+/** One chat as listings show it, or null when the account has none with this id. */
+export async function getChat(accountId: string, chatId: string) {
+  const [chat] = await selectChats().where(and(eq(chats.accountId, accountId), eq(chats.id, chatId)));
+  return chat ?? null;
+}
+
 /** One chat with its messages in order and, for each event, the status of its delivery. */
 export async function getChatThread(accountId: string, chatId: string) {
-  const [header] = await selectChats().where(and(eq(chats.accountId, accountId), eq(chats.id, chatId)));
+  const header = await getChat(accountId, chatId);
   if (!header) return null;
   const [thread, events] = await Promise.all([
     db()

@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-import { multimediaSchema } from "./channel-message";
+import { multimediaSchema } from "./inbound";
 
 /** POST /api/v1/integrations/{integrationId}/messages: a reply into a chat the contact started. */
 export const replyMessageSchema = z
@@ -23,3 +23,15 @@ export type ReplyMessage = z.output<typeof replyMessageSchema>;
 
 export const integrationParamsSchema = z.object({ integrationId: z.uuid() });
 export const integrationChatParamsSchema = z.object({ integrationId: z.uuid(), chatId: z.uuid() });
+
+/** GET /api/v1/integrations/{integrationId}/deliveries: newest first, filtered, in pages. */
+export const deliveryListQuerySchema = z.object({
+  status: z.enum(["PENDING", "DELIVERING", "SUCCEEDED", "RETRYING", "FAILED"]).optional(),
+  event: z.enum(["MESSAGE", "END"]).optional(),
+  chatId: z.uuid().optional(),
+  cursor: z
+    .string()
+    .regex(/^\d{1,18}$/, "This cursor is not one this listing gave out: start again without it")
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});

@@ -2,7 +2,7 @@ import { z } from "zod";
 
 import { apiRoute } from "@/lib/api/handler";
 import { inboundMessageSchema, type InboundAccepted } from "@/lib/validation/inbound";
-import { ingestInbound } from "@/lib/webhooks/ingest";
+import { receiveMessage } from "@/lib/data/inbound";
 
 export const dynamic = "force-dynamic";
 
@@ -10,7 +10,7 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute(
   { body: inboundMessageSchema, params: z.object({ connectionId: z.uuid() }) },
   async ({ body, params, caller }) => {
-    const accepted: InboundAccepted = await ingestInbound({
+    const accepted: InboundAccepted = await receiveMessage({
       accountId: caller.accountId,
       connectionId: params.connectionId,
       from: body.from,
