@@ -138,10 +138,10 @@ export function Inbox({
                       <LocalTime
                         value={c.lastMessageAt}
                         dateStyle="short"
-                        className="text-xs text-slate-500"
+                        className="text-xs text-slate-600"
                       />
                     </span>
-                    <span className="block text-xs text-slate-500">
+                    <span className="block text-xs text-slate-600">
                       {connectionLabel({ channel: c.channel, code: c.connectionCode })}
                     </span>
                     <span className="mt-0.5 flex items-center justify-between gap-2 text-sm text-slate-600">
