@@ -45,7 +45,7 @@ function HeaderList({ headers, label }: { headers: Record<string, string>; label
       {entries.map(([name, value]) => (
         <div key={name} className="contents">
           <dt className="text-slate-500">{name}:</dt>
-          <dd className="break-all text-slate-900">{value}</dd>
+          <dd className="[overflow-wrap:anywhere] text-slate-900">{value}</dd>
         </div>
       ))}
     </dl>
@@ -57,7 +57,7 @@ function Block({ label, children }: { label: string; children: string }) {
     <pre
       tabIndex={0}
       aria-label={label}
-      className="max-h-64 overflow-auto rounded border border-slate-200 bg-slate-50 px-2 py-1.5 font-mono break-all whitespace-pre-wrap"
+      className="max-h-64 overflow-auto rounded border border-slate-200 bg-slate-50 px-2 py-1.5 font-mono [overflow-wrap:anywhere] whitespace-pre-wrap"
     >
       {children}
     </pre>

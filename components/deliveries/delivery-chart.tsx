@@ -2,7 +2,17 @@
 
 import { useQuery } from "@tanstack/react-query";
 import { useId } from "react";
-import { Bar, CartesianGrid, ComposedChart, Legend, Line, Tooltip, XAxis, YAxis } from "recharts";
+import {
+  Bar,
+  CartesianGrid,
+  ComposedChart,
+  Legend,
+  Line,
+  Tooltip,
+  XAxis,
+  YAxis,
+  type TooltipContentProps,
+} from "recharts";
 
 import { FormMessage } from "@/components/ui/field";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -38,6 +48,39 @@ function summaryText(points: ChartPoint[]): string {
     : "";
   const count = `${s.total} ${s.total === 1 ? "delivery" : "deliveries"}`;
   return `${count} in the last hour: ${parts.join(", ")}.${slowest}`;
+}
+
+/** One minute's numbers under the pointer (or the arrow keys), in dark text beside each series' colour. */
+function MinuteTooltip({ active, payload }: TooltipContentProps) {
+  const point = payload?.[0]?.payload as ChartPoint | undefined;
+  if (!active || !point) return null;
+  if (total(point) === 0) {
+    return (
+      <div className="rounded-md border border-slate-200 bg-white px-3 py-2 text-xs text-slate-700 shadow-md">
+        <span className="font-semibold text-slate-900">{hhmm(point.time)}</span> · No deliveries
+      </div>
+    );
+  }
+  const rows = [
+    ...SERIES.map((s) => ({ ...s, value: String(point[s.key]) })),
+    ...LATENCY.map((l) => ({ ...l, value: ms(point[l.key]) })),
+  ];
+  return (
+    <div className="rounded-md border border-slate-200 bg-white px-3 py-2 text-xs text-slate-900 shadow-md">
+      <p className="mb-1 font-semibold">{hhmm(point.time)}</p>
+      <ul className="grid grid-cols-[auto_auto] gap-x-3">
+        {rows.map((r) => (
+          <li key={r.key} className="contents">
+            <span className="flex items-center gap-1.5">
+              <span aria-hidden className="size-2.5 rounded-sm" style={{ backgroundColor: r.color }} />
+              {r.name}
+            </span>
+            <span className="text-right tabular-nums">{r.value}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
 }
 
 /**
@@ -105,12 +148,14 @@ export function DeliveryChart({ integrationId }: { integrationId: string }) {
               tickLine={false}
               axisLine={false}
             />
-            <Tooltip
-              labelFormatter={(time) => hhmm(Number(time))}
-              formatter={(value, name) => (String(name).includes("latency") ? `${String(value)} ms` : value)}
-              contentStyle={{ fontSize: 12, borderRadius: 6, borderColor: "#e2e8f0" }}
+            <Tooltip content={MinuteTooltip} />
+            <Legend
+              itemSorter={null}
+              iconSize={10}
+              wrapperStyle={{ fontSize: 12 }}
+              // Series names in dark text (the default colours them, too light for amber and grey).
+              formatter={(name: string) => <span className="text-slate-700">{name}</span>}
             />
-            <Legend iconSize={10} wrapperStyle={{ fontSize: 12 }} />
             {SERIES.map((s) => (
               <Bar
                 key={s.key}
@@ -131,7 +176,9 @@ export function DeliveryChart({ integrationId }: { integrationId: string }) {
                 stroke={l.color}
                 strokeWidth={2}
                 strokeDasharray={l.dash}
-                dot={false}
+                // Dots too: a single busy minute has no segment to draw.
+                dot={{ r: 3, fill: l.color, stroke: "#fff", strokeWidth: 1 }}
+                activeDot={{ r: 4 }}
                 connectNulls
                 isAnimationActive={false}
               />

@@ -57,7 +57,7 @@ export function DeliveryFilters({
 
   return (
     <div className="flex flex-wrap items-end gap-3" role="group" aria-label="Filter deliveries">
-      <Field label="Status" className="w-36">
+      <Field label="Status" className="w-40">
         <Select
           value={filters.status ?? ""}
           onChange={(e) => set({ status: (e.target.value || null) as LogFilters["status"] })}
@@ -70,7 +70,7 @@ export function DeliveryFilters({
           ))}
         </Select>
       </Field>
-      <Field label="Event" className="w-32">
+      <Field label="Event" className="w-36">
         <Select
           value={filters.event ?? ""}
           onChange={(e) => set({ event: (e.target.value || null) as LogFilters["event"] })}
@@ -83,7 +83,7 @@ export function DeliveryFilters({
           ))}
         </Select>
       </Field>
-      <Field label="Contact or chat" className="w-52">
+      <Field label="Contact or chat" className="w-56">
         <Input
           type="search"
           value={search}

@@ -59,30 +59,28 @@ export function DeliveryLog({
 
   return (
     <div className="flex flex-col gap-4">
+      <div className="flex flex-wrap items-center justify-end gap-2">
+        <SendTestEventButton integrationId={integrationId} />
+        <ReplayFailedDialog
+          integrationId={integrationId}
+          filters={filters}
+          onReplayed={(n) =>
+            setNotice(
+              n === 0
+                ? "No failed deliveries to replay."
+                : `Replayed ${n} failed ${n === 1 ? "delivery" : "deliveries"}: ${n === 1 ? "it goes" : "they go"} out again in order.`,
+            )
+          }
+        />
+        {actions}
+      </div>
+      {notice && <FormMessage tone="success">{notice}</FormMessage>}
+
       <div className="rounded-md border border-slate-200 bg-white p-4">
         <DeliveryChart integrationId={integrationId} />
       </div>
 
-      <div className="flex flex-wrap items-end justify-between gap-3">
-        <DeliveryFilters filters={filters} onChange={onFiltersChange} />
-        <div className="flex flex-wrap items-center gap-2">
-          <SendTestEventButton integrationId={integrationId} />
-          <ReplayFailedDialog
-            integrationId={integrationId}
-            filters={filters}
-            onReplayed={(n) =>
-              setNotice(
-                n === 0
-                  ? "No failed deliveries to replay."
-                  : `Replayed ${n} failed ${n === 1 ? "delivery" : "deliveries"}: ${n === 1 ? "it goes" : "they go"} out again in order.`,
-              )
-            }
-          />
-          {actions}
-        </div>
-      </div>
-
-      {notice && <FormMessage tone="success">{notice}</FormMessage>}
+      <DeliveryFilters filters={filters} onChange={onFiltersChange} />
       {list.isError && (
         <FormMessage>
           Could not load the deliveries: {list.error.message}.{" "}

@@ -50,8 +50,7 @@ export function DeliveryTable({
           <tr>
             <Th>Time</Th>
             <Th>Event</Th>
-            <Th>Contact</Th>
-            <Th>Chat</Th>
+            <Th>Contact · chat</Th>
             <Th>Status</Th>
             <Th className="text-right">Attempts</Th>
             <Th className="text-right">Response</Th>
@@ -75,20 +74,18 @@ export function DeliveryTable({
                   </span>
                 )}
               </Td>
-              <Td className="font-mono whitespace-nowrap">{row.contact}</Td>
-              <Td>
-                {row.chatId ? (
+              <Td className="whitespace-nowrap">
+                <span className="block font-mono">{row.contact}</span>
+                {row.chatId && (
                   <button
                     type="button"
-                    className="text-brand-700 font-mono hover:underline"
+                    className="text-brand-700 font-mono text-[11px] hover:underline"
                     title={`Show only chat ${row.chatId}`}
                     aria-label={`Show only chat ${shortId(row.chatId)}`}
                     onClick={() => onChat(row.chatId!)}
                   >
-                    {shortId(row.chatId)}
+                    chat {shortId(row.chatId)}
                   </button>
-                ) : (
-                  <span className="text-slate-400">—</span>
                 )}
               </Td>
               <Td className="whitespace-nowrap">

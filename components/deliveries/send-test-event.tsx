@@ -67,7 +67,7 @@ export function SendTestEventButton({
         <DialogContent
           title="Test event"
           description="A sample MESSAGE event, sent now to the saved configuration and signed. It is not retried."
-          size="lg"
+          size="xl"
         >
           <div className="flex flex-col gap-3 text-sm" aria-busy={send.isPending}>
             {send.isPending ? (
