@@ -77,7 +77,10 @@ test("the Deliveries tab shows each delivery live with its attempts; Resend and 
   await expect(delivered).toContainText("200");
   await expect(delivered).toContainText("MESSAGE");
   const chart = details.getByRole("figure", { name: "Last hour" });
-  await expect(chart).toContainText("1 delivery in the last hour: 1 Succeeded, 0 Retrying, 0 Failed.");
+  // (The chart refreshes every 10 s: its first read may have caught the delivery still on its way.)
+  await expect(chart).toContainText("1 delivery in the last hour: 1 Succeeded, 0 Retrying, 0 Failed.", {
+    timeout: 15_000,
+  });
   await expect(
     chart.getByRole("application", { name: "Deliveries per minute over the last hour" }),
   ).toBeVisible();
@@ -107,6 +110,7 @@ test("the Deliveries tab shows each delivery live with its attempts; Resend and 
   await snapViewport(page, "deliveries-attempt");
   await page.keyboard.press("Escape");
   await expect(view).toBeHidden();
+  await expect(delivered.getByRole("button", { name: "View attempts" })).toBeFocused();
 
   // A receiver answering 500: Retrying, then Failed once max attempts (2 here) are spent.
   await setMaxAttempts(hook.integrationId, 2);

@@ -23,19 +23,41 @@ export function DeliveryDetailDialog({
   integrationId,
   deliveryId,
   onClose,
+  returnFocusTo,
 }: {
   integrationId: string;
   deliveryId: string | null;
   onClose: () => void;
+  /** The button that opened it (the dialog has no trigger of its own), focused again on close. */
+  returnFocusTo?: HTMLElement | null;
 }) {
+  const onCloseAutoFocus = (event: Event) => {
+    if (!returnFocusTo?.isConnected) return;
+    event.preventDefault();
+    returnFocusTo.focus();
+  };
   return (
     <Dialog open={!!deliveryId} onOpenChange={(open) => !open && onClose()}>
-      {deliveryId && <DetailContent integrationId={integrationId} deliveryId={deliveryId} />}
+      {deliveryId && (
+        <DetailContent
+          integrationId={integrationId}
+          deliveryId={deliveryId}
+          onCloseAutoFocus={onCloseAutoFocus}
+        />
+      )}
     </Dialog>
   );
 }
 
-function DetailContent({ integrationId, deliveryId }: { integrationId: string; deliveryId: string }) {
+function DetailContent({
+  integrationId,
+  deliveryId,
+  onCloseAutoFocus,
+}: {
+  integrationId: string;
+  deliveryId: string;
+  onCloseAutoFocus: (event: Event) => void;
+}) {
   const queryClient = useQueryClient();
   const hintId = useId();
   const delivery = useQuery({
@@ -56,7 +78,7 @@ function DetailContent({ integrationId, deliveryId }: { integrationId: string; d
   const d = delivery.data;
   if (!d) {
     return (
-      <DialogContent title="Delivery" size="xl">
+      <DialogContent title="Delivery" size="xl" onCloseAutoFocus={onCloseAutoFocus}>
         {delivery.isError ? (
           <FormMessage>Could not load this delivery: {delivery.error.message}.</FormMessage>
         ) : (
@@ -70,7 +92,12 @@ function DetailContent({ integrationId, deliveryId }: { integrationId: string; d
   const canResend = isFinished(d.status) && !d.isTest;
   const attempts = [...d.attempts].reverse();
   return (
-    <DialogContent title={title} description={`Delivery ${d.id} (its webhook-id)`} size="xl">
+    <DialogContent
+      title={title}
+      description={`Delivery ${d.id} (its webhook-id)`}
+      size="xl"
+      onCloseAutoFocus={onCloseAutoFocus}
+    >
       <div className="flex flex-col gap-4 text-sm">
         <div className="flex flex-wrap items-start justify-between gap-4">
           <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-4 gap-y-1.5">

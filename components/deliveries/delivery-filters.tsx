@@ -1,7 +1,7 @@
 "use client";
 
 import { X } from "lucide-react";
-import { useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import { DELIVERY_STATUS_LABEL } from "@/components/chats/delivery-badge";
 import { Button } from "@/components/ui/button";
@@ -44,14 +44,23 @@ export function DeliveryFilters({
     setShown(searchOf(filters));
     setSearch(searchOf(filters));
   }
+  // The pause may outlast other changes (a status chosen meanwhile): apply to the filters as they are then.
+  const latest = useRef({ filters, onChange });
+  useEffect(() => {
+    latest.current = { filters, onChange };
+  });
   const typing = useRef<ReturnType<typeof setTimeout>>(undefined);
   const onSearch = (text: string) => {
     setSearch(text);
     clearTimeout(typing.current);
     typing.current = setTimeout(() => {
       const value = text.trim();
+      const { filters: now, onChange: apply } = latest.current;
       setShown(value);
-      set(isUuid(value) ? { chatId: value, contact: null } : { contact: value || null, chatId: null });
+      apply({
+        ...now,
+        ...(isUuid(value) ? { chatId: value, contact: null } : { contact: value || null, chatId: null }),
+      });
     }, 400);
   };
 

@@ -41,7 +41,7 @@ export function DeliveryLog({
   initialFilters,
   actions,
 }: DeliveryLogProps) {
-  const [viewing, setViewing] = useState<string | null>(null);
+  const [viewing, setViewing] = useState<{ id: string; opener: HTMLElement } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
   const sameAsInitial =
     !!initialFilters && filtersToParams(initialFilters).toString() === filtersToParams(filters).toString();
@@ -92,7 +92,7 @@ export function DeliveryLog({
       {rows.length > 0 ? (
         <DeliveryTable
           rows={rows}
-          onView={setViewing}
+          onView={(id, opener) => setViewing({ id, opener })}
           onChat={(chatId) => onFiltersChange({ ...filters, chatId, contact: null })}
         />
       ) : (
@@ -121,7 +121,8 @@ export function DeliveryLog({
 
       <DeliveryDetailDialog
         integrationId={integrationId}
-        deliveryId={viewing}
+        deliveryId={viewing?.id ?? null}
+        returnFocusTo={viewing?.opener}
         onClose={() => setViewing(null)}
       />
     </div>

@@ -40,7 +40,8 @@ export function DeliveryTable({
   onChat,
 }: {
   rows: DeliveryRow[];
-  onView: (deliveryId: string) => void;
+  /** Gets the button pressed, to focus it again when the attempt view closes. */
+  onView: (deliveryId: string, opener: HTMLElement) => void;
   onChat: (chatId: string) => void;
 }) {
   return (
@@ -104,7 +105,12 @@ export function DeliveryTable({
                 {row.lastLatencyMs !== null ? `${row.lastLatencyMs} ms` : "—"}
               </Td>
               <Td className="text-right">
-                <Button variant="ghost" size="sm" onClick={() => onView(row.id)} aria-label="View attempts">
+                <Button
+                  variant="ghost"
+                  size="sm"
+                  onClick={(e) => onView(row.id, e.currentTarget)}
+                  aria-label="View attempts"
+                >
                   View
                   <ChevronRight aria-hidden className="size-4" />
                 </Button>
