@@ -15,6 +15,13 @@ export function settled<T>(call: Promise<ActionResult<T>>): Promise<ActionResult
   }));
 }
 
+/** A server action's data, or its message as a thrown Error (what react-query expects of a failure). */
+export async function unwrap<T>(call: Promise<ActionResult<T>>): Promise<T> {
+  const result = await settled(call);
+  if (!result.ok) throw new Error(result.error);
+  return result.data;
+}
+
 /** Runs one-click server actions (remove, revoke, go Live) with a pending flag and the refusal message. */
 export function useAction() {
   const [error, setError] = useState<string | null>(null);

@@ -2,6 +2,7 @@
 
 import type { ComponentType } from "react";
 
+import { DeliveriesTab } from "@/components/deliveries/deliveries-tab";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { IntegrationSummary } from "@/lib/data/integrations";
 import { CHANNEL_LABEL } from "@/lib/validation/connection";
@@ -64,4 +65,5 @@ export const DETAILS_TABS: DetailsTab[] = [
   { value: "connections", label: "Connections Details", content: ConnectionsDetails },
   { value: "api", label: "API Details", content: ApiDetails },
   { value: "try-out", label: "Try Out", content: TryOut },
+  { value: "deliveries", label: "Deliveries", content: DeliveriesTab },
 ];

@@ -1,9 +1,10 @@
 "use client";
 
-import { AlertTriangle, MoreVertical, Pencil, Square, Trash2, Webhook } from "lucide-react";
+import { Activity, AlertTriangle, MoreVertical, Pencil, Square, Trash2, Webhook } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useId } from "react";
 
+import { deliveriesPagePath } from "@/components/deliveries/filters";
 import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
@@ -57,6 +58,9 @@ export function IntegrationCard({ integration, onStart, onStop, onDelete, busy }
             <MenuContent aria-label={`Actions for ${integration.alias}`}>
               <MenuItem onSelect={() => router.push(`/integrations/${integration.id}/edit`)}>
                 <Pencil aria-hidden className="size-4" /> Edit
+              </MenuItem>
+              <MenuItem onSelect={() => router.push(deliveriesPagePath(integration.id))}>
+                <Activity aria-hidden className="size-4" /> Deliveries
               </MenuItem>
               {active ? (
                 <MenuItem onSelect={onStop} disabled={busy}>

@@ -11,28 +11,16 @@ import {
   startIntegrationAction,
   stopIntegrationAction,
 } from "@/app/(app)/integrations/actions";
+import { unwrap } from "@/components/forms/use-action";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/card";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
 import { FormMessage } from "@/components/ui/field";
-import type { ActionResult } from "@/lib/actions";
 import type { IntegrationSummary } from "@/lib/data/integrations";
 
 import { DeleteDialog } from "./delete-dialog";
 import { IntegrationCard } from "./integration-card";
 import { INTEGRATIONS_QUERY_KEY } from "./query-keys";
-
-/** A server action's data, or its message as a thrown Error (what react-query expects of a failure). */
-async function unwrap<T>(result: Promise<ActionResult<T>>): Promise<T> {
-  let settled: ActionResult<T>;
-  try {
-    settled = await result;
-  } catch {
-    throw new Error("Could not reach the server. Check your connection and try again.");
-  }
-  if (!settled.ok) throw new Error(settled.error);
-  return settled.data;
-}
 
 type StatusChange = { integration: IntegrationSummary; action: "start" | "stop" };
 

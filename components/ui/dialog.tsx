@@ -20,6 +20,7 @@ export function DialogContent({
   children,
   className,
   size = "md",
+  onCloseAutoFocus,
 }: {
   title: ReactNode;
   description?: ReactNode;
@@ -27,6 +28,8 @@ export function DialogContent({
   className?: string;
   /** Width: md for messages and short forms (Default), lg for tables, xl for documentation. */
   size?: keyof typeof WIDTHS;
+  /** Where focus goes on close (Default: the trigger); a dialog opened without one says it here. */
+  onCloseAutoFocus?: (event: Event) => void;
 }) {
   return (
     <Radix.Portal>
@@ -37,6 +40,7 @@ export function DialogContent({
           WIDTHS[size],
           className,
         )}
+        onCloseAutoFocus={onCloseAutoFocus}
         // Without a description Radix warns; say explicitly there is none.
         {...(description ? {} : { "aria-describedby": undefined })}
       >

@@ -7,6 +7,7 @@ import { useFormContext, useWatch } from "react-hook-form";
 import { Card } from "@/components/ui/card";
 import { CopyButton } from "@/components/ui/copy-button";
 import type { ConnectionChoice, IntegrationDetails } from "@/lib/data/integrations";
+import { prettyJson } from "@/lib/json";
 import type { IntegrationFormValues } from "@/lib/validation/integration";
 import { previewRequest, type Preview } from "@/lib/webhooks/preview";
 
@@ -20,14 +21,6 @@ function readableUrl(url: string): string {
     return decodeURI(url);
   } catch {
     return url;
-  }
-}
-
-function prettyBody(body: string): string {
-  try {
-    return JSON.stringify(JSON.parse(body), null, 2);
-  } catch {
-    return body;
   }
 }
 
@@ -115,7 +108,7 @@ export function RequestPreview({
                   aria-label="Request body"
                   className="max-h-96 overflow-auto rounded border border-slate-200 bg-slate-50 px-2 py-1.5 font-mono break-all whitespace-pre-wrap"
                 >
-                  {prettyBody(preview.request.body)}
+                  {prettyJson(preview.request.body)}
                 </pre>
               )}
             </div>

@@ -1,0 +1,73 @@
+import { z } from "zod";
+
+import type { DeliveryStatus, EventType } from "@/db/schema";
+
+// Browser-safe copies of the enums (the schema module pulls in drizzle); `satisfies` keeps them in step.
+export const DELIVERY_STATUSES = [
+  "PENDING",
+  "DELIVERING",
+  "SUCCEEDED",
+  "RETRYING",
+  "FAILED",
+] as const satisfies readonly DeliveryStatus[];
+export const EVENT_TYPES = ["MESSAGE", "END"] as const satisfies readonly EventType[];
+
+/** Succeeded and Failed are final; the rest may still change. */
+export const isFinished = (status: DeliveryStatus) => status === "SUCCEEDED" || status === "FAILED";
+
+const isoDate = z.iso
+  .datetime({ offset: true, error: "Enter a date and time" })
+  .transform((s) => new Date(s));
+const optionalDate = isoDate.optional();
+
+/** `from` must not be after `to` (the message goes on `to`). */
+const rangeInOrder = (v: { from?: Date; to?: Date }) => !v.from || !v.to || v.from <= v.to;
+const rangeMessage = { error: "The end must be after the start", path: ["to"] };
+
+export const integrationIdParamsSchema = z.object({ integrationId: z.uuid() });
+export const deliveryIdParamsSchema = z.object({ deliveryId: z.uuid() });
+
+/** GET /api/portal/integrations/{id}/deliveries: the filters of listDeliveries, as query parameters. */
+export const deliveryListQuerySchema = z
+  .object({
+    status: z.enum(DELIVERY_STATUSES).optional(),
+    event: z.enum(EVENT_TYPES).optional(),
+    chatId: z.uuid({ error: "Enter a chat id" }).optional(),
+    contact: z.string().trim().min(1).max(64).optional(),
+    from: optionalDate,
+    to: optionalDate,
+    includeTests: z
+      .enum(["true", "false"])
+      .default("true")
+      .transform((v) => v === "true"),
+    cursor: z.coerce.number().int().positive().optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+  })
+  .refine(rangeInOrder, rangeMessage);
+
+/** GET /api/portal/integrations/{id}/deliveries/stats: the chart's window. */
+export const deliveryStatsQuerySchema = z.object({
+  minutes: z.coerce
+    .number()
+    .int()
+    .min(5)
+    .max(24 * 60)
+    .default(60),
+});
+
+/** Resend one delivery. */
+export const resendDeliverySchema = z.object({ deliveryId: z.uuid() });
+
+/** Replay failed: one integration's Failed deliveries in a time range (open ends allowed) or of one chat. */
+export const replayFailedSchema = z
+  .object({
+    integrationId: z.uuid(),
+    from: optionalDate,
+    to: optionalDate,
+    chatId: z.uuid({ error: "Choose a chat" }).optional(),
+  })
+  .refine(rangeInOrder, rangeMessage);
+export type ReplayFailedInput = z.input<typeof replayFailedSchema>;
+
+/** Send test event. */
+export const sendTestEventSchema = z.object({ integrationId: z.uuid() });
