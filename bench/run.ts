@@ -111,24 +111,37 @@ function postgresCpuSeconds(database: string): number {
 }
 
 /** Where the CPU went during a phase, per event: worker, receiver, load driver (ingest), PostgreSQL. */
+/** CPU seconds the whole machine has spent busy (all cores), from /proc/stat. */
+function machineBusySeconds(): number {
+  const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return (fields.reduce((a, b) => a + b, 0) - idle) / CLOCK_TICKS;
+}
+
 function cpuMeter(pids: { worker: number; receiver: number }, database: string) {
   const read = () => ({
     worker: cpuSeconds(pids.worker),
     receiver: cpuSeconds(pids.receiver),
     driver: cpuSeconds(process.pid),
     postgres: postgresCpuSeconds(database),
+    machine: machineBusySeconds(),
+    at: now(),
   });
   const start = read();
   return {
-    /** Microseconds of CPU per event in each part. */
+    /** Microseconds of CPU per event in each part; `others`: cores busy with anything else meanwhile. */
     perEvent(events: number) {
       const end = read();
-      const us = (k: keyof typeof start) => Math.round(((end[k] - start[k]) * 1e6) / events);
+      const used = (k: "worker" | "receiver" | "driver" | "postgres") => end[k] - start[k];
+      const us = (k: "worker" | "receiver" | "driver" | "postgres") => Math.round((used(k) * 1e6) / events);
+      const ours = used("worker") + used("receiver") + used("driver") + used("postgres");
+      const others = (end.machine - start.machine - ours) / ((end.at - start.at) / 1000);
       return {
         worker: us("worker"),
         receiver: us("receiver"),
         driver: us("driver"),
         postgres: us("postgres"),
+        otherCores: Math.round(Math.max(0, others) * 100) / 100,
       };
     },
   };
@@ -323,9 +336,14 @@ async function steady(rate: number, ingest: Ingest, arrivals: Arrivals, meter: M
   };
   if (batchLine) console.log(`      worker: ${batchLine}`);
   if (process.env.BENCH_MEMORY) {
-    const text = await fetch(`http://127.0.0.1:${WORKER_METRICS_PORT}/metrics`).then((r) => r.text()).catch(() => "");
-    const mb = (name: string) => (Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? 0) / 1e6).toFixed(0);
-    console.log(`      memory MB: rss ${mb("process_resident_memory_bytes")} heapTotal ${mb("nodejs_heap_size_total_bytes")} heapUsed ${mb("nodejs_heap_size_used_bytes")} external ${mb("nodejs_external_memory_bytes")}`);
+    const text = await fetch(`http://127.0.0.1:${WORKER_METRICS_PORT}/metrics`)
+      .then((r) => r.text())
+      .catch(() => "");
+    const mb = (name: string) =>
+      (Number(new RegExp(`^${name} (\\S+)`, "m").exec(text)?.[1] ?? 0) / 1e6).toFixed(0);
+    console.log(
+      `      memory MB: rss ${mb("process_resident_memory_bytes")} heapTotal ${mb("nodejs_heap_size_total_bytes")} heapUsed ${mb("nodejs_heap_size_used_bytes")} external ${mb("nodejs_external_memory_bytes")}`,
+    );
   }
   console.log(
     `    ${rate}/s: accepted ${result.acceptRate.toFixed(0)}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, kept up: ${result.keptUp}; accept p50/p99 ${result.acceptP50!.toFixed(1)}/${result.acceptP99.toFixed(1)} ms, then p50/p99 ${result.afterAcceptP50!.toFixed(1)}/${result.afterAcceptP99!.toFixed(1)} ms; CPU µs/event ${JSON.stringify(cpuUsPerEvent)}`,
@@ -657,6 +675,13 @@ function printTable(
   const oursBest = sustained(ours);
   const gBest = graphile ? sustained(graphile.steady) : 0;
   rows.push([`highest rate with p99 ≤ ${P99_TARGET_MS} ms`, `${oursBest}/s`, graphile ? `${gBest}/s` : "—"]);
+  const others = (list: SteadyResult[]) =>
+    (list.reduce((a, r) => a + (r.cpuUsPerEvent?.otherCores ?? 0), 0) / list.length).toFixed(2);
+  rows.push([
+    "other load (cores busy outside the bench)",
+    `${others(ours)} on average during (b)`,
+    graphile ? `${others(graphile.steady)}` : "—",
+  ]);
   rows.push([
     "worker peak RSS",
     `${(oursRss / 1e6).toFixed(0)} MB`,
