@@ -93,9 +93,9 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** CPU seconds of the PostgreSQL processes serving `database` (backends, its autovacuum workers). */
-function postgresCpuSeconds(database: string): number {
-  let total = 0;
+/** CPU seconds so far of each PostgreSQL process serving `database` (backends, its autovacuum workers). */
+function postgresCpuByPid(database: string): Map<number, number> {
+  const out = new Map<number, number>();
   for (const entry of readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     let cmdline: string;
@@ -104,9 +104,17 @@ function postgresCpuSeconds(database: string): number {
     } catch {
       continue;
     }
-    if (cmdline.startsWith("postgres:") && cmdline.includes(` ${database}`))
-      total += cpuSeconds(Number(entry));
+    if (cmdline.startsWith("postgres:") && cmdline.includes(` ${database}`)) {
+      out.set(Number(entry), cpuSeconds(Number(entry)));
+    }
   }
+  return out;
+}
+
+/** CPU PostgreSQL used between two readings (a process that ended meanwhile is left out). */
+function postgresCpuBetween(start: Map<number, number>, end: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of end) total += seconds - (start.get(pid) ?? 0);
   return total;
 }
 
@@ -123,24 +131,29 @@ function cpuMeter(pids: { worker: number; receiver: number }, database: string) 
     worker: cpuSeconds(pids.worker),
     receiver: cpuSeconds(pids.receiver),
     driver: cpuSeconds(process.pid),
-    postgres: postgresCpuSeconds(database),
+    postgres: postgresCpuByPid(database),
     machine: machineBusySeconds(),
     at: now(),
   });
   const start = read();
   return {
-    /** Microseconds of CPU per event in each part; `others`: cores busy with anything else meanwhile. */
+    /** Microseconds of CPU per event in each part; `otherCores`: cores busy with anything else meanwhile. */
     perEvent(events: number) {
       const end = read();
-      const used = (k: "worker" | "receiver" | "driver" | "postgres") => end[k] - start[k];
-      const us = (k: "worker" | "receiver" | "driver" | "postgres") => Math.round((used(k) * 1e6) / events);
-      const ours = used("worker") + used("receiver") + used("driver") + used("postgres");
+      const used = {
+        worker: end.worker - start.worker,
+        receiver: end.receiver - start.receiver,
+        driver: end.driver - start.driver,
+        postgres: postgresCpuBetween(start.postgres, end.postgres),
+      };
+      const ours = used.worker + used.receiver + used.driver + used.postgres;
       const others = (end.machine - start.machine - ours) / ((end.at - start.at) / 1000);
+      const us = (seconds: number) => Math.round((seconds * 1e6) / events);
       return {
-        worker: us("worker"),
-        receiver: us("receiver"),
-        driver: us("driver"),
-        postgres: us("postgres"),
+        worker: us(used.worker),
+        receiver: us(used.receiver),
+        driver: us(used.driver),
+        postgres: us(used.postgres),
         otherCores: Math.round(Math.max(0, others) * 100) / 100,
       };
     },
