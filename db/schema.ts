@@ -307,8 +307,8 @@ export const deliveries = pgTable(
     createdAt: createdAt(),
     completedAt: tz("completed_at"),
   },
-  // No index here covers a column that changes after insert: claiming and completing then update the
-  // row in place (HOT, with the fillfactor set in migration 0003) instead of touching every index.
+  // No index here covers a column that changes after insert: recording an attempt's outcome then
+  // updates the row in place (HOT, with the fillfactor set in migration 0003), touching no index.
   (t) => [
     index("deliveries_chat_seq_idx").on(t.chatId, t.integrationId, t.seq),
     check("deliveries_chat_unless_test", sql`${t.isTest} OR ${t.chatId} IS NOT NULL`),

@@ -1,5 +1,5 @@
--- Room on each page for the in-place (HOT) updates a delivery gets when claimed and completed; none
--- of those columns is indexed, so no index is touched. The queue row is updated on claim the same way.
+-- Room on each page for the in-place (HOT) update a delivery gets when an attempt completes; none of
+-- those columns is indexed, so no index is touched. The queue row is leased on claim the same way.
 ALTER TABLE deliveries SET (fillfactor = 75);
 --> statement-breakpoint
 -- Each message locks its chat with an update that changes no indexed column: room for it in place.
