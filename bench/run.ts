@@ -474,7 +474,7 @@ async function startGraphileWorker(integrationId: string): Promise<ChildProcess>
 // ------------------------------------------------------------------ HTTP route
 
 async function httpRoute(connectionId: string, apiKey: string) {
-  buildIfNeeded();
+  await buildIfNeeded();
   const app = spawn(process.execPath, [nextBin, "start", "-p", String(APP_PORT)], {
     env: childEnv({
       WORKER_IN_PROCESS: "false",
