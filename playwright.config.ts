@@ -38,7 +38,8 @@ export default defineConfig({
     // DATABASE_URL set the demo account is seeded only on request.
     command: "node --import tsx scripts/start.ts",
     url: `${baseURL}/api/health`,
-    env: { PORT: String(port), AUTH_URL: baseURL, SEED_DEMO: "true" },
+    // Quiet logs: the worker logs every failed delivery, which tests provoke on purpose.
+    env: { PORT: String(port), AUTH_URL: baseURL, SEED_DEMO: "true", LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
     // SIGTERM, as a process manager would send: the launcher lets the app drain, then exits.
     gracefulShutdown: { signal: "SIGTERM", timeout: 40_000 },
     reuseExistingServer: !!process.env.E2E_REUSE_SERVER,
