@@ -1,13 +1,13 @@
 "use client";
 
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
-import { MessageSquare, Phone } from "lucide-react";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { type ReactNode } from "react";
 
 import { Button } from "@/components/ui/button";
 import { Badge, Card } from "@/components/ui/card";
+import { ChannelIcon } from "@/components/ui/channel";
 import { cn } from "@/components/ui/cn";
 import { FormMessage } from "@/components/ui/field";
 import { LocalTime } from "@/components/ui/local-time";
@@ -128,11 +128,7 @@ export function Inbox({
                   >
                     <span className="flex items-center justify-between gap-2">
                       <span className="flex items-center gap-1.5 font-medium">
-                        {c.channel === "SMS" ? (
-                          <MessageSquare aria-hidden className="size-3.5 text-slate-500" />
-                        ) : (
-                          <Phone aria-hidden className="size-3.5 text-slate-500" />
-                        )}
+                        <ChannelIcon channel={c.channel} className="size-3.5 text-slate-500" />
                         {c.contact}
                       </span>
                       <LocalTime

@@ -5,10 +5,9 @@ import type { ComponentType } from "react";
 import { DeliveriesTab } from "@/components/deliveries/deliveries-tab";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { IntegrationSummary } from "@/lib/data/integrations";
-import { CHANNEL_LABEL } from "@/lib/validation/connection";
 
 import { ApiDetails } from "./api-details";
-import { ChannelIcon } from "./channel-icon";
+import { ChannelName } from "@/components/ui/channel";
 import { TryOut } from "./try-out";
 
 /** One tab of the Details dialog. */
@@ -43,10 +42,7 @@ function ConnectionsDetails({ integration }: { integration: IntegrationSummary }
           {integration.connections.map((c) => (
             <tr key={c.id}>
               <Td>
-                <span className="inline-flex items-center gap-1.5">
-                  <ChannelIcon channel={c.channel} className="size-4 text-slate-500" />
-                  {CHANNEL_LABEL[c.channel]}
-                </span>
+                <ChannelName channel={c.channel} />
               </Td>
               <Td className="font-mono">{c.code}</Td>
             </tr>

@@ -15,7 +15,7 @@ import { CHANNEL_LABEL } from "@/lib/validation/connection";
 import { joinUrl } from "@/lib/webhooks/url";
 
 import { CampaignsDialog } from "./campaigns-dialog";
-import { ChannelIcon } from "./channel-icon";
+import { ChannelIcon } from "@/components/ui/channel";
 import { DetailsDialog } from "./details-dialog";
 
 export interface IntegrationCardProps {

@@ -62,11 +62,7 @@ async function tenant(label: string) {
     connectionIds: [connection.id],
   });
   const startChat = async (from = "+15551110000", text = "Hello") => {
-    const res = await call(
-      inbound,
-      { connectionId: connection.id },
-      { key, body: { from, text } },
-    );
+    const res = await call(inbound, { connectionId: connection.id }, { key, body: { from, text } });
     expect(res.status).toBe(202);
     return res.json as { chatId: string; messageId: string; deliveryIds: string[] };
   };
@@ -367,11 +363,7 @@ describe("fuzzing the v1 bodies: malformed input gets a 4xx with a message, neve
     await fc.assert(
       fc.asyncProperty(bodies, async (body) => {
         const before = await written();
-        const res = await call(
-          inbound,
-          { connectionId: a.connection.id },
-          { key: nextKey(), body },
-        );
+        const res = await call(inbound, { connectionId: a.connection.id }, { key: nextKey(), body });
         if (res.status === 202) return; // a valid message (fast-check found a real one): fine
         expect(invalid(res.status, res.json)).toBe(true);
         expect(await written()).toEqual(before);
@@ -384,11 +376,7 @@ describe("fuzzing the v1 bodies: malformed input gets a 4xx with a message, neve
     await fc.assert(
       fc.asyncProperty(bodies, async (body) => {
         const before = await written();
-        const res = await call(
-          reply,
-          { integrationId: a.integrationId },
-          { key: nextKey(), body },
-        );
+        const res = await call(reply, { integrationId: a.integrationId }, { key: nextKey(), body });
         expect(invalid(res.status, res.json)).toBe(true);
         expect(await written()).toEqual(before);
       }),

@@ -9,18 +9,12 @@ import {
   type HttpMethod,
 } from "@/db/schema";
 import { encryptSecret } from "@/lib/crypto/secrets";
+import { DEFAULT_BODY_ROWS } from "@/lib/validation/integration";
 import type { AuthConfig, FieldRow } from "@/lib/validation/integration-fields";
 import { generateSigningSecret } from "@/lib/webhooks/sign";
 
-/** The Body rows of the spec's predefined parameters. */
-export const SPEC_BODY: FieldRow[] = [
-  { key: "chatId", value: "chatId", type: "VARIABLE" },
-  { key: "contact", value: "contact", type: "VARIABLE" },
-  { key: "event", value: "event", type: "VARIABLE" },
-  { key: "text", value: "text", type: "VARIABLE" },
-  { key: "multimedia.url", value: "multimediaUrl", type: "VARIABLE" },
-  { key: "multimedia.caption", value: "multimediaCaption", type: "VARIABLE" },
-];
+/** The Body rows of the spec's predefined parameters: the wizard's defaults. */
+export const SPEC_BODY = DEFAULT_BODY_ROWS;
 
 /** A connection for a test (a random SMS number unless given). */
 export async function createTestConnection(accountId: string, channel: Channel = "SMS", code?: string) {

@@ -1,10 +1,11 @@
 "use client";
 
-import { MessageSquare, Phone, Plus, Settings2, Trash2 } from "lucide-react";
+import { Plus, Settings2, Trash2 } from "lucide-react";
 import Link from "next/link";
 
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
+import { ChannelName } from "@/components/ui/channel";
 import { Badge, Card } from "@/components/ui/card";
 import { ConfirmDialog } from "@/components/ui/confirm-dialog";
 import { Field, FormMessage } from "@/components/ui/field";
@@ -46,14 +47,7 @@ export function ConnectionsClient({ connections }: { connections: ConnectionList
               {connections.map((c) => (
                 <tr key={c.id}>
                   <Td>
-                    <span className="inline-flex items-center gap-1.5">
-                      {c.channel === "SMS" ? (
-                        <MessageSquare aria-hidden className="size-4 text-slate-500" />
-                      ) : (
-                        <Phone aria-hidden className="size-4 text-slate-500" />
-                      )}
-                      {CHANNEL_LABEL[c.channel]}
-                    </span>
+                    <ChannelName channel={c.channel} />
                   </Td>
                   <Td className="font-mono">{c.code}</Td>
                   <Td>

@@ -10,10 +10,9 @@ import { Field } from "@/components/ui/field";
 import { Select } from "@/components/ui/input";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { ConnectionChoice } from "@/lib/data/integrations";
-import { CHANNEL_LABEL } from "@/lib/validation/connection";
 import type { IntegrationFormValues } from "@/lib/validation/integration";
 
-import { ChannelIcon } from "../channel-icon";
+import { ChannelName } from "@/components/ui/channel";
 
 /**
  * The Connections step: the Available Connections dropdown ("SMS – 72345"), Add +, and the table of
@@ -95,10 +94,7 @@ export function ConnectionsSection({ choices }: { choices: ConnectionChoice[] })
               {chosen.map((c) => (
                 <tr key={c.id}>
                   <Td>
-                    <span className="inline-flex items-center gap-1.5">
-                      <ChannelIcon channel={c.channel} className="size-4 text-slate-500" />
-                      {CHANNEL_LABEL[c.channel]}
-                    </span>
+                    <ChannelName channel={c.channel} />
                   </Td>
                   <Td className="font-mono">{c.code}</Td>
                   <Td className="text-right">
