@@ -267,7 +267,14 @@ export const messages = pgTable(
     sendError: text("send_error"),
     createdAt: createdAt(),
   },
-  (t) => [index("messages_chat_idx").on(t.chatId, t.createdAt)],
+  (t) => [
+    index("messages_chat_idx").on(t.chatId, t.createdAt),
+    // Providers deliver a webhook again when they are unsure it arrived (WhatsApp retries for days):
+    // the provider's message id stores an inbound message once (and finds it by that id).
+    uniqueIndex("messages_inbound_external_key")
+      .on(t.externalId, t.accountId)
+      .where(sql`${t.direction} = 'IN' AND ${t.externalId} IS NOT NULL`),
+  ],
 );
 
 // ---------------------------------------------------------------- delivery

@@ -11,6 +11,7 @@ export const ingestFromProvider: IngestInbound = async (connection, messages) =>
       from: m.from,
       text: m.text,
       multimedia: m.multimedia && { url: m.multimedia.url, caption: m.multimedia.caption },
+      externalId: m.externalId,
     });
   }
 };

@@ -1,4 +1,8 @@
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
+
+import { db } from "@/db";
+import { chats, messages } from "@/db/schema";
 
 import { createConnection, setConnectionProvider, type ChannelConnection } from "@/lib/data/connections";
 import { env } from "@/lib/env";
@@ -20,6 +24,7 @@ import {
   whatsappWebhookPayload,
   whatsappWebhookRequest,
 } from "./testing/fake-whatsapp";
+import { ingestFromProvider } from "./receive";
 import type { InboundMessage } from "./types";
 import { handleChannelWebhook, MAX_WEBHOOK_BODY_BYTES } from "./webhook";
 
@@ -261,6 +266,30 @@ describe("WhatsApp webhook route handling", () => {
       ).status,
     ).toBe(200);
     expect(calls).toHaveLength(1);
+  });
+
+  it("stores the messages of a webhook Meta delivers again only once", async () => {
+    const { accountId, connection, url } = await whatsappConnection();
+    const payload = whatsappWebhookPayload(business, {
+      messages: [waText(USER, "hello"), waText(USER, "again?")],
+    });
+    for (let i = 0; i < 2; i++) {
+      const response = await handleChannelWebhook(
+        "whatsapp",
+        connection.id,
+        whatsappWebhookRequest(url, payload, WA.appSecret),
+        ingestFromProvider,
+      );
+      expect(response.status).toBe(200);
+    }
+    const stored = await db()
+      .select({ text: messages.text, externalId: messages.externalId })
+      .from(messages)
+      .innerJoin(chats, eq(chats.id, messages.chatId))
+      .where(and(eq(messages.accountId, accountId), eq(chats.connectionId, connection.id)))
+      .orderBy(messages.createdAt);
+    expect(stored.map((m) => m.text)).toEqual(["hello", "again?"]);
+    expect(stored.every((m) => m.externalId?.startsWith("wamid."))).toBe(true);
   });
 
   it("answers 403 to a tampered or unsigned webhook", async () => {

@@ -13,7 +13,8 @@ import { autoReplyToKeyword } from "./keyword-replies";
  */
 export async function receiveMessage(message: InboundMessage & { accountId: string }) {
   const accepted = await ingestInbound(message);
-  if (message.text) {
+  // A provider's retry of a message already received was answered the first time.
+  if (message.text && !accepted.duplicate) {
     const chat = {
       id: accepted.chatId,
       connectionId: message.connectionId,

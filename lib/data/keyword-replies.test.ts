@@ -1,12 +1,13 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { db } from "@/db";
-import { chats } from "@/db/schema";
+import { chats, messages } from "@/db/schema";
 import { createTestAccount } from "@/lib/testing/accounts";
 
 import { createCampaign, goLive, pauseCampaign } from "./campaigns";
 import { createConnection } from "./connections";
+import { receiveMessage } from "./inbound";
 import { autoReplyToKeyword, firstWord } from "./keyword-replies";
 
 describe("keyword matching", () => {
@@ -61,5 +62,28 @@ describe("keyword auto-replies", () => {
     expect(await autoReplyToKeyword(accountId, await chat(other.id), "SALE")).toBeNull();
     await pauseCampaign(accountId, campaign.id);
     expect(await autoReplyToKeyword(accountId, c, "SALE")).toBeNull();
+  });
+
+  it("answers a provider's repeated webhook of one keyword message once", async () => {
+    const { accountId, sms } = await setup();
+    const message = {
+      accountId,
+      connectionId: sms.id,
+      from: "+15550901002",
+      text: "SALE",
+      externalId: "SMkw1",
+    };
+    const first = await receiveMessage(message);
+    const repeat = await receiveMessage(message);
+    expect(repeat).toMatchObject({ messageId: first.messageId, duplicate: true });
+    const outbound = () =>
+      db()
+        .select()
+        .from(messages)
+        .where(and(eq(messages.chatId, first.chatId), eq(messages.direction, "OUT")));
+    await expect.poll(async () => (await outbound()).length).toBe(1);
+    // The auto-reply runs after the answer: give a wrongly repeated one time to appear.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await outbound()).toHaveLength(1);
   });
 });

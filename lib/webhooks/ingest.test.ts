@@ -1,7 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
-import { db } from "@/db";
+import { db, enginePool } from "@/db";
 import { campaignConnections, campaigns, chats, deliveries, messages } from "@/db/schema";
 import { createTestAccount } from "@/lib/testing/accounts";
 import { createTestConnection, createTestIntegration } from "@/lib/testing/integrations";
@@ -154,6 +154,94 @@ describe("ingestInbound", () => {
       ingestInbound({ connectionId: connection.id, from: "+15550006001", text: "nul\u0000byte" }),
     ]);
     expect(results.map((r) => r.status)).toEqual(["fulfilled", "rejected", "fulfilled"]);
+  });
+});
+
+describe("messages a provider delivers again", () => {
+  it("stores a provider's message once: repeats get the first answer and no second delivery", async () => {
+    const connection = await createTestConnection(accountId);
+    await createTestIntegration(accountId, { url: URL_, connectionIds: [connection.id] });
+    const message = { connectionId: connection.id, from: "+15550007000", text: "once", externalId: "SMdup1" };
+    const first = await ingestInbound(message);
+    // A later retry, then a burst of them landing together (one batch).
+    const again = await Promise.all([1, 2, 3, 4].map(() => ingestInbound(message)));
+    expect(first.duplicate).toBeUndefined();
+    for (const repeat of again) {
+      expect(repeat).toEqual({ ...first, duplicate: true });
+    }
+    expect(await db().select().from(messages).where(eq(messages.chatId, first.chatId))).toHaveLength(1);
+    expect(await deliveryRows(first.chatId)).toHaveLength(1);
+  });
+
+  it("stores a repeated id once even when every copy arrives in the same batch", async () => {
+    const connection = await createTestConnection(accountId);
+    const message = {
+      connectionId: connection.id,
+      from: "+15550007001",
+      text: "burst",
+      externalId: "SMdup2",
+    };
+    const [first, ...rest] = await Promise.all([1, 2, 3].map(() => ingestInbound(message)));
+    expect(rest).toEqual([
+      { ...first, duplicate: true },
+      { ...first, duplicate: true },
+    ]);
+    expect(await db().select().from(messages).where(eq(messages.externalId, "SMdup2"))).toHaveLength(1);
+  });
+
+  it("keeps provider ids per account, and messages without one are all stored", async () => {
+    const other = await createTestAccount("Other provider ids");
+    const mine = await createTestConnection(accountId);
+    const theirs = await createTestConnection(other.accountId);
+    const a = await ingestInbound({
+      connectionId: mine.id,
+      from: "+15550007002",
+      text: "a",
+      externalId: "wamid.same",
+    });
+    const b = await ingestInbound({
+      connectionId: theirs.id,
+      from: "+15550007002",
+      text: "b",
+      externalId: "wamid.same",
+    });
+    expect(b.duplicate).toBeUndefined();
+    expect(b.messageId).not.toBe(a.messageId);
+    const plain = { connectionId: mine.id, from: "+15550007003", text: "no id" };
+    const [x, y] = [await ingestInbound(plain), await ingestInbound(plain)];
+    expect(x.messageId).not.toBe(y.messageId);
+  });
+
+  it("answers as a repeat when another process stores the same id at the same moment", async () => {
+    const connection = await createTestConnection(accountId);
+    const chat = await ingestInbound({ connectionId: connection.id, from: "+15550007004", text: "opens" });
+    // Another process's transaction holds the id, uncommitted: this one cannot see it yet and waits on
+    // the unique index, then fails on it when the other commits — and answers with the stored message.
+    const client = await enginePool().connect();
+    try {
+      await client.query("BEGIN");
+      const { rows } = await client.query<{ id: string }>(
+        `INSERT INTO messages (account_id, chat_id, direction, text, external_id)
+         VALUES ($1, $2, 'IN', 'from elsewhere', 'SMrace') RETURNING id`,
+        [accountId, chat.chatId],
+      );
+      const racing = ingestInbound({
+        connectionId: connection.id,
+        from: "+15550007004",
+        text: "from here",
+        externalId: "SMrace",
+      });
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await client.query("COMMIT");
+      expect(await racing).toEqual({
+        chatId: chat.chatId,
+        messageId: rows[0]!.id,
+        deliveryIds: [],
+        duplicate: true,
+      });
+    } finally {
+      client.release();
+    }
   });
 });
 

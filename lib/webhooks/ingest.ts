@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 
+import type { Pool } from "pg";
+
 import { enginePool } from "@/db";
-import { AppError, notFound } from "@/lib/errors";
+import { AppError, isUniqueViolation, notFound } from "@/lib/errors";
 import { normaliseCode } from "@/lib/validation/connection";
 
 import { enqueueCtes } from "./enqueue";
@@ -19,6 +21,11 @@ export interface InboundMessage {
   multimedia?: { url: string; caption?: string | null } | null;
   /** When set, the connection must belong to this account (API callers); otherwise 404. */
   accountId?: string;
+  /**
+   * The channel provider's id of the message. A provider delivers a webhook again when unsure it
+   * arrived; a message whose id was already stored is not stored (nor delivered) twice.
+   */
+  externalId?: string | null;
 }
 
 export interface InboundAccepted {
@@ -26,6 +33,8 @@ export interface InboundAccepted {
   messageId: string;
   /** One per integration the event goes to (none when no ACTIVE integration owns the connection). */
   deliveryIds: string[];
+  /** True when the message had been received before (same provider id): these are the first time's ids. */
+  duplicate?: boolean;
 }
 
 // PostgreSQL text and jsonb cannot hold NUL characters; nobody means to send them.
@@ -38,6 +47,7 @@ interface Prepared {
   multimediaUrl: string | null;
   multimediaCaption: string | null;
   accountId?: string;
+  externalId: string | null;
   receivedAt: string;
 }
 
@@ -62,6 +72,7 @@ export async function ingestInbound(message: InboundMessage): Promise<InboundAcc
     multimediaUrl,
     multimediaCaption: clean(message.multimedia?.caption),
     accountId: message.accountId,
+    externalId: clean(message.externalId),
     receivedAt: new Date().toISOString(),
   });
 }
@@ -90,9 +101,9 @@ WITH x AS (
   SELECT * FROM ROWS FROM (json_to_recordset($1::json) AS (
     "accountId" uuid, "connectionId" uuid, contact text, "integrationId" uuid, "campaignId" uuid,
     "messageId" uuid, "deliveryId" uuid, text text, "multimediaUrl" text, "multimediaCaption" text,
-    payload jsonb))
+    "externalId" text, payload jsonb))
     WITH ORDINALITY AS x("accountId", "connectionId", contact, "integrationId", "campaignId", "messageId",
-                         "deliveryId", text, "multimediaUrl", "multimediaCaption", payload, n)
+                         "deliveryId", text, "multimediaUrl", "multimediaCaption", "externalId", payload, n)
 ),
 chat AS (
   INSERT INTO chats (account_id, connection_id, contact, integration_id, campaign_id)
@@ -112,9 +123,10 @@ xc AS (
   FROM x JOIN chat ON chat.connection_id = x."connectionId" AND chat.contact = x.contact
 ),
 message AS (
-  INSERT INTO messages (id, account_id, chat_id, direction, text, multimedia_url, multimedia_caption, created_at)
+  INSERT INTO messages (id, account_id, chat_id, direction, text, multimedia_url, multimedia_caption,
+                        external_id, created_at)
   SELECT xc."messageId", xc."accountId", xc."chatId", 'IN', xc.text, xc."multimediaUrl",
-         xc."multimediaCaption", clock_timestamp()
+         xc."multimediaCaption", xc."externalId", clock_timestamp()
   FROM xc ORDER BY xc.n
   RETURNING 1
 ),
@@ -127,20 +139,41 @@ ${enqueueCtes("routed")}
 SELECT xc.n::int AS n, xc."chatId" FROM xc`;
 
 /**
- * Writes a batch: reads where each connection routes now (a plain read), then one statement stores
- * it all. A message whose connection is unknown (or another account's) gets NOT_FOUND on its own.
+ * Writes a batch: reads where each connection routes now and which provider ids were stored before
+ * (plain reads), then one statement stores the rest. A message whose connection is unknown (or another
+ * account's) gets NOT_FOUND on its own; a repeated one gets the first time's answer, marked duplicate.
  */
-async function writeInbound(items: Prepared[]): Promise<(InboundAccepted | Error)[]> {
+async function writeInbound(items: Prepared[], retried = false): Promise<(InboundAccepted | Error)[]> {
   const pool = enginePool();
-  const routes = await routeConnections(pool, [...new Set(items.map((i) => i.connectionId))]);
+  const [routes, received] = await Promise.all([
+    routeConnections(pool, [...new Set(items.map((i) => i.connectionId))]),
+    receivedBefore(pool, items),
+  ]);
   const out: (InboundAccepted | Error)[] = [];
   const rows: object[] = [];
   const written: { index: number; messageId: string; deliveryId: string | null }[] = [];
+  // A provider id repeated within the batch: the later ones get the first one's answer.
+  const firstInBatch = new Map<string, number>();
+  const repeats: { index: number; of: number }[] = [];
   items.forEach((item, index) => {
     const route = routes.get(item.connectionId);
     if (!route || (item.accountId !== undefined && route.accountId !== item.accountId)) {
       out[index] = notFound("Connection");
       return;
+    }
+    if (item.externalId !== null) {
+      const key = externalKey(route.accountId, item.externalId);
+      const before = received.get(key);
+      if (before) {
+        out[index] = { ...before, duplicate: true };
+        return;
+      }
+      const of = firstInBatch.get(key);
+      if (of !== undefined) {
+        repeats.push({ index, of });
+        return;
+      }
+      firstInBatch.set(key, index);
     }
     const messageId = randomUUID();
     const integrationId = route.integrationId;
@@ -157,6 +190,7 @@ async function writeInbound(items: Prepared[]): Promise<(InboundAccepted | Error
       text: item.text,
       multimediaUrl: item.multimediaUrl,
       multimediaCaption: item.multimediaCaption,
+      externalId: item.externalId,
       payload: integrationId
         ? eventPayload(
             { ...route, integrationId },
@@ -167,17 +201,52 @@ async function writeInbound(items: Prepared[]): Promise<(InboundAccepted | Error
   });
   if (rows.length > 0) {
     const started = performance.now();
-    const { rows: chats } = await pool.query<{ n: number; chatId: string }>({
-      name: "webhooks.ingest",
-      text: WRITE_SQL,
-      values: [JSON.stringify(rows)],
-    });
+    let chats: { n: number; chatId: string }[];
+    try {
+      ({ rows: chats } = await pool.query<{ n: number; chatId: string }>({
+        name: "webhooks.ingest",
+        text: WRITE_SQL,
+        values: [JSON.stringify(rows)],
+      }));
+    } catch (err) {
+      // Another process stored the same provider id meanwhile (it committed first): read it this time.
+      if (!retried && isUniqueViolation(err, EXTERNAL_ID_KEY)) return writeInbound(items, true);
+      throw err;
+    }
     recordBatch("ingest", rows.length, (performance.now() - started) / 1000);
     for (const { n, chatId } of chats) {
       const { index, messageId, deliveryId } = written[n - 1]!;
       out[index] = { chatId, messageId, deliveryIds: deliveryId ? [deliveryId] : [] };
     }
   }
+  for (const { index, of } of repeats) {
+    const first = out[of]!;
+    out[index] = first instanceof Error ? first : { ...first, duplicate: true };
+  }
   countIngested("MESSAGE", written.length);
   return out;
+}
+
+const EXTERNAL_ID_KEY = "messages_inbound_external_key";
+
+const externalKey = (accountId: string, externalId: string) => `${accountId} ${externalId}`;
+
+/** The messages already stored under the provider ids of `items`, by account and provider id. */
+async function receivedBefore(pool: Pool, items: Prepared[]): Promise<Map<string, InboundAccepted>> {
+  const externalIds = [...new Set(items.flatMap((i) => (i.externalId === null ? [] : [i.externalId])))];
+  const found = new Map<string, InboundAccepted>();
+  if (externalIds.length === 0) return found;
+  const { rows } = await pool.query<InboundAccepted & { accountId: string; externalId: string }>({
+    name: "webhooks.ingest.received-before",
+    text: `SELECT m.account_id AS "accountId", m.external_id AS "externalId", m.chat_id AS "chatId",
+                  m.id AS "messageId",
+                  array(SELECT d.id FROM deliveries d WHERE d.message_id = m.id ORDER BY d.seq) AS "deliveryIds"
+           FROM messages m
+           WHERE m.direction = 'IN' AND m.external_id = ANY($1::text[])`,
+    values: [externalIds],
+  });
+  for (const { accountId, externalId, ...accepted } of rows) {
+    found.set(externalKey(accountId, externalId), accepted);
+  }
+  return found;
 }

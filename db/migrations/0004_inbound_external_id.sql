@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "messages_inbound_external_key" ON "messages" USING btree ("external_id","account_id") WHERE "messages"."direction" = 'IN' AND "messages"."external_id" IS NOT NULL;
