@@ -126,10 +126,9 @@ function machineBusySeconds(): number {
   return (fields.reduce((a, b) => a + b, 0) - idle) / CLOCK_TICKS;
 }
 
-function cpuMeter(pids: { worker: number; receiver: number }, database: string) {
+function cpuMeter(pids: Record<string, number>, database: string) {
   const read = () => ({
-    worker: cpuSeconds(pids.worker),
-    receiver: cpuSeconds(pids.receiver),
+    processes: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)])),
     driver: cpuSeconds(process.pid),
     postgres: postgresCpuByPid(database),
     machine: machineBusySeconds(),
@@ -140,20 +139,15 @@ function cpuMeter(pids: { worker: number; receiver: number }, database: string) 
     /** Microseconds of CPU per event in each part; `otherCores`: cores busy with anything else meanwhile. */
     perEvent(events: number) {
       const end = read();
-      const used = {
-        worker: end.worker - start.worker,
-        receiver: end.receiver - start.receiver,
-        driver: end.driver - start.driver,
-        postgres: postgresCpuBetween(start.postgres, end.postgres),
-      };
-      const ours = used.worker + used.receiver + used.driver + used.postgres;
+      const used: Record<string, number> = {};
+      for (const name of Object.keys(pids)) used[name] = end.processes[name]! - start.processes[name]!;
+      used.driver = end.driver - start.driver;
+      used.postgres = postgresCpuBetween(start.postgres, end.postgres);
+      const ours = Object.values(used).reduce((a, b) => a + b, 0);
       const others = (end.machine - start.machine - ours) / ((end.at - start.at) / 1000);
       const us = (seconds: number) => Math.round((seconds * 1e6) / events);
       return {
-        worker: us(used.worker),
-        receiver: us(used.receiver),
-        driver: us(used.driver),
-        postgres: us(used.postgres),
+        ...Object.fromEntries(Object.entries(used).map(([name, seconds]) => [name, us(seconds)])),
         otherCores: Math.round(Math.max(0, others) * 100) / 100,
       };
     },
@@ -473,9 +467,10 @@ async function startGraphileWorker(integrationId: string): Promise<ChildProcess>
 
 // ------------------------------------------------------------------ HTTP route
 
-async function httpRoute(connectionId: string, apiKey: string) {
+async function httpRoute(connectionId: string, apiKey: string, database: string) {
   await buildIfNeeded();
-  const app = spawn(process.execPath, [nextBin, "start", "-p", String(APP_PORT)], {
+  const nodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
+  const app = spawn(process.execPath, [...nodeArgs, nextBin, "start", "-p", String(APP_PORT)], {
     env: childEnv({
       WORKER_IN_PROCESS: "false",
       AUTH_URL: `http://localhost:${APP_PORT}`,
@@ -521,9 +516,11 @@ async function httpRoute(connectionId: string, apiKey: string) {
   await loop(2, () => {}); // warm-up
   const latencies: number[] = [];
   let errors = 0;
+  const cpu = cpuMeter({ app: app.pid! }, database);
   const start = now();
   await loop(HTTP_SECONDS, (r) => (r.ok ? latencies.push(r.ms) : errors++));
   const seconds = (now() - start) / 1000;
+  const cpuUsPerAccept = cpu.perEvent(latencies.length);
   await pool.close();
   const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${app.pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
   await stopChild(app);
@@ -534,9 +531,10 @@ async function httpRoute(connectionId: string, apiKey: string) {
     p99: percentile(latencies, 99),
     errors,
     appRss: rss,
+    cpuUsPerAccept,
   };
   console.log(
-    `    ${result.acceptsPerSecond.toFixed(0)} accepts/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, errors ${errors}`,
+    `    ${result.acceptsPerSecond.toFixed(0)} accepts/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, errors ${errors}; CPU µs/accept ${JSON.stringify(cpuUsPerAccept)}`,
   );
   return result;
 }
@@ -640,7 +638,7 @@ async function main() {
       console.log("(c) HTTP inbound route (next start)");
       const { key } = await createApiKey(accountId, "bench");
       const httpConnection = await createTestConnection(accountId, "SMS", "+15550000003");
-      http = await httpRoute(httpConnection.id, key);
+      http = await httpRoute(httpConnection.id, key, dbName);
       const { rows } = await db().$client.query<{ n: string }>(
         "SELECT count(*) AS n FROM messages m JOIN chats c ON c.id = m.chat_id WHERE c.connection_id = $1",
         [httpConnection.id],

@@ -14,7 +14,7 @@ import { autoReplyToKeyword } from "./keyword-replies";
 export async function receiveMessage(message: InboundMessage & { accountId: string }) {
   const accepted = await ingestInbound(message);
   // A provider's retry of a message already received was answered the first time.
-  if (message.text && !accepted.duplicate) {
+  if (message.text && accepted.liveKeywords && !accepted.duplicate) {
     const chat = {
       id: accepted.chatId,
       connectionId: message.connectionId,

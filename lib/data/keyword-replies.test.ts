@@ -64,6 +64,21 @@ describe("keyword auto-replies", () => {
     expect(await autoReplyToKeyword(accountId, c, "SALE")).toBeNull();
   });
 
+  it("knows at ingestion whether a Live keyword campaign uses the connection", async () => {
+    const { accountId, sms, other, campaign } = await setup();
+    const from = "+15550901003";
+    expect(await receiveMessage({ accountId, connectionId: sms.id, from, text: "hi" })).toMatchObject({
+      liveKeywords: true,
+    });
+    expect(await receiveMessage({ accountId, connectionId: other.id, from, text: "SALE" })).toMatchObject({
+      liveKeywords: false,
+    });
+    await pauseCampaign(accountId, campaign.id);
+    expect(await receiveMessage({ accountId, connectionId: sms.id, from, text: "SALE" })).toMatchObject({
+      liveKeywords: false,
+    });
+  });
+
   it("answers a provider's repeated webhook of one keyword message once", async () => {
     const { accountId, sms } = await setup();
     const message = {
@@ -75,6 +90,7 @@ describe("keyword auto-replies", () => {
     };
     const first = await receiveMessage(message);
     const repeat = await receiveMessage(message);
+    expect(first.liveKeywords).toBe(true);
     expect(repeat).toMatchObject({ messageId: first.messageId, duplicate: true });
     const outbound = () =>
       db()

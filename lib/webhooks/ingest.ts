@@ -33,8 +33,14 @@ export interface InboundAccepted {
   messageId: string;
   /** One per integration the event goes to (none when no ACTIVE integration owns the connection). */
   deliveryIds: string[];
+}
+
+/** What ingestion tells the inbound paths beyond the API's answer. */
+export interface Ingested extends InboundAccepted {
   /** True when the message had been received before (same provider id): these are the first time's ids. */
   duplicate?: boolean;
+  /** Whether a LIVE Keyword campaign used the connection when the message was stored. */
+  liveKeywords: boolean;
 }
 
 // PostgreSQL text and jsonb cannot hold NUL characters; nobody means to send them.
@@ -57,7 +63,7 @@ interface Prepared {
  * LIVE Chatbot Service campaign), the MESSAGE delivery — in one transaction, shared with the other
  * messages arriving at the same moment (group commit). Once this resolves, the event cannot be lost.
  */
-export async function ingestInbound(message: InboundMessage): Promise<InboundAccepted> {
+export async function ingestInbound(message: InboundMessage): Promise<Ingested> {
   const contact = normaliseCode(message.from.trim());
   const text = clean(message.text);
   const multimediaUrl = clean(message.multimedia?.url);
@@ -77,7 +83,7 @@ export async function ingestInbound(message: InboundMessage): Promise<InboundAcc
   });
 }
 
-const globalForIngest = globalThis as unknown as { __ingest?: GroupCommit<Prepared, InboundAccepted> };
+const globalForIngest = globalThis as unknown as { __ingest?: GroupCommit<Prepared, Ingested> };
 
 function ingestBatcher() {
   globalForIngest.__ingest ??= new GroupCommit(writeInbound, {
@@ -143,15 +149,16 @@ SELECT xc.n::int AS n, xc."chatId" FROM xc`;
  * (plain reads), then one statement stores the rest. A message whose connection is unknown (or another
  * account's) gets NOT_FOUND on its own; a repeated one gets the first time's answer, marked duplicate.
  */
-async function writeInbound(items: Prepared[], retried = false): Promise<(InboundAccepted | Error)[]> {
+async function writeInbound(items: Prepared[], retried = false): Promise<(Ingested | Error)[]> {
   const pool = enginePool();
   const [routes, received] = await Promise.all([
     routeConnections(pool, [...new Set(items.map((i) => i.connectionId))]),
     receivedBefore(pool, items),
   ]);
-  const out: (InboundAccepted | Error)[] = [];
+  const out: (Ingested | Error)[] = [];
   const rows: object[] = [];
-  const written: { index: number; messageId: string; deliveryId: string | null }[] = [];
+  const written: { index: number; messageId: string; deliveryId: string | null; liveKeywords: boolean }[] =
+    [];
   // A provider id repeated within the batch: the later ones get the first one's answer.
   const firstInBatch = new Map<string, number>();
   const repeats: { index: number; of: number }[] = [];
@@ -165,7 +172,7 @@ async function writeInbound(items: Prepared[], retried = false): Promise<(Inboun
       const key = externalKey(route.accountId, item.externalId);
       const before = received.get(key);
       if (before) {
-        out[index] = { ...before, duplicate: true };
+        out[index] = { ...before, duplicate: true, liveKeywords: route.liveKeywords };
         return;
       }
       const of = firstInBatch.get(key);
@@ -178,7 +185,7 @@ async function writeInbound(items: Prepared[], retried = false): Promise<(Inboun
     const messageId = randomUUID();
     const integrationId = route.integrationId;
     const deliveryId = integrationId ? randomUUID() : null;
-    written.push({ index, messageId, deliveryId });
+    written.push({ index, messageId, deliveryId, liveKeywords: route.liveKeywords });
     rows.push({
       accountId: route.accountId,
       connectionId: item.connectionId,
@@ -215,8 +222,8 @@ async function writeInbound(items: Prepared[], retried = false): Promise<(Inboun
     }
     recordBatch("ingest", rows.length, (performance.now() - started) / 1000);
     for (const { n, chatId } of chats) {
-      const { index, messageId, deliveryId } = written[n - 1]!;
-      out[index] = { chatId, messageId, deliveryIds: deliveryId ? [deliveryId] : [] };
+      const { index, messageId, deliveryId, liveKeywords } = written[n - 1]!;
+      out[index] = { chatId, messageId, deliveryIds: deliveryId ? [deliveryId] : [], liveKeywords };
     }
   }
   for (const { index, of } of repeats) {

@@ -13,6 +13,8 @@ export interface ConnectionRoute {
   alias: string | null;
   /** The LIVE Chatbot Service campaign using the connection, if any. */
   campaignId: string | null;
+  /** Whether a LIVE Keyword campaign uses the connection (its messages may need an auto-reply). */
+  liveKeywords: boolean;
 }
 
 // A connection feeds its own Custom Webhook (integration_connections) or, when a LIVE Chatbot Service
@@ -22,7 +24,10 @@ const ROUTES_SQL = `
 SELECT c.id AS "connectionId", c.account_id AS "accountId", c.channel, c.code,
        coalesce(own.id, camp.integration_id) AS "integrationId",
        coalesce(own.alias, camp.alias) AS alias,
-       camp.campaign_id AS "campaignId"
+       camp.campaign_id AS "campaignId",
+       EXISTS (SELECT 1 FROM campaign_connections kc
+               JOIN campaigns k ON k.id = kc.campaign_id AND k.type = 'KEYWORD' AND k.status = 'LIVE'
+               WHERE kc.connection_id = c.id) AS "liveKeywords"
 FROM connections c
 LEFT JOIN integration_connections ic ON ic.connection_id = c.id
 LEFT JOIN integrations own ON own.id = ic.integration_id AND own.status = 'ACTIVE'

@@ -10,13 +10,13 @@ export const dynamic = "force-dynamic";
 export const POST = apiRoute(
   { body: inboundMessageSchema, params: z.object({ connectionId: z.uuid() }) },
   async ({ body, params, caller }) => {
-    const accepted: InboundAccepted = await receiveMessage({
+    const { chatId, messageId, deliveryIds } = await receiveMessage({
       accountId: caller.accountId,
       connectionId: params.connectionId,
       from: body.from,
       text: body.text,
       multimedia: body.multimedia,
     });
-    return Response.json(accepted, { status: 202 });
+    return Response.json({ chatId, messageId, deliveryIds } satisfies InboundAccepted, { status: 202 });
   },
 );
