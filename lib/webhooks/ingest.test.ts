@@ -2,7 +2,15 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { db, enginePool } from "@/db";
-import { campaignConnections, campaigns, chats, deliveries, messages } from "@/db/schema";
+import {
+  accounts,
+  campaignConnections,
+  campaigns,
+  chats,
+  deliveries,
+  deliveryAttempts,
+  messages,
+} from "@/db/schema";
 import { createTestAccount } from "@/lib/testing/accounts";
 import { createTestConnection, createTestIntegration } from "@/lib/testing/integrations";
 
@@ -286,5 +294,38 @@ describe("closing chats", () => {
     expect(closed.map((c) => c.chatId)).toEqual([idle.chatId]);
     expect((await deliveryRows(idle.chatId)).map((d) => d.event)).toEqual(["MESSAGE", "END"]);
     expect((await deliveryRows(fresh.chatId)).map((d) => d.event)).toEqual(["MESSAGE"]);
+  });
+});
+
+describe("deleting an account", () => {
+  it("takes its chats, messages, deliveries, queue rows and attempts along", async () => {
+    const gone = await createTestAccount("Leaving");
+    const connection = await createTestConnection(gone.accountId);
+    await createTestIntegration(gone.accountId, { url: URL_, connectionIds: [connection.id] });
+    const { deliveryIds } = await ingestInbound({
+      connectionId: connection.id,
+      from: "+15550008000",
+      text: "bye",
+    });
+    await db()
+      .insert(deliveryAttempts)
+      .values({
+        accountId: gone.accountId,
+        deliveryId: deliveryIds[0]!,
+        attemptNumber: 1,
+        startedAt: new Date(),
+        durationMs: 3,
+        request: { method: "POST", url: URL_, headers: {}, body: "{}" },
+        responseStatus: 500,
+      });
+    await db().delete(accounts).where(eq(accounts.id, gone.accountId));
+    const left = await enginePool().query<{ n: number }>(
+      `SELECT (SELECT count(*) FROM chats WHERE account_id = $1) + (SELECT count(*) FROM messages WHERE account_id = $1)
+            + (SELECT count(*) FROM deliveries WHERE account_id = $1)
+            + (SELECT count(*) FROM delivery_queue WHERE account_id = $1)
+            + (SELECT count(*) FROM delivery_attempts WHERE account_id = $1) AS n`,
+      [gone.accountId],
+    );
+    expect(Number(left.rows[0]!.n)).toBe(0);
   });
 });
