@@ -271,12 +271,12 @@ test("the Custom Webhook journey: create, start, details, edit, stop, delete", a
 
   // Delete is refused while Active: the dialog says to stop it first.
   await chooseAction(page, "Orders webhook v2", "Delete");
-  const confirm = page.getByRole("dialog", { name: "Delete “Orders webhook v2”?" });
-  await expect(confirm).toContainText("is Active. Stop it first");
-  await expect(confirm.getByRole("button", { name: "Delete" })).toHaveCount(0);
+  const refused = page.getByRole("dialog", { name: "“Orders webhook v2” cannot be deleted yet" });
+  await expect(refused).toContainText("is Active. Stop it first");
+  await expect(refused.getByRole("button", { name: "Delete" })).toHaveCount(0);
   await expectAccessible(page);
   await snapDialog(page, "delete-active-refused");
-  await confirm.getByRole("button", { name: "Close" }).first().click();
+  await refused.getByRole("button", { name: "Close" }).first().click();
 
   // Stop: Inactive, icons grey again.
   await chooseAction(page, "Orders webhook v2", "Stop");
@@ -286,6 +286,7 @@ test("the Custom Webhook journey: create, start, details, edit, stop, delete", a
 
   // Delete, confirmed.
   await chooseAction(page, "Orders webhook v2", "Delete");
+  const confirm = page.getByRole("dialog", { name: "Delete “Orders webhook v2”?" });
   await expect(confirm).toContainText("This cannot be undone");
   await snapDialog(page, "delete-confirm");
   await confirm.getByRole("button", { name: "Delete" }).click();
@@ -314,6 +315,10 @@ test("Basic auth and GET without connections (for a Chatbot Service), then API K
   // GET has no body: the Body fields go into the query string.
   await expect(live).toContainText("No body: GET sends the Body fields in the query string.");
   await expect(live.getByTestId("preview-request-line")).toContainText("event=MESSAGE");
+  // …and the Headers tab shows no Content-Type or Content-Length for it.
+  await tab(page, "Headers").click();
+  await expect(panel(page, "Headers").getByRole("row", { name: /Content-/ })).toHaveCount(0);
+  await expect(panel(page, "Headers")).toContainText("No custom headers.");
   await expect(
     page.getByText("That is fine when this integration is meant for a Chatbot Service"),
   ).toBeVisible();
@@ -484,8 +489,10 @@ test("Stop refused by the server rolls the card back with the reason; a 410 Gone
     integrationId: id,
   });
   await chooseAction(page, "Bot hook", "Stop");
-  const refusal = page.getByRole("dialog", { name: "Could not stop “Bot hook”" });
-  await expect(refusal).toContainText("cannot be stopped while the Live campaign “Support bot” uses it");
+  // The server refuses; the card learns of the campaign and shows the spec's "Invalid action" dialog.
+  const refusal = page.getByRole("dialog", { name: "Invalid action" });
+  await expect(refusal).toContainText("cannot be stopped while Live campaigns use it");
+  await expect(refusal.getByRole("list", { name: "Campaigns to pause" })).toContainText("Support bot");
   await expect(bot.getByText("Active", { exact: true })).toBeVisible();
   await expectAccessible(page);
   await snapDialog(page, "stop-refused");

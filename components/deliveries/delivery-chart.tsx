@@ -19,7 +19,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { fetchJson } from "@/lib/json";
 
 import { fillMinutes, summarize, total, type ChartPoint } from "./chart-data";
-import { deliveryKeys } from "./query-keys";
+import { deliveryKeys, LIVE_REFRESH_MS } from "./query-keys";
 import type { StatsResponse } from "./types";
 
 // The badges' hues (components/chats/delivery-badge.tsx), a step darker so thin bars stay visible.
@@ -94,7 +94,7 @@ export function DeliveryChart({ integrationId }: { integrationId: string }) {
     queryKey: deliveryKeys.stats(integrationId),
     queryFn: () =>
       fetchJson<StatsResponse>(`/api/portal/integrations/${integrationId}/deliveries/stats?minutes=60`),
-    refetchInterval: 10_000,
+    refetchInterval: LIVE_REFRESH_MS,
   });
   const points = stats.data ? fillMinutes(stats.data.minutes, stats.data.windowMinutes) : [];
   const busy = points.filter((p) => total(p) > 0);

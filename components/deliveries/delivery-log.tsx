@@ -12,7 +12,7 @@ import { DeliveryDetailDialog } from "./delivery-detail-dialog";
 import { DeliveryFilters } from "./delivery-filters";
 import { DeliveryTable } from "./delivery-table";
 import { deliveriesUrl, filtersToParams, hasFilters, type LogFilters } from "./filters";
-import { deliveryKeys } from "./query-keys";
+import { deliveryKeys, LIVE_REFRESH_MS } from "./query-keys";
 import { ReplayFailedDialog } from "./replay-failed-dialog";
 import { SendTestEventButton } from "./send-test-event";
 import type { DeliveryPage } from "./types";
@@ -52,7 +52,7 @@ export function DeliveryLog({
     initialPageParam: null as number | null,
     getNextPageParam: (last) => last.nextCursor,
     initialData: initialPage && sameAsInitial ? { pages: [initialPage], pageParams: [null] } : undefined,
-    refetchInterval: 3_000,
+    refetchInterval: LIVE_REFRESH_MS,
   });
   // A delivery can move between pages while they are refetched one after another; show it once.
   const rows = [...new Map(list.data?.pages.flatMap((p) => p.deliveries).map((d) => [d.id, d])).values()];

@@ -89,10 +89,13 @@ export function DeliveryTable({
                   </button>
                 )}
               </Td>
-              <Td className="whitespace-nowrap">
-                <DeliveryBadge status={row.status} />
+              <Td className="min-w-[6.5rem]">
+                <span className="whitespace-nowrap">
+                  <DeliveryBadge status={row.status} />
+                </span>
                 {row.status === "RETRYING" && (
-                  <span className="mt-0.5 block text-[11px] text-slate-500">
+                  // May wrap between date and time, so the table fits a dialog.
+                  <span className="mt-0.5 block text-[11px] leading-tight text-slate-500">
                     next <LocalTime value={row.nextAttemptAt} dateStyle="short" timeStyle="medium" />
                   </span>
                 )}

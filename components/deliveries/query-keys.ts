@@ -12,3 +12,6 @@ export const deliveryKeys = {
   failed: (integrationId: string, scope: string) => ["deliveries", integrationId, "failed", scope] as const,
   one: (deliveryId: string) => ["delivery", deliveryId] as const,
 };
+
+/** How often the live log and its chart are read again: together, so the two never disagree for long. */
+export const LIVE_REFRESH_MS = 3_000;

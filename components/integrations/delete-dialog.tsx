@@ -5,6 +5,9 @@ import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/u
 import { FormMessage } from "@/components/ui/field";
 import type { IntegrationSummary } from "@/lib/data/integrations";
 
+/** The spec's procedure before an integration that Live campaigns use can be stopped. */
+export const PAUSE_FIRST = "Pause each campaign first (its Report → Pause → Confirm)";
+
 /** Delete's confirmation. An Active integration cannot be deleted: the dialog says to stop it first. */
 export function DeleteDialog({
   integration,
@@ -24,10 +27,10 @@ export function DeleteDialog({
     <Dialog open={!!integration} onOpenChange={(open) => !open && onClose()}>
       {integration && (
         <DialogContent
-          title={`Delete “${integration.alias}”?`}
+          title={active ? `“${integration.alias}” cannot be deleted yet` : `Delete “${integration.alias}”?`}
           description={
             integration.liveCampaigns.length > 0
-              ? `“${integration.alias}” is used by the Live campaign ${integration.liveCampaigns.map((c) => `“${c.name}”`).join(", ")}. Pause the campaign (Campaigns → Report → Pause), stop the integration, then delete it.`
+              ? `“${integration.alias}” is used by the Live campaign ${integration.liveCampaigns.map((c) => `“${c.name}”`).join(", ")}. ${PAUSE_FIRST}, stop the integration, then delete it.`
               : active
                 ? `“${integration.alias}” is Active. Stop it first (Actions → Stop), then delete it.`
                 : "The integration and its delivery history are removed, and its connections become free for other integrations and campaigns. This cannot be undone."

@@ -78,11 +78,10 @@ export function IntegrationCard({ integration, onStart, onStop, onDelete, busy }
           </Menu>
         </div>
 
-        <h3
-          id={titleId}
-          className="mt-2 truncate text-lg font-semibold text-slate-900"
-          title={integration.alias}
-        >
+        <p className="mt-2 text-xs text-slate-600" aria-hidden>
+          Alias
+        </p>
+        <h3 id={titleId} className="truncate text-lg font-semibold text-slate-900" title={integration.alias}>
           {integration.alias}
         </h3>
 

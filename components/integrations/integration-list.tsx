@@ -18,7 +18,7 @@ import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/u
 import { FormMessage } from "@/components/ui/field";
 import type { IntegrationSummary } from "@/lib/data/integrations";
 
-import { DeleteDialog } from "./delete-dialog";
+import { DeleteDialog, PAUSE_FIRST } from "./delete-dialog";
 import { IntegrationCard } from "./integration-card";
 import { INTEGRATIONS_QUERY_KEY } from "./query-keys";
 
@@ -71,8 +71,16 @@ export function IntegrationList({
       );
       return { previous };
     },
-    onError: (error, { integration, action }, context) => {
+    onError: async (error, { integration, action }, context) => {
       if (context?.previous) queryClient.setQueryData(INTEGRATIONS_QUERY_KEY, context.previous);
+      if (action === "stop") {
+        // A campaign went Live since the card was loaded: show the same "Invalid action" dialog,
+        // with the campaigns as the server sees them now.
+        const fresh = await unwrap(listIntegrationsAction({})).catch(() => null);
+        const card = fresh?.find((i) => i.id === integration.id);
+        if (fresh) queryClient.setQueryData(INTEGRATIONS_QUERY_KEY, fresh);
+        if (card && card.liveCampaigns.length > 0) return setStopRefused(card);
+      }
       setRefusal({
         title: `Could not ${action} “${integration.alias}”`,
         message: error.message,
@@ -93,13 +101,12 @@ export function IntegrationList({
     onSettled: () => queryClient.invalidateQueries({ queryKey: INTEGRATIONS_QUERY_KEY }),
   });
 
-  // As the server rendered it right after the save (the message must not change when it is started).
-  const saved = savedId ? initial.find((i) => i.id === savedId) : undefined;
-  const savedStillListed = saved && integrations.some((i) => i.id === saved.id);
+  // The card the wizard just saved, as it is now (Start or Stop on it changes what to do next).
+  const saved = savedId ? integrations.find((i) => i.id === savedId) : undefined;
 
   return (
     <div className="flex flex-col gap-4">
-      {saved && savedStillListed && (
+      {saved && (
         <FormMessage tone="success">
           Saved “{saved.alias}”.{" "}
           {saved.status === "ACTIVE"
@@ -150,7 +157,7 @@ export function IntegrationList({
         {stopRefused && (
           <DialogContent
             title="Invalid action"
-            description={`“${stopRefused.alias}” cannot be stopped while Live campaigns use it. Pause these campaigns first (Report → Pause → Confirm), then stop the integration.`}
+            description={`“${stopRefused.alias}” cannot be stopped while Live campaigns use it. ${PAUSE_FIRST}, then stop the integration.`}
           >
             <ul aria-label="Campaigns to pause" className="list-disc pl-5 text-sm">
               {stopRefused.liveCampaigns.map((c) => (

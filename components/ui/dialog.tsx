@@ -13,7 +13,7 @@ export const DialogClose = Radix.Close;
 
 const WIDTHS = { md: "max-w-lg", lg: "max-w-2xl", xl: "max-w-4xl" } as const;
 
-/** A centred modal with a title, an optional description, and a close button; focus stays inside. */
+/** A modal (centred; large ones near the top) with a title, an optional description, and a close button; focus stays inside. */
 export function DialogContent({
   title,
   description,
@@ -36,7 +36,9 @@ export function DialogContent({
       <Radix.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
       <Radix.Content
         className={cn(
-          "fixed top-1/2 left-1/2 z-50 flex max-h-[90vh] w-[calc(100vw-2rem)] -translate-x-1/2 -translate-y-1/2 flex-col rounded-lg border border-slate-200 bg-white shadow-xl focus:outline-none",
+          "fixed left-1/2 z-50 flex max-h-[90vh] w-[calc(100vw-2rem)] -translate-x-1/2 flex-col rounded-lg border border-slate-200 bg-white shadow-xl focus:outline-none",
+          // Large dialogs hold tabs whose panels differ in height: pinned to the top, their tabs stay put.
+          size === "md" ? "top-1/2 -translate-y-1/2" : "top-[5vh]",
           WIDTHS[size],
           className,
         )}

@@ -104,7 +104,7 @@ describe("creating campaigns", () => {
       .insert(integrationConnections)
       .values({ accountId, integrationId: hook.id, connectionId: wa.id });
     const choices = await listCampaignConnectionChoices(accountId);
-    expect(choices.find((c) => c.id === wa.id)?.unavailableReason).toBe('feeds the Custom Webhook "Hook"');
+    expect(choices.find((c) => c.id === wa.id)?.unavailableReason).toBe("feeds the Custom Webhook “Hook”");
     await expect(
       createCampaign(accountId, {
         type: "KEYWORD",
@@ -169,7 +169,7 @@ describe("campaign lifecycle", () => {
     await goLive(accountId, first.id);
     await goLive(accountId, sameOnOther.id);
     await goLive(accountId, different.id);
-    await expect(goLive(accountId, clash.id)).rejects.toThrow(/"Sale" is already Live/);
+    await expect(goLive(accountId, clash.id)).rejects.toThrow(/“Sale” is already Live/);
     await pauseCampaign(accountId, first.id);
     await pauseCampaign(accountId, sameOnOther.id);
     await expect(goLive(accountId, clash.id)).resolves.toMatchObject({ status: "LIVE" });
@@ -192,7 +192,7 @@ describe("campaign lifecycle", () => {
       connectionIds: [sms.id],
     });
     await goLive(accountId, a.id);
-    await expect(goLive(accountId, b.id)).rejects.toThrow(/already used by the Live campaign "A"/);
+    await expect(goLive(accountId, b.id)).rejects.toThrow(/already used by the Live campaign “A”/);
   });
 
   it("keeps accounts apart", async () => {

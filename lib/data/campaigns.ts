@@ -109,7 +109,7 @@ export async function listCampaignConnectionChoices(accountId: string) {
   return rows.map((r) => ({
     id: r.id,
     label: connectionLabel(r),
-    unavailableReason: r.integrationAlias ? `feeds the Custom Webhook "${r.integrationAlias}"` : null,
+    unavailableReason: r.integrationAlias ? `feeds the Custom Webhook “${r.integrationAlias}”` : null,
   }));
 }
 
@@ -132,14 +132,14 @@ async function integrationHasConnections(tx: Tx, integrationId: string) {
 }
 
 const HAS_CONNECTIONS = (alias: string) =>
-  `The Custom Webhook "${alias}" has connections; only one without connections can serve a Chatbot Service campaign`;
+  `The Custom Webhook “${alias}” has connections; only one without connections can serve a Chatbot Service campaign`;
 
 async function assertSelectableIntegration(tx: Tx, accountId: string, integrationId: string) {
   const integration = await lockIntegration(tx, accountId, integrationId);
   const fail = (message: string) => new AppError("CONFLICT", message, { integrationId: [message] });
   if (!integration) throw fail("Select a Custom Webhook integration of this account");
   if (integration.status !== "ACTIVE") {
-    throw fail(`The Custom Webhook "${integration.alias}" must be Active to be linked: Start it first`);
+    throw fail(`The Custom Webhook “${integration.alias}” must be Active to be linked: Start it first`);
   }
   if (await integrationHasConnections(tx, integrationId)) throw fail(HAS_CONNECTIONS(integration.alias));
   return integration;
@@ -260,7 +260,7 @@ export async function goLive(accountId: string, campaignId: string) {
       if (integration?.status !== "ACTIVE") {
         throw new AppError(
           "CONFLICT",
-          `The Custom Webhook "${integration?.alias ?? ""}" is not Active: Start it before putting the campaign Live`,
+          `The Custom Webhook “${integration?.alias ?? ""}” is not Active: Start it before putting the campaign Live`,
         );
       }
       // Connections may have been added to the integration since it was linked; under its lock, none can be now.
@@ -312,11 +312,11 @@ export async function goLive(accountId: string, campaignId: string) {
       if (sameKeyword) {
         throw new AppError(
           "CONFLICT",
-          `The keyword "${campaign.keyword}" is already Live on ${other.code} in "${other.name}"`,
+          `The keyword “${campaign.keyword}” is already Live on ${other.code} in “${other.name}”`,
         );
       }
       if (campaign.type === "CHATBOT" || other.type === "CHATBOT") {
-        throw new AppError("CONFLICT", `${other.code} is already used by the Live campaign "${other.name}"`);
+        throw new AppError("CONFLICT", `${other.code} is already used by the Live campaign “${other.name}”`);
       }
     }
     const [updated] = await tx

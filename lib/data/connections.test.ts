@@ -90,7 +90,7 @@ describe("connections data", () => {
       .insert(campaignConnections)
       .values({ accountId, campaignId: campaign!.id, connectionId: conn.id });
     expect((await listConnections(accountId))[0]?.campaignNames).toEqual(["Promo"]);
-    await expect(deleteConnection(accountId, conn.id)).rejects.toThrow(/campaign "Promo"/);
+    await expect(deleteConnection(accountId, conn.id)).rejects.toThrow(/campaign “Promo”/);
     expect(await getConnection(accountId, conn.id)).not.toBeNull();
   });
 
@@ -120,7 +120,7 @@ describe("connections data", () => {
     await link;
     const refusal = await removal;
     expect(refusal).toMatchObject({ code: "CONFLICT" });
-    expect((refusal as Error).message).toMatch(/campaign "Racer"/);
+    expect((refusal as Error).message).toMatch(/campaign “Racer”/);
     expect(await getConnection(accountId, conn.id)).not.toBeNull();
     expect(
       await db().select().from(campaignConnections).where(eq(campaignConnections.connectionId, conn.id)),

@@ -100,7 +100,7 @@ export async function deleteConnection(accountId: string, connectionId: string):
     if (integration) {
       throw new AppError(
         "CONFLICT",
-        `Used by the Custom Webhook "${integration.alias}": remove it there first`,
+        `Used by the Custom Webhook “${integration.alias}”: remove it there first`,
       );
     }
     const [campaign] = await tx
@@ -111,7 +111,7 @@ export async function deleteConnection(accountId: string, connectionId: string):
       .orderBy(asc(campaigns.name))
       .limit(1);
     if (campaign) {
-      throw new AppError("CONFLICT", `Used by the campaign "${campaign.name}": remove it there first`);
+      throw new AppError("CONFLICT", `Used by the campaign “${campaign.name}”: remove it there first`);
     }
     await tx
       .delete(connections)

@@ -498,7 +498,7 @@ export class LiveCampaignsError extends AppError {
   ) {
     super(
       "CONFLICT",
-      `Invalid action: “${alias}” cannot be stopped while the Live campaign ${quoteList(campaignNames)} uses it. Pause the campaign first (Campaigns → Report → Pause).`,
+      `Invalid action: “${alias}” cannot be stopped while the Live campaign ${quoteList(campaignNames)} uses it. Pause the campaign first (its Report → Pause → Confirm).`,
     );
   }
 }

@@ -1,7 +1,7 @@
 import { maskSecret } from "@/lib/crypto/mask";
 
 import { buildBody, rowValue } from "./body";
-import { USER_AGENT } from "./headers";
+import { sendsBody, USER_AGENT } from "./headers";
 import type { BuiltRequest, EventVariables, RequestCredentials, WebhookConfig } from "./types";
 import { buildUrl, paramPairs } from "./url";
 
@@ -45,11 +45,11 @@ export function buildRequest(
   for (const row of config.headers) headers[row.key.trim().toLowerCase()] = rowValue(row, vars) ?? "";
 
   let body: string | null = null;
-  if (config.method === "GET" || config.method === "DELETE") {
-    for (const row of config.body) pairs.push([row.key, rowValue(row, vars) ?? ""]);
-  } else {
+  if (sendsBody(config.method)) {
     body = JSON.stringify(buildBody(config.body, vars).body);
     headers["content-type"] = "application/json";
+  } else {
+    for (const row of config.body) pairs.push([row.key, rowValue(row, vars) ?? ""]);
   }
 
   const id = vars.deliveryId ?? "";

@@ -1,5 +1,7 @@
 import type { AuthConfig, FieldRow } from "@/lib/validation/integration-fields";
 
+import type { HttpMethod } from "./types";
+
 /** RFC 9110 token characters: what a header name may contain. */
 export const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 
@@ -16,11 +18,18 @@ export const RESERVED_HEADERS = [
   "webhook-signature",
 ] as const;
 
-/** The default headers the Headers tab shows as read-only rows. */
-export const DEFAULT_HEADERS = [
-  { key: "Content-Type", value: "application/json" },
-  { key: "Content-Length", value: "computed when sent" },
-] as const;
+/** GET and DELETE send no body: the Body tab's fields go into the query string instead. */
+export const sendsBody = (method: HttpMethod) => method !== "GET" && method !== "DELETE";
+
+/** The default headers the Headers tab shows as read-only rows (none without a body). */
+export function defaultHeaders(method: HttpMethod): { key: string; value: string }[] {
+  return sendsBody(method)
+    ? [
+        { key: "Content-Type", value: "application/json" },
+        { key: "Content-Length", value: "computed when sent" },
+      ]
+    : [];
+}
 
 export const USER_AGENT = "CustomWebhook/1.0 (+https://github.com/standard-webhooks)";
 

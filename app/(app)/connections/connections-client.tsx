@@ -61,7 +61,7 @@ export function ConnectionsClient({ connections }: { connections: ConnectionList
                     ) : c.campaignNames.length ? (
                       <Badge tone="slate">Campaign: {c.campaignNames.join(", ")}</Badge>
                     ) : (
-                      <span className="text-slate-500">Available</span>
+                      <span className="text-slate-500">Not in use</span>
                     )}
                   </Td>
                   <Td className="text-right whitespace-nowrap">

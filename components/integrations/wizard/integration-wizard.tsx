@@ -4,7 +4,7 @@ import { useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMemo, useState, type FormEvent, type ReactNode } from "react";
-import { FormProvider, type FieldErrors, type Path } from "react-hook-form";
+import { FormProvider, useWatch, type FieldErrors, type Path } from "react-hook-form";
 
 import { saveIntegrationAction } from "@/app/(app)/integrations/actions";
 import { useActionForm } from "@/components/forms/use-action-form";
@@ -20,7 +20,7 @@ import {
   integrationSchema,
   type IntegrationFormValues,
 } from "@/lib/validation/integration";
-import { DEFAULT_HEADERS } from "@/lib/webhooks/headers";
+import { defaultHeaders } from "@/lib/webhooks/headers";
 import { joinUrl, splitUrl } from "@/lib/webhooks/url";
 
 import { INTEGRATIONS_QUERY_KEY } from "../query-keys";
@@ -91,6 +91,7 @@ export function IntegrationWizard({
     },
   );
   const [tab, setTab] = useState<Tab>("params");
+  const method = useWatch({ control: form.control, name: "method" });
   const { errors, isSubmitting, isSubmitted, submitCount, isSubmitSuccessful } = form.formState;
 
   // Postman-style: the URL box and the Params table are two views of one thing.
@@ -210,7 +211,7 @@ export function IntegrationWizard({
                   <FieldRowsTable
                     name="headers"
                     rowNoun="Header"
-                    readOnlyRows={DEFAULT_HEADERS}
+                    readOnlyRows={defaultHeaders(method)}
                     empty="No custom headers."
                     keyPlaceholder="X-Tenant"
                   />

@@ -33,7 +33,7 @@ export function CampaignActions({ id, name, status }: Props) {
               </Button>
             }
             title="Pause this campaign?"
-            description={`"${name}" stops handling messages until it goes Live again.`}
+            description={`“${name}” stops handling messages until it goes Live again.`}
             onConfirm={async () => {
               const result = await pauseCampaignAction({ id });
               return result.ok ? null : result.error;
@@ -56,7 +56,7 @@ export function CampaignActions({ id, name, status }: Props) {
                 </Button>
               }
               title="Delete this campaign?"
-              description={`"${name}" and its settings are removed. Its chats stay in Chats.`}
+              description={`“${name}” and its settings are removed. Its chats stay in Chats.`}
               confirmLabel="Delete"
               tone="danger"
               onConfirm={async () => {
