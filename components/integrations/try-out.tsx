@@ -81,6 +81,7 @@ export function TryOut({ integration }: { integration: IntegrationSummary }) {
   const [networkError, setNetworkError] = useState<string | null>(null);
 
   const openChats = chats.data?.chats ?? [];
+  const noOpenChats = chats.isSuccess && openChats.length === 0;
   const chatId = chatChoice === TYPE_OWN ? typedChatId.trim() : chatChoice || (openChats[0]?.id ?? "");
   const body = {
     chatId,
@@ -109,7 +110,7 @@ export function TryOut({ integration }: { integration: IntegrationSummary }) {
         Send a real reply through <code className="text-xs">POST {path}</code>. The URL answers chats that a
         contact started; the chat must already exist and be open.
       </p>
-      {chats.isSuccess && openChats.length === 0 && (
+      {noOpenChats && (
         <p className="rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-amber-900">
           No open chat yet: a contact must start one first. Send a message as a contact from the{" "}
           <Link href="/chats" className="font-medium underline">
@@ -119,20 +120,23 @@ export function TryOut({ integration }: { integration: IntegrationSummary }) {
         </p>
       )}
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field label="Chat">
-          <Select
-            value={chatChoice || (openChats[0]?.id ?? TYPE_OWN)}
-            onChange={(e) => setChatChoice(e.target.value)}
-          >
-            {openChats.map((c) => (
-              <option key={c.id} value={c.id}>
-                {c.contact} · {c.channel === "SMS" ? "SMS" : "WhatsApp"} – {c.connectionCode}
-              </option>
-            ))}
-            <option value={TYPE_OWN}>Type a chat id…</option>
-          </Select>
-        </Field>
-        {(chatChoice === TYPE_OWN || (chats.isSuccess && openChats.length === 0)) && (
+        {/* With no open chat there is nothing to pick: only the chat id field is shown. */}
+        {!noOpenChats && (
+          <Field label="Chat">
+            <Select
+              value={chatChoice || (openChats[0]?.id ?? TYPE_OWN)}
+              onChange={(e) => setChatChoice(e.target.value)}
+            >
+              {openChats.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.contact} · {c.channel === "SMS" ? "SMS" : "WhatsApp"} – {c.connectionCode}
+                </option>
+              ))}
+              <option value={TYPE_OWN}>Type a chat id…</option>
+            </Select>
+          </Field>
+        )}
+        {(chatChoice === TYPE_OWN || noOpenChats) && (
           <Field label="Chat id">
             <Input
               value={typedChatId}

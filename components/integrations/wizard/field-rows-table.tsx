@@ -53,9 +53,9 @@ export function FieldRowsTable({
       <Table aria-label={`${rowNoun}s`} className="table-fixed">
         <thead>
           <tr>
-            <Th className="w-[33%]">Key</Th>
+            <Th className="w-[30%]">Key</Th>
             <Th>Value</Th>
-            <Th className="w-[9.5rem]">Type</Th>
+            <Th className="w-[9rem]">Type</Th>
             <Th className="w-[4.5rem] text-right">Actions</Th>
           </tr>
         </thead>
