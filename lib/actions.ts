@@ -1,14 +1,18 @@
 import { z } from "zod";
 
 import { requireSession, type SessionContext } from "@/lib/auth";
-import { AppError, describeError, toFieldErrors, type FieldErrors } from "@/lib/errors";
+import { AppError, describeError, toFieldErrors, type AppErrorCode, type FieldErrors } from "@/lib/errors";
 
-export type ActionResult<T = undefined> =
-  { ok: true; data: T } | { ok: false; error: string; fieldErrors?: FieldErrors };
+/** A refusal: the message to show, the field errors of a form, and the AppError's code when it was one. */
+export type ActionFailure = { ok: false; error: string; code?: AppErrorCode; fieldErrors?: FieldErrors };
+
+export type ActionResult<T = undefined> = { ok: true; data: T } | ActionFailure;
 
 /** Maps what an action threw into a result the form can show; unexpected errors stay on the server. */
-export function failure(err: unknown): { ok: false; error: string; fieldErrors?: FieldErrors } {
-  if (err instanceof AppError) return { ok: false, error: err.message, fieldErrors: err.fieldErrors };
+export function failure(err: unknown): ActionFailure {
+  if (err instanceof AppError) {
+    return { ok: false, error: err.message, code: err.code, fieldErrors: err.fieldErrors };
+  }
   if (err instanceof z.ZodError) {
     return { ok: false, error: "Some fields need attention", fieldErrors: toFieldErrors(err) };
   }

@@ -3,6 +3,17 @@
 import { useState, useTransition } from "react";
 
 import type { ActionResult } from "@/lib/actions";
+import type { AppErrorCode } from "@/lib/errors";
+
+/** A refused server action as an Error, with the refusal's code (CONFLICT, NOT_FOUND…) when it had one. */
+export class ActionError extends Error {
+  constructor(
+    message: string,
+    readonly code?: AppErrorCode,
+  ) {
+    super(message);
+  }
+}
 
 /**
  * A server action's answer, with a network failure turned into a refusal: an action call that rejects
@@ -15,10 +26,10 @@ export function settled<T>(call: Promise<ActionResult<T>>): Promise<ActionResult
   }));
 }
 
-/** A server action's data, or its message as a thrown Error (what react-query expects of a failure). */
+/** A server action's data, or its refusal as a thrown ActionError (what react-query expects of a failure). */
 export async function unwrap<T>(call: Promise<ActionResult<T>>): Promise<T> {
   const result = await settled(call);
-  if (!result.ok) throw new Error(result.error);
+  if (!result.ok) throw new ActionError(result.error, result.code);
   return result.data;
 }
 

@@ -23,14 +23,16 @@ export function DeleteDialog({
   error: string | null;
 }) {
   const active = integration?.status === "ACTIVE";
+  // Live campaigns may still use an integration a 410 Gone stopped: the server refuses it too.
+  const blocked = active || (integration?.liveCampaigns.length ?? 0) > 0;
   return (
     <Dialog open={!!integration} onOpenChange={(open) => !open && onClose()}>
       {integration && (
         <DialogContent
-          title={active ? `“${integration.alias}” cannot be deleted yet` : `Delete “${integration.alias}”?`}
+          title={blocked ? `“${integration.alias}” cannot be deleted yet` : `Delete “${integration.alias}”?`}
           description={
             integration.liveCampaigns.length > 0
-              ? `“${integration.alias}” is used by the Live campaign ${integration.liveCampaigns.map((c) => `“${c.name}”`).join(", ")}. ${PAUSE_FIRST}, stop the integration, then delete it.`
+              ? `“${integration.alias}” is used by the Live campaign ${integration.liveCampaigns.map((c) => `“${c.name}”`).join(", ")}. ${PAUSE_FIRST}, ${active ? "stop the integration, " : ""}then delete it.`
               : active
                 ? `“${integration.alias}” is Active. Stop it first (Actions → Stop), then delete it.`
                 : "The integration and its delivery history are removed, and its connections become free for other integrations and campaigns. This cannot be undone."
@@ -39,9 +41,9 @@ export function DeleteDialog({
           {error && <FormMessage>{error}</FormMessage>}
           <DialogFooter>
             <DialogClose asChild>
-              <Button variant="secondary">{active ? "Close" : "Cancel"}</Button>
+              <Button variant="secondary">{blocked ? "Close" : "Cancel"}</Button>
             </DialogClose>
-            {!active && (
+            {!blocked && (
               <Button variant="danger" onClick={onConfirm} disabled={pending}>
                 {pending ? "Deleting…" : "Delete"}
               </Button>

@@ -11,7 +11,7 @@ import {
   startIntegrationAction,
   stopIntegrationAction,
 } from "@/app/(app)/integrations/actions";
-import { unwrap } from "@/components/forms/use-action";
+import { ActionError, unwrap } from "@/components/forms/use-action";
 import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/card";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
@@ -73,7 +73,7 @@ export function IntegrationList({
     },
     onError: async (error, { integration, action }, context) => {
       if (context?.previous) queryClient.setQueryData(INTEGRATIONS_QUERY_KEY, context.previous);
-      if (action === "stop") {
+      if (action === "stop" && error instanceof ActionError && error.code === "CONFLICT") {
         // A campaign went Live since the card was loaded: show the same "Invalid action" dialog,
         // with the campaigns as the server sees them now.
         const fresh = await unwrap(listIntegrationsAction({})).catch(() => null);

@@ -238,7 +238,10 @@ const EXTERNAL_ID_KEY = "messages_inbound_external_key";
 
 const externalKey = (accountId: string, externalId: string) => `${accountId} ${externalId}`;
 
-/** The messages already stored under the provider ids of `items`, by account and provider id. */
+/**
+ * The messages already stored under the provider ids of `items`, by account and provider id. Their
+ * deliveries are found through the chat (deliveries_chat_seq_idx): message_id has no index of its own.
+ */
 async function receivedBefore(pool: Pool, items: Prepared[]): Promise<Map<string, InboundAccepted>> {
   const externalIds = [...new Set(items.flatMap((i) => (i.externalId === null ? [] : [i.externalId])))];
   const found = new Map<string, InboundAccepted>();
@@ -247,7 +250,8 @@ async function receivedBefore(pool: Pool, items: Prepared[]): Promise<Map<string
     name: "webhooks.ingest.received-before",
     text: `SELECT m.account_id AS "accountId", m.external_id AS "externalId", m.chat_id AS "chatId",
                   m.id AS "messageId",
-                  array(SELECT d.id FROM deliveries d WHERE d.message_id = m.id ORDER BY d.seq) AS "deliveryIds"
+                  array(SELECT d.id FROM deliveries d WHERE d.chat_id = m.chat_id AND d.message_id = m.id
+                        ORDER BY d.seq) AS "deliveryIds"
            FROM messages m
            WHERE m.direction = 'IN' AND m.external_id = ANY($1::text[])`,
     values: [externalIds],
