@@ -504,12 +504,22 @@ async function httpRoute(connectionId: string, apiKey: string, database: string)
     await res.body.dump();
     return { ok: res.statusCode === 202, ms: now() - t0 };
   };
-  const loop = async (seconds: number, record: (r: { ok: boolean; ms: number }) => void) => {
+  // The framework's own ceiling on this machine: the same load on GET /api/health (one `select 1`).
+  const health = async () => {
+    const res = await pool.request({ path: "/api/health", method: "GET" });
+    await res.body.dump();
+    return { ok: res.statusCode === 200, ms: 0 };
+  };
+  const loop = async (
+    seconds: number,
+    record: (r: { ok: boolean; ms: number }) => void,
+    request: (i: number) => Promise<{ ok: boolean; ms: number }> = post,
+  ) => {
     const end = now() + seconds * 1000;
     let i = 0;
     await Promise.all(
       Array.from({ length: HTTP_CONNECTIONS }, async (_, lane) => {
-        while (now() < end) record(await post(lane * 1_000_000 + i++));
+        while (now() < end) record(await request(lane * 1_000_000 + i++));
       }),
     );
   };
@@ -521,6 +531,10 @@ async function httpRoute(connectionId: string, apiKey: string, database: string)
   await loop(HTTP_SECONDS, (r) => (r.ok ? latencies.push(r.ms) : errors++));
   const seconds = (now() - start) / 1000;
   const cpuUsPerAccept = cpu.perEvent(latencies.length);
+  let healthOk = 0;
+  const healthStart = now();
+  await loop(HTTP_SECONDS / 2, (r) => void (r.ok && healthOk++), health);
+  const healthPerSecond = healthOk / ((now() - healthStart) / 1000);
   await pool.close();
   const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${app.pid}/status`, "utf8"))?.[1] ?? 0) * 1024;
   await stopChild(app);
@@ -532,9 +546,10 @@ async function httpRoute(connectionId: string, apiKey: string, database: string)
     errors,
     appRss: rss,
     cpuUsPerAccept,
+    healthPerSecond,
   };
   console.log(
-    `    ${result.acceptsPerSecond.toFixed(0)} accepts/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, errors ${errors}; CPU µs/accept ${JSON.stringify(cpuUsPerAccept)}`,
+    `    ${result.acceptsPerSecond.toFixed(0)} accepts/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, errors ${errors}; CPU µs/accept ${JSON.stringify(cpuUsPerAccept)}; GET /api/health under the same load: ${healthPerSecond.toFixed(0)}/s`,
   );
   return result;
 }
@@ -671,7 +686,7 @@ function printTable(
   ours: SteadyResult[],
   oursRss: number,
   graphile: { drain: number; steady: SteadyResult[]; rss: number } | undefined,
-  http: { acceptsPerSecond: number; p50: number; p99: number; errors: number } | undefined,
+  http: Awaited<ReturnType<typeof httpRoute>> | undefined,
 ) {
   const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : "—");
   const rows: string[][] = [["", "ours (outbox)", "graphile-worker (batched)"]];
@@ -707,6 +722,7 @@ function printTable(
       `${http.acceptsPerSecond.toFixed(0)} accepts/s, p50 ${ms(http.p50)} p99 ${ms(http.p99)}`,
       "",
     ]);
+    rows.push(["    GET /api/health, same load (ceiling)", `${http.healthPerSecond.toFixed(0)}/s`, ""]);
   }
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   console.log("\n" + rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join(" | ")).join("\n"));
