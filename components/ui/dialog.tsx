@@ -33,7 +33,8 @@ export function DialogContent({
 }) {
   return (
     <Radix.Portal>
-      <Radix.Overlay className="fixed inset-0 z-40 bg-slate-900/40" />
+      {/* Same layer as the content: a dialog opened from another one dims it (later portals stack on top). */}
+      <Radix.Overlay className="fixed inset-0 z-50 bg-slate-900/40" />
       <Radix.Content
         className={cn(
           "fixed left-1/2 z-50 flex max-h-[90vh] w-[calc(100vw-2rem)] -translate-x-1/2 flex-col rounded-lg border border-slate-200 bg-white shadow-xl focus:outline-none",
