@@ -55,6 +55,7 @@ describe("Resend", () => {
     expect(await resendDeliveryAction({ deliveryId: id })).toEqual({
       ok: false,
       error: "Delivery not found",
+      code: "NOT_FOUND",
     });
     expect(await statusOf(id)).toBe("FAILED");
 
@@ -109,6 +110,7 @@ describe("Replay failed", () => {
     expect(await replayFailedAction({ integrationId: hook.integrationId })).toEqual({
       ok: false,
       error: "Integration not found",
+      code: "NOT_FOUND",
     });
     expect(await statusOf(x1.id)).toBe("FAILED");
 
@@ -179,6 +181,7 @@ describe("Send test event", () => {
     expect(await sendTestEventAction({ integrationId: hook.integrationId })).toEqual({
       ok: false,
       error: "Integration not found",
+      code: "NOT_FOUND",
     });
     expect(hook.receiver.requests.length).toBe(count);
   });
