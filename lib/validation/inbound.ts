@@ -25,6 +25,16 @@ export const inboundMessageSchema = z
     from: contactNumber,
     text: messageText.optional(),
     multimedia: multimediaSchema.optional(),
+    externalId: z
+      .string()
+      .trim()
+      .min(1, "Leave the external id out, or give one")
+      .max(200, "The external id is too long (200 characters at most)")
+      .optional()
+      .meta({
+        description:
+          "Your own id for the message (as a provider's message id). Sending it again stores nothing new and answers with the first time's ids.",
+      }),
   })
   .refine((m) => (m.text !== undefined && m.text.trim() !== "") || m.multimedia !== undefined, {
     message: "Send a text, a multimedia attachment, or both",

@@ -51,6 +51,17 @@ describe("POST /api/v1/connections/{connectionId}/inbound", async () => {
     expect(delivery).toMatchObject({ event: "MESSAGE", status: "PENDING", accountId });
   });
 
+  it("stores a message sent again with the same externalId once, answering with the first ids", async () => {
+    const message = { from: "+15559990009", text: "Once", externalId: "ext-42" };
+    const first = await call(connection.id, message, key);
+    const again = await call(connection.id, message, key);
+    expect([first.status, again.status]).toEqual([202, 202]);
+    const body = (await first.json()) as { chatId: string; messageId: string };
+    expect(await again.json()).toEqual(body);
+    expect(await db().select().from(messages).where(eq(messages.chatId, body.chatId))).toHaveLength(1);
+    expect((await call(connection.id, { ...message, externalId: " " }, key)).status).toBe(400);
+  });
+
   it("accepts multimedia without text", async () => {
     const res = await call(
       connection.id,

@@ -16,6 +16,7 @@ export const POST = apiRoute(
       from: body.from,
       text: body.text,
       multimedia: body.multimedia,
+      externalId: body.externalId,
     });
     return Response.json({ chatId, messageId, deliveryIds } satisfies InboundAccepted, { status: 202 });
   },
