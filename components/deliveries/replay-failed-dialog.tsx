@@ -10,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter, DialogTrigger } from "@/components/ui/dialog";
 import { Field, FormMessage } from "@/components/ui/field";
 import { Input, Select } from "@/components/ui/input";
+import { RadioGroup } from "@/components/ui/radio-group";
 import type { FieldErrors } from "@/lib/errors";
 import { fetchJson } from "@/lib/json";
 
@@ -128,29 +129,15 @@ export function ReplayFailedDialog({
         description="Failed deliveries go out again with a fresh retry window, in order: each at its place in its chat. Test events are not replayed."
       >
         <div className="flex flex-col gap-4 text-sm">
-          <fieldset className="flex flex-col gap-2">
-            <legend className="mb-1 font-medium text-slate-700">Which failed deliveries</legend>
-            <label className="flex items-center gap-2">
-              <input
-                type="radio"
-                name="replay-scope"
-                checked={scope === "range"}
-                onChange={() => setScope("range")}
-                className="accent-brand-600"
-              />
-              In a time range
-            </label>
-            <label className="flex items-center gap-2">
-              <input
-                type="radio"
-                name="replay-scope"
-                checked={scope === "chat"}
-                onChange={() => setScope("chat")}
-                className="accent-brand-600"
-              />
-              Of one chat
-            </label>
-          </fieldset>
+          <RadioGroup
+            legend="Which failed deliveries"
+            options={[
+              { value: "range", label: "In a time range" },
+              { value: "chat", label: "Of one chat" },
+            ]}
+            value={scope}
+            onChange={setScope}
+          />
           {scope === "range" ? (
             <div className="grid gap-3 sm:grid-cols-2">
               <Field label="From" hint="Empty: from the first." error={error?.fieldErrors?.from}>

@@ -50,9 +50,19 @@ export function IntegrationList({
   useEffect(() => {
     queryClient.setQueryData(INTEGRATIONS_QUERY_KEY, initial);
   }, [initial, queryClient]);
-  const [refusal, setRefusal] = useState<{ title: string; message: string } | null>(null);
-  // Stop on an integration that Live campaigns use: the spec's "invalid action" dialog.
-  const [stopRefused, setStopRefused] = useState<IntegrationSummary | null>(null);
+  // A refused Start or Stop; Stop on an integration that Live campaigns use is the spec's "invalid
+  // action", with the campaigns to pause.
+  const [refusal, setRefusal] = useState<{
+    title: string;
+    message: string;
+    campaigns?: IntegrationSummary["liveCampaigns"];
+  } | null>(null);
+  const refuseStop = (integration: IntegrationSummary) =>
+    setRefusal({
+      title: "Invalid action",
+      message: `“${integration.alias}” cannot be stopped while Live campaigns use it. ${PAUSE_FIRST}, then stop the integration.`,
+      campaigns: integration.liveCampaigns,
+    });
   const [deleting, setDeleting] = useState<IntegrationSummary | null>(null);
 
   const setCard = (id: string, change: (i: IntegrationSummary) => IntegrationSummary) =>
@@ -79,7 +89,7 @@ export function IntegrationList({
         const fresh = await unwrap(listIntegrationsAction({})).catch(() => null);
         const card = fresh?.find((i) => i.id === integration.id);
         if (fresh) queryClient.setQueryData(INTEGRATIONS_QUERY_KEY, fresh);
-        if (card && card.liveCampaigns.length > 0) return setStopRefused(card);
+        if (card && card.liveCampaigns.length > 0) return refuseStop(card);
       }
       setRefusal({
         title: `Could not ${action} “${integration.alias}”`,
@@ -132,7 +142,7 @@ export function IntegrationList({
               onStart={() => statusChange.mutate({ integration, action: "start" })}
               onStop={() =>
                 integration.liveCampaigns.length > 0
-                  ? setStopRefused(integration)
+                  ? refuseStop(integration)
                   : statusChange.mutate({ integration, action: "stop" })
               }
               onDelete={() => {
@@ -153,33 +163,20 @@ export function IntegrationList({
         error={remove.error?.message ?? null}
       />
 
-      <Dialog open={!!stopRefused} onOpenChange={(open) => !open && setStopRefused(null)}>
-        {stopRefused && (
-          <DialogContent
-            title="Invalid action"
-            description={`“${stopRefused.alias}” cannot be stopped while Live campaigns use it. ${PAUSE_FIRST}, then stop the integration.`}
-          >
-            <ul aria-label="Campaigns to pause" className="list-disc pl-5 text-sm">
-              {stopRefused.liveCampaigns.map((c) => (
-                <li key={c.id}>
-                  <Link href={`/campaigns/${c.id}`} className="text-brand-700 hover:underline">
-                    {c.name}
-                  </Link>
-                </li>
-              ))}
-            </ul>
-            <DialogFooter>
-              <DialogClose asChild>
-                <Button>OK</Button>
-              </DialogClose>
-            </DialogFooter>
-          </DialogContent>
-        )}
-      </Dialog>
-
       <Dialog open={!!refusal} onOpenChange={(open) => !open && setRefusal(null)}>
         {refusal && (
           <DialogContent title={refusal.title} description={refusal.message}>
+            {refusal.campaigns && (
+              <ul aria-label="Campaigns to pause" className="list-disc pl-5 text-sm">
+                {refusal.campaigns.map((c) => (
+                  <li key={c.id}>
+                    <Link href={`/campaigns/${c.id}`} className="text-brand-700 hover:underline">
+                      {c.name}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            )}
             <DialogFooter>
               <DialogClose asChild>
                 <Button>OK</Button>

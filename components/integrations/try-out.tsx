@@ -7,6 +7,7 @@ import { useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field } from "@/components/ui/field";
 import { Input, Select, Textarea } from "@/components/ui/input";
+import { RadioGroup } from "@/components/ui/radio-group";
 import type { ChatOut } from "@/lib/api/representations";
 import type { IntegrationSummary } from "@/lib/data/integrations";
 import { fetchJson } from "@/lib/json";
@@ -164,26 +165,15 @@ export function TryOut({ integration }: { integration: IntegrationSummary }) {
           <Input value={caption} onChange={(e) => setCaption(e.target.value)} />
         </Field>
       </div>
-      <fieldset className="flex flex-col gap-2">
-        <legend className="mb-1 font-medium text-slate-700">Authentication</legend>
-        <label className="flex items-center gap-2">
-          <input
-            type="radio"
-            name="try-out-auth"
-            checked={authMode === "session"}
-            onChange={() => setAuthMode("session")}
-          />
-          Use my session
-        </label>
-        <label className="flex items-center gap-2">
-          <input
-            type="radio"
-            name="try-out-auth"
-            checked={authMode === "key"}
-            onChange={() => setAuthMode("key")}
-          />
-          API key
-        </label>
+      <RadioGroup
+        legend="Authentication"
+        options={[
+          { value: "session", label: "Use my session" },
+          { value: "key", label: "API key" },
+        ]}
+        value={authMode}
+        onChange={setAuthMode}
+      >
         {authMode === "key" && (
           <Field label="API key" hint="From Settings → API keys; sent as Authorization: Bearer.">
             <Input
@@ -194,7 +184,7 @@ export function TryOut({ integration }: { integration: IntegrationSummary }) {
             />
           </Field>
         )}
-      </fieldset>
+      </RadioGroup>
       <details className="rounded-md border border-slate-200">
         <summary className="cursor-pointer px-3 py-2 text-xs font-medium text-slate-600">
           Request body

@@ -1,9 +1,9 @@
 import { enginePool } from "@/db";
-import type { EventType, HttpMethod } from "@/db/schema";
-import type { AuthConfig, FieldRow } from "@/lib/validation/integration-fields";
+import type { EventType } from "@/db/schema";
 
 import type { EventPayload } from "./event";
 import { recordBatch } from "./metrics";
+import type { WebhookConfig } from "./types";
 
 /** A delivery a worker holds under lease: everything needed to attempt it and record the outcome. */
 export interface ClaimedDelivery {
@@ -83,16 +83,10 @@ export async function claimDue({
 }
 
 /** An integration as the worker needs it (secrets still encrypted). */
-export interface IntegrationForDelivery {
+export interface IntegrationForDelivery extends WebhookConfig {
   id: string;
   accountId: string;
   alias: string;
-  method: HttpMethod;
-  url: string;
-  params: FieldRow[];
-  headers: FieldRow[];
-  body: FieldRow[];
-  auth: AuthConfig;
   authSecret: string | null;
   signingSecret: string;
   previousSigningSecret: string | null;
