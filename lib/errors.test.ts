@@ -60,3 +60,31 @@ describe("describeError", () => {
     log.mockRestore();
   });
 });
+
+// Next.js bundles each route and action with its own copy of this module; `vi.resetModules()` gives the
+// test a second copy the same way.
+describe("errors made by another bundle's copy of a module", () => {
+  it("are recognised by instanceof in this copy", async () => {
+    vi.resetModules();
+    const other = await import("./errors");
+    const otherData = await import("@/lib/data/integrations");
+    const fromOtherCopy = new other.AppError("NOT_FOUND", "Connection not found");
+    expect(other.AppError).not.toBe(AppError);
+    expect(fromOtherCopy).toBeInstanceOf(AppError);
+    expect(new otherData.LiveCampaignsError("x", ["Spring"])).toBeInstanceOf(AppError);
+    expect(failure(fromOtherCopy)).toMatchObject({ ok: false, code: "NOT_FOUND" });
+  });
+
+  it("keep subclasses apart: an AppError is not a LiveCampaignsError, nor any other Error class", async () => {
+    const { LiveCampaignsError } = await import("@/lib/data/integrations");
+    const { BlockedTargetError, DnsError } = await import("@/lib/webhooks/ssrf");
+    const plain = new AppError("CONFLICT", "x");
+    expect(plain).not.toBeInstanceOf(LiveCampaignsError);
+    expect(plain).not.toBeInstanceOf(BlockedTargetError);
+    expect(new BlockedTargetError("x")).not.toBeInstanceOf(DnsError);
+    expect(new BlockedTargetError("x")).not.toBeInstanceOf(AppError);
+    expect(new LiveCampaignsError("x", [])).toMatchObject({ name: "LiveCampaignsError", code: "CONFLICT" });
+    expect(new Error("x")).not.toBeInstanceOf(AppError);
+    expect({ code: "NOT_FOUND", message: "forged" }).not.toBeInstanceOf(AppError);
+  });
+});

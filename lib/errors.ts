@@ -23,15 +23,54 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   RATE_LIMITED: 429,
 };
 
+// Next.js gives every route, server action and the instrumentation hook its own copy of a module, while
+// process-wide singletons on globalThis (the ingest batcher, the webhook pools) are shared by all of them:
+// an error thrown by one copy's class reaches code that checks against another copy's. So error classes
+// are recognised by a brand that is the same in every copy (a registered symbol and a fixed name — class
+// names may be minified), and `instanceof` consults it.
+const BRANDS = Symbol.for("custom-webhook.error-brands");
+
+type Branded = { [BRANDS]?: Set<string> };
+
+/**
+ * An Error class that `instanceof` recognises across bundles. Each subclass declares its own `brand`
+ * (a stable name); an instance carries the brands of its class and of every ancestor.
+ */
+export abstract class RecognisedError extends Error {
+  /** The class's stable name (Default: none — every concrete subclass sets one). */
+  static readonly brand: string | undefined;
+
+  static [Symbol.hasInstance](value: unknown): boolean {
+    const brand = this.brand;
+    if (brand === undefined) return Function.prototype[Symbol.hasInstance].call(this, value);
+    return typeof value === "object" && value !== null && !!(value as Branded)[BRANDS]?.has(brand);
+  }
+
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    const brands = new Set<string>();
+    for (
+      let c = new.target as { brand?: string } | null;
+      c?.brand;
+      c = Object.getPrototypeOf(c) as typeof c
+    ) {
+      brands.add(c.brand);
+    }
+    Object.defineProperty(this, BRANDS, { value: brands });
+    this.name = [...brands][0] ?? "Error";
+  }
+}
+
 /** An expected failure with a message fit for the user; server actions and API routes map it for the caller. */
-export class AppError extends Error {
+export class AppError extends RecognisedError {
+  static override readonly brand: string = "AppError";
+
   constructor(
     readonly code: AppErrorCode,
     message: string,
     readonly fieldErrors?: FieldErrors,
   ) {
     super(message);
-    this.name = "AppError";
   }
 }
 

@@ -492,6 +492,8 @@ export async function startIntegration(accountId: string, id: string): Promise<I
 
 /** The refusal of Stop while Live campaigns use the integration; the card's dialog lists them. */
 export class LiveCampaignsError extends AppError {
+  static override readonly brand = "LiveCampaignsError";
+
   constructor(
     alias: string,
     readonly campaignNames: string[],

@@ -4,6 +4,8 @@ import { isIP } from "node:net";
 
 import ipaddr from "ipaddr.js";
 
+import { RecognisedError } from "@/lib/errors";
+
 /** Resolves a host name to every address it has (the shape of `dns.promises.lookup` with `all`). */
 export type Resolver = (hostname: string) => Promise<{ address: string; family: number }[]>;
 
@@ -93,11 +95,13 @@ export function blockedAddressReason(address: string): string | null {
   return RANGE_LABEL[range] ?? `a special-purpose address (${range})`;
 }
 
-export class BlockedTargetError extends Error {
+export class BlockedTargetError extends RecognisedError {
+  static override readonly brand = "BlockedTargetError";
   readonly errorClass = "BLOCKED" as const;
 }
 
-export class DnsError extends Error {
+export class DnsError extends RecognisedError {
+  static override readonly brand = "DnsError";
   readonly errorClass = "DNS" as const;
 }
 

@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 
 import { db } from "@/db";
 import { deliveries, messages } from "@/db/schema";
@@ -117,5 +117,27 @@ describe("POST /api/v1/connections/{connectionId}/inbound", async () => {
     expect(res.status).toBe(404);
     const stored = await db().select().from(messages).where(eq(messages.accountId, other.accountId));
     expect(stored).toEqual([]);
+  });
+});
+
+describe("POST /api/v1/connections/{connectionId}/inbound after another bundle ingested first", async () => {
+  const { accountId } = await createTestAccount("Inbound bundles");
+  const { key } = await createApiKey(accountId, "sandbox");
+  const other = await createTestAccount("Inbound bundles (other)");
+  const foreign = await createTestConnection(other.accountId);
+
+  it("answers 404 for an unknown or foreign connection, not 500", async () => {
+    // The batcher is one per process (on globalThis), created by whichever bundle ingests first — here
+    // a second copy of the modules, as the simulator's action bundle would be.
+    delete (globalThis as { __ingest?: unknown }).__ingest;
+    vi.resetModules();
+    const otherBundle = await import("@/lib/webhooks/ingest");
+    const connection = await createTestConnection(accountId);
+    await otherBundle.ingestInbound({ connectionId: connection.id, from: "+15550001111", text: "first" });
+    for (const id of ["00000000-0000-4000-8000-000000000000", foreign.id]) {
+      const res = await call(id, { from: "+15550001111", text: "x" }, key);
+      expect(res.status).toBe(404);
+      expect(await res.json()).toMatchObject({ error: { code: "NOT_FOUND" } });
+    }
   });
 });
