@@ -52,7 +52,23 @@ describe("SSRF guard", () => {
     ["ff02::1", /multicast/],
     ["::ffff:127.0.0.1", /loopback/],
     ["::ffff:10.0.0.1", /private/],
-    ["64:ff9b::a00:1", /special-purpose/],
+    ["64:ff9b::a00:1", /NAT64/],
+    // IPv4 inside IPv6, in every form that reaches the IPv4 address.
+    ["::7f00:1", /IPv4-compatible/], // [::127.0.0.1]
+    ["::a00:1", /IPv4-compatible/], // [::10.0.0.1]
+    ["::a9fe:a9fe", /IPv4-compatible/], // [::169.254.169.254]
+    ["::808:808", /IPv4-compatible/], // even a public IPv4: the form is deprecated and relayed
+    ["::ffff:a9fe:a9fe", /metadata/],
+    ["::ffff:0:a00:1", /IPv4-translated/],
+    ["64:ff9b:1::a00:1", /NAT64|special-purpose/],
+    ["2002:7f00:1::1", /6to4/],
+    ["2002:a00:1::", /6to4/],
+    ["2001:0:4136:e378:8000:63bf:3fff:fdd2", /Teredo/],
+    // Outside 2000::/3 or special inside it.
+    ["4000::1", /outside 2000::\/3/],
+    ["100::1", /special-purpose/],
+    ["2001:db8::1", /reserved/],
+    ["fec0::1", /special-purpose/],
   ])("refuses %s", (address, reason) => {
     expect(blockedAddressReason(address)).toMatch(reason);
   });
@@ -74,16 +90,12 @@ describe("SSRF guard", () => {
     });
   });
 
+  // Only loopback targets here: were the guard to fail, the request would go to this machine.
   it.each([
     "http://127.0.0.1:9/hook",
-    "http://10.0.0.1/hook",
-    "http://172.16.5.4/hook",
-    "http://192.168.0.10/hook",
-    "http://169.254.169.254/latest/meta-data/",
     "http://[::1]:9/hook",
-    "http://[fd00::1]/hook",
-    "http://[::ffff:7f00:1]/hook",
-    "http://rebind.test/hook",
+    "http://[::ffff:7f00:1]:9/hook",
+    "http://rebind.test:9/hook",
   ])("refuses to send to %s by default, as a permanent BLOCKED failure", async (url) => {
     const result = await post(url);
     expect(result.status).toBeNull();
@@ -92,6 +104,25 @@ describe("SSRF guard", () => {
       message: expect.stringMatching(/^Refused: /) as unknown,
     });
     expect(result.error!.message).toContain("WEBHOOK_ALLOW_PRIVATE_NETWORKS");
+  });
+
+  // Other addresses are judged offline: the URL's host as sendRequest passes it to the guard.
+  it.each([
+    "http://10.0.0.1/hook",
+    "http://172.16.5.4/hook",
+    "http://192.168.0.10/hook",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://[fd00::1]/hook",
+    "http://[::127.0.0.1]:9/hook",
+    "http://[::a00:1]/hook",
+    "http://[::10.0.0.1]/hook",
+    "http://[::169.254.169.254]/hook",
+    "http://[2002:a9fe:a9fe::1]/hook",
+    "http://[64:ff9b:1::a00:1]/hook",
+  ])("refuses the host of %s", async (url) => {
+    await expect(
+      resolveTarget(new URL(url).hostname, { allowPrivate: false, resolver: fakeDns }),
+    ).rejects.toThrow(/^Refused: /);
   });
 
   it("refuses localhost (a real lookup resolving to 127.0.0.1)", async () => {

@@ -73,21 +73,39 @@ const RANGE_LABEL: Record<string, string> = {
   private: "a private network address",
   uniqueLocal: "a private (unique local) IPv6 address",
   reserved: "a reserved address",
+  "6to4": "a 6to4 address (2002::/16, which carries an IPv4 address)",
+  teredo: "a Teredo address (2001::/32, which carries an IPv4 address)",
+  rfc6052: "a NAT64 address (64:ff9b::/96, which carries an IPv4 address)",
+  rfc6145: "an IPv4-translated address (::ffff:0:0:0/96)",
 };
 
 const METADATA_ADDRESSES = new Set(["169.254.169.254", "fd00:ec2::254", "100.100.100.200"]);
 
+// IANA's global unicast space: every public IPv6 address is in 2000::/3. Outside it lie loopback,
+// link-local, unique-local, multicast, and the forms that carry an IPv4 address inside an IPv6 one and
+// reach it: IPv4-compatible ::/96 (::127.0.0.1 is ::7f00:1), IPv4-mapped ::ffff:0:0/96, NAT64
+// 64:ff9b::/96 and its local-use 64:ff9b:1::/48.
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR("2000::/3");
+const IPV4_COMPATIBLE = ipaddr.parseCIDR("::/96");
+
 /**
  * Why an address must not receive webhooks, or null when it is a public unicast address. Anything that
  * is not plain public unicast is refused (loopback, RFC 1918, link-local and cloud metadata, CGNAT,
- * multicast, IPv6 unique-local, and IPv4 hidden in IPv6 forms such as ::ffff:127.0.0.1 or 64:ff9b::/96).
+ * multicast, IPv6 outside 2000::/3, and every form of IPv4 inside IPv6: ::/96, ::ffff:0:0/96, NAT64,
+ * 6to4 2002::/16 and Teredo 2001::/32 — their IPv4 address would be reached through a relay).
  */
 export function blockedAddressReason(address: string): string | null {
   if (!ipaddr.isValid(address)) return "not an IP address";
   let ip = ipaddr.parse(address);
-  // ::ffff:10.0.0.1 reaches 10.0.0.1: judge the IPv4 address inside.
-  if (ip.kind() === "ipv6" && (ip as ipaddr.IPv6).isIPv4MappedAddress())
-    ip = (ip as ipaddr.IPv6).toIPv4Address();
+  if (ip.kind() === "ipv6") {
+    const v6 = ip as ipaddr.IPv6;
+    // ::ffff:10.0.0.1 reaches 10.0.0.1: judge the IPv4 address inside (and name it in the reason).
+    if (v6.isIPv4MappedAddress()) ip = v6.toIPv4Address();
+    else if (v6.match(IPV4_COMPATIBLE) && !["::", "::1"].includes(v6.toString()))
+      return "an IPv4-compatible IPv6 address (::/96, which carries an IPv4 address)";
+    else if (!v6.match(GLOBAL_UNICAST_V6) && v6.range() === "unicast")
+      return "not a global unicast IPv6 address (outside 2000::/3)";
+  }
   const text = ip.toString();
   if (METADATA_ADDRESSES.has(text)) return "a cloud metadata address";
   const range = ip.range();
