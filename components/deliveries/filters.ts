@@ -2,6 +2,7 @@ import type { DeliveryStatus, EventType } from "@/db/schema";
 import type { DeliveryFilter } from "@/lib/data/deliveries";
 import { DELIVERY_STATUSES, EVENT_TYPES } from "@/lib/validation/deliveries";
 import { isUuid } from "@/lib/validation/ids";
+import { isStorableInstant } from "@/lib/validation/time";
 
 // The delivery log's filters and how they travel: in the page's URL (so reloads and links keep them),
 // and as the query string of the portal's list endpoint. No React here.
@@ -42,7 +43,7 @@ export const NO_FILTERS: LogFilters = {
 
 const oneOf = <T extends string>(values: readonly T[], value: string | null): T | null =>
   values.includes(value as T) ? (value as T) : null;
-const instant = (value: string | null) => (value && !Number.isNaN(Date.parse(value)) ? value : null);
+const instant = (value: string | null) => (value && isStorableInstant(new Date(value)) ? value : null);
 
 /** The filters a URL says; anything malformed is ignored. */
 export function filtersFromParams(params: URLSearchParams): LogFilters {

@@ -13,6 +13,7 @@ import {
 import { AppError } from "@/lib/errors";
 import type { ChatOrder } from "@/lib/validation/chat";
 import { isUuid } from "@/lib/validation/ids";
+import { isStorableInstant } from "@/lib/validation/time";
 
 export interface ChatFilter {
   status?: "OPEN" | "CLOSED";
@@ -38,7 +39,7 @@ const encodeCursor = (order: ChatOrder, at: string, id: string) =>
 function decodeCursor(cursor: string, order: ChatOrder): { at: string; id: string } {
   const [cursorOrder, at, id, ...rest] = Buffer.from(cursor, "base64url").toString().split("|");
   const realTime = (t: string) =>
-    !Number.isNaN(Date.parse(t)) && new Date(t).toISOString().slice(0, 19) === t.slice(0, 19);
+    isStorableInstant(new Date(t)) && new Date(t).toISOString().slice(0, 19) === t.slice(0, 19);
   if (cursorOrder !== order || !at || !CURSOR_TIME.test(at) || !realTime(at) || !isUuid(id) || rest.length) {
     const message = "This cursor is not one this listing gave out: start again without it";
     throw new AppError("INVALID", message, { cursor: [message] });

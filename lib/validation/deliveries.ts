@@ -2,6 +2,8 @@ import { z } from "zod";
 
 import type { DeliveryStatus, EventType } from "@/db/schema";
 
+import { instantSchema } from "./time";
+
 // Browser-safe copies of the enums (the schema module pulls in drizzle); `satisfies` keeps them in step.
 export const DELIVERY_STATUSES = [
   "PENDING",
@@ -15,10 +17,7 @@ export const EVENT_TYPES = ["MESSAGE", "END"] as const satisfies readonly EventT
 /** Succeeded and Failed are final; the rest may still change. */
 export const isFinished = (status: DeliveryStatus) => status === "SUCCEEDED" || status === "FAILED";
 
-const isoDate = z.iso
-  .datetime({ offset: true, error: "Enter a date and time" })
-  .transform((s) => new Date(s));
-const optionalDate = isoDate.optional();
+const optionalDate = instantSchema.optional();
 
 /** `from` must not be after `to` (the message goes on `to`). */
 const rangeInOrder = (v: { from?: Date; to?: Date }) => !v.from || !v.to || v.from <= v.to;
