@@ -101,6 +101,8 @@ export function isValidTwilioSignature(
 
 const first = (params: FormParams, key: string) => params[key]?.[0];
 
+const TWILIO_MAX_MEDIA = 10;
+
 /**
  * The messages of an inbound webhook: a text SMS is one message; an MMS is one message per media item,
  * the Body as the first one's caption. Delivery status callbacks (MessageStatus) carry no message.
@@ -109,11 +111,12 @@ export function parseTwilioInbound(params: FormParams): InboundMessage[] {
   const status = first(params, "SmsStatus");
   if (first(params, "MessageStatus") !== undefined || (status !== undefined && status !== "received"))
     return [];
-  const from = first(params, "From");
+  const from = first(params, "From")?.trim();
   if (!from) return [];
   const sid = first(params, "MessageSid") ?? first(params, "SmsMessageSid") ?? first(params, "SmsSid");
   const body = first(params, "Body")?.trim() ?? "";
-  const numMedia = Number(first(params, "NumMedia") ?? "0") || 0;
+  // Twilio sends at most 10 media items; the count is only a hint for which fields to read.
+  const numMedia = Math.min(Number(first(params, "NumMedia") ?? "0") || 0, TWILIO_MAX_MEDIA);
 
   const messages: InboundMessage[] = [];
   for (let i = 0; i < numMedia; i++) {

@@ -292,6 +292,90 @@ describe("WhatsApp webhook route handling", () => {
     expect(stored.every((m) => m.externalId?.startsWith("wamid."))).toBe(true);
   });
 
+  it("answers 200 to signed webhooks of unexpected shapes, keeping the messages that fit", async () => {
+    const { accountId, connection, url } = await whatsappConnection();
+    const shaped = (value: unknown) => ({
+      object: "whatsapp_business_account",
+      entry: [{ id: "1", changes: [{ field: "messages", value }] }],
+    });
+    const metadata = { display_phone_number: "15550783881", phone_number_id: WA.phoneNumberId };
+    const good = waText(USER, "still here");
+    const odd: unknown[] = [
+      { object: "whatsapp_business_account", entry: [{ changes: 7 }] },
+      { object: "whatsapp_business_account", entry: 7 },
+      { object: "whatsapp_business_account", entry: [null, 1, "x", { changes: [null, 3] }] },
+      shaped({ metadata, messages: { from: "14155550100", type: "text" } }),
+      shaped({ metadata: 5, messages: [good] }),
+      shaped({ metadata, messages: [{ ...good, from: 5 }, { ...good, text: { body: 7 } }, good] }),
+      shaped({
+        metadata,
+        messages: [
+          { ...good, from: "not a number" },
+          { ...good, type: ["text"] },
+        ],
+      }),
+    ];
+    const log = vi.spyOn(console, "warn").mockImplementation(() => {});
+    for (const payload of odd) {
+      const response = await handleChannelWebhook(
+        "whatsapp",
+        connection.id,
+        whatsappWebhookRequest(url, payload, WA.appSecret),
+        ingestFromProvider,
+      );
+      expect(response.status, JSON.stringify(payload)).toBe(200);
+    }
+    log.mockRestore();
+    const stored = await db()
+      .select({ text: messages.text })
+      .from(messages)
+      .innerJoin(chats, eq(chats.id, messages.chatId))
+      .where(and(eq(messages.accountId, accountId), eq(chats.connectionId, connection.id)));
+    // Only the well-formed message (sent once: the provider id makes its repeat a duplicate).
+    expect(stored.map((m) => m.text)).toEqual(["still here"]);
+  });
+
+  it("stores a contact's text with lone surrogates and NULs as well-formed text", async () => {
+    const { accountId, connection, url } = await whatsappConnection();
+    const message = waText(USER, "\ud800 half \u0000 a heart \udc9c");
+    const image = waImage(USER, {
+      id: "78",
+      caption: "cap\ud800",
+      url: "https://lookaside.fbsbx.com/x?mid=78\udfff",
+    });
+    // JSON.stringify keeps lone surrogates as \u escapes, as a provider's JSON would.
+    const payload = whatsappWebhookPayload(business, {
+      messages: [message, { ...image, id: "wamid.\ud800" }],
+    });
+    const response = await handleChannelWebhook(
+      "whatsapp",
+      connection.id,
+      whatsappWebhookRequest(url, payload, WA.appSecret),
+      ingestFromProvider,
+    );
+    expect(response.status).toBe(200);
+    const stored = await db()
+      .select({
+        text: messages.text,
+        url: messages.multimediaUrl,
+        caption: messages.multimediaCaption,
+        externalId: messages.externalId,
+      })
+      .from(messages)
+      .innerJoin(chats, eq(chats.id, messages.chatId))
+      .where(and(eq(messages.accountId, accountId), eq(chats.connectionId, connection.id)))
+      .orderBy(messages.createdAt);
+    expect(stored).toEqual([
+      { text: "\ufffd half  a heart \ufffd", url: null, caption: null, externalId: message.id },
+      {
+        text: null,
+        url: "https://lookaside.fbsbx.com/x?mid=78\ufffd",
+        caption: "cap\ufffd",
+        externalId: "wamid.\ufffd",
+      },
+    ]);
+  });
+
   it("answers 403 to a tampered or unsigned webhook", async () => {
     const { connection, url } = await whatsappConnection();
     const { calls, ingest } = recorder();

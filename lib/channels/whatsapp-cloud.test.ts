@@ -123,14 +123,14 @@ describe("X-Hub-Signature-256", () => {
   });
 });
 
+const messagesOf = (payload: unknown, phoneNumberId: string) =>
+  parseWhatsAppWebhook(payload, phoneNumberId).messages;
+
 describe("WhatsApp inbound payloads", () => {
   it("reads text messages, E.164 senders and wamids", () => {
     const id = fakeWamid();
     expect(
-      parseWhatsAppWebhook(
-        whatsappWebhookPayload(BUSINESS, { messages: [waText(USER, "Hi", id)] }),
-        PHONE_NUMBER_ID,
-      ),
+      messagesOf(whatsappWebhookPayload(BUSINESS, { messages: [waText(USER, "Hi", id)] }), PHONE_NUMBER_ID),
     ).toEqual([{ from: USER, text: "Hi", externalId: id }]);
   });
 
@@ -140,9 +140,7 @@ describe("WhatsApp inbound payloads", () => {
       caption: "The best succulent ever?",
       url: "https://lookaside.fbsbx.com/whatsapp_business/attachments/?mid=1479537139650973",
     });
-    expect(
-      parseWhatsAppWebhook(whatsappWebhookPayload(BUSINESS, { messages: [image] }), PHONE_NUMBER_ID),
-    ).toEqual([
+    expect(messagesOf(whatsappWebhookPayload(BUSINESS, { messages: [image] }), PHONE_NUMBER_ID)).toEqual([
       {
         from: USER,
         externalId: image.id,
@@ -157,7 +155,7 @@ describe("WhatsApp inbound payloads", () => {
     });
     const second = whatsappWebhookPayload(BUSINESS, { messages: [waText(USER, "three")] });
     const payload = { ...first, entry: [...first.entry, ...second.entry] };
-    expect(parseWhatsAppWebhook(payload, PHONE_NUMBER_ID).map((m) => [m.from, m.text])).toEqual([
+    expect(messagesOf(payload, PHONE_NUMBER_ID).map((m) => [m.from, m.text])).toEqual([
       [USER, "one"],
       ["+447700900123", "two"],
       [USER, "three"],
@@ -182,9 +180,7 @@ describe("WhatsApp inbound payloads", () => {
       },
     ];
     expect(
-      parseWhatsAppWebhook(whatsappWebhookPayload(BUSINESS, { messages }), PHONE_NUMBER_ID).map(
-        (m) => m.text,
-      ),
+      messagesOf(whatsappWebhookPayload(BUSINESS, { messages }), PHONE_NUMBER_ID).map((m) => m.text),
     ).toEqual(["Yes", "Shipping"]);
   });
 
@@ -220,7 +216,7 @@ describe("WhatsApp inbound payloads", () => {
       null,
       [],
     ]) {
-      expect(parseWhatsAppWebhook(payload, PHONE_NUMBER_ID)).toEqual([]);
+      expect(messagesOf(payload, PHONE_NUMBER_ID)).toEqual([]);
     }
     const result = await adapterFor().receive(
       await inbound(whatsappWebhookRequest(WEBHOOK_URL, statuses, APP_SECRET)),

@@ -2,6 +2,10 @@
 // X-Hub-Signature-256, outbound through POST /{version}/{phone-number-id}/messages.
 import { createHmac } from "node:crypto";
 
+import { z } from "zod";
+
+import { E164 } from "@/lib/validation/connection";
+
 import {
   callProvider,
   combinedText,
@@ -49,86 +53,122 @@ export function isValidWhatsAppSignature(appSecret: string, rawBody: string, hea
 
 // ------------------------------------------------------------------ inbound payload
 
-interface MediaObject {
-  id?: string;
-  url?: string;
-  caption?: string;
-  mime_type?: string;
-  filename?: string;
-}
+// Meta documents the shapes, but a webhook is input from the network: each entry, change and message is
+// read with its own schema, so one that does not fit is left out (and counted) without losing the rest.
+const optionalText = z.string().optional().catch(undefined);
 
-interface WebhookMessage {
-  from?: string;
-  id?: string;
-  type?: string;
-  text?: { body?: string };
-  image?: MediaObject;
-  video?: MediaObject;
-  document?: MediaObject;
-  audio?: MediaObject;
-  sticker?: MediaObject;
-  button?: { text?: string };
-  interactive?: { button_reply?: { title?: string }; list_reply?: { title?: string } };
-}
+const mediaSchema = z.object({
+  id: optionalText,
+  url: optionalText,
+  caption: optionalText,
+  mime_type: optionalText,
+});
 
-interface WebhookPayload {
-  object?: string;
-  entry?: {
-    changes?: {
-      field?: string;
-      value?: { metadata?: { phone_number_id?: string }; messages?: WebhookMessage[]; statuses?: unknown[] };
-    }[];
-  }[];
-}
+const messageSchema = z.object({
+  from: z.string().transform(toE164).pipe(z.string().regex(E164)),
+  id: optionalText,
+  type: optionalText,
+  text: z.object({ body: optionalText }).optional().catch(undefined),
+  button: z.object({ text: optionalText }).optional().catch(undefined),
+  interactive: z
+    .object({
+      button_reply: z.object({ title: optionalText }).optional().catch(undefined),
+      list_reply: z.object({ title: optionalText }).optional().catch(undefined),
+    })
+    .optional()
+    .catch(undefined),
+  image: mediaSchema.optional().catch(undefined),
+  video: mediaSchema.optional().catch(undefined),
+  document: mediaSchema.optional().catch(undefined),
+  audio: mediaSchema.optional().catch(undefined),
+  sticker: mediaSchema.optional().catch(undefined),
+});
+
+const changeSchema = z.object({ field: z.string(), value: z.unknown() });
+
+// The value of a change of the `messages` field (other fields carry other shapes).
+const messagesValueSchema = z.object({
+  metadata: z.object({ phone_number_id: z.string() }),
+  messages: z.array(z.unknown()).optional(),
+});
+
+const payloadSchema = z.object({
+  object: z.literal("whatsapp_business_account"),
+  entry: z.array(z.unknown()),
+});
+
+const entrySchema = z.object({ changes: z.array(z.unknown()) });
 
 const MEDIA_TYPES = ["image", "video", "document", "audio", "sticker"] as const;
 
 /** A message as the parser reads it; media without a URL in the webhook still needs its id resolved. */
 export type ParsedWhatsAppMessage = InboundMessage & { mediaId?: string };
 
+/** What a webhook carried for this phone number, and how many of its parts did not fit Meta's shapes. */
+export interface ParsedWhatsAppWebhook {
+  messages: ParsedWhatsAppMessage[];
+  /** Entries, changes and messages left out because they were malformed. */
+  malformed: number;
+}
+
 /**
  * The end users' messages in a webhook for this phone number, in order: text, media (image, video,
  * document, audio, sticker, with caption) and button/list replies (as text). Statuses, other phone
- * numbers' messages and types without content for a chat (reactions, locations…) are left out.
+ * numbers' messages and types without content for a chat (reactions, locations…) are left out, as is
+ * any part that is malformed.
  */
-export function parseWhatsAppWebhook(payload: unknown, phoneNumberId: string): ParsedWhatsAppMessage[] {
-  const body = payload as WebhookPayload;
-  if (body?.object !== "whatsapp_business_account" || !Array.isArray(body.entry)) return [];
+export function parseWhatsAppWebhook(payload: unknown, phoneNumberId: string): ParsedWhatsAppWebhook {
   const out: ParsedWhatsAppMessage[] = [];
-  for (const entry of body.entry) {
-    for (const change of entry?.changes ?? []) {
-      const value = change?.value;
-      if (change?.field !== "messages" || value?.metadata?.phone_number_id !== phoneNumberId) continue;
-      for (const m of value.messages ?? []) {
-        if (!m?.from) continue;
-        const base = { from: toE164(m.from), ...(m.id ? { externalId: m.id } : {}) };
-        const mediaType = MEDIA_TYPES.find((t) => t === m.type);
-        const media = mediaType && m[mediaType];
-        const text =
-          m.type === "text"
-            ? m.text?.body
-            : m.type === "button"
-              ? m.button?.text
-              : m.type === "interactive"
-                ? (m.interactive?.button_reply?.title ?? m.interactive?.list_reply?.title)
-                : undefined;
-        if (text?.trim()) {
-          out.push({ ...base, text });
-        } else if (media && (media.url || media.id)) {
-          out.push({
-            ...base,
-            multimedia: {
-              url: media.url ?? "",
-              ...(media.caption ? { caption: media.caption } : {}),
-              ...(media.mime_type ? { contentType: media.mime_type } : {}),
-            },
-            ...(!media.url && media.id ? { mediaId: media.id } : {}),
-          });
-        }
-      }
+  let malformed = 0;
+  const each = <T>(items: unknown[], schema: z.ZodType<T>, visit: (item: T) => void) => {
+    for (const item of items) {
+      const parsed = schema.safeParse(item);
+      if (parsed.success) visit(parsed.data);
+      else malformed++;
     }
+  };
+  const body = payloadSchema.safeParse(payload);
+  if (!body.success) return { messages: [], malformed: 1 };
+  each(body.data.entry, entrySchema, (entry) =>
+    each(entry.changes, changeSchema, (change) => {
+      if (change.field !== "messages") return;
+      each([change.value], messagesValueSchema, (value) => {
+        if (value.metadata.phone_number_id !== phoneNumberId) return;
+        each(value.messages ?? [], messageSchema, (m) => {
+          const message = toInboundMessage(m);
+          if (message) out.push(message);
+        });
+      });
+    }),
+  );
+  return { messages: out, malformed };
+}
+
+function toInboundMessage(m: z.output<typeof messageSchema>): ParsedWhatsAppMessage | null {
+  const base = { from: m.from, ...(m.id ? { externalId: m.id } : {}) };
+  const mediaType = MEDIA_TYPES.find((t) => t === m.type);
+  const media = mediaType && m[mediaType];
+  const text =
+    m.type === "text"
+      ? m.text?.body
+      : m.type === "button"
+        ? m.button?.text
+        : m.type === "interactive"
+          ? (m.interactive?.button_reply?.title ?? m.interactive?.list_reply?.title)
+          : undefined;
+  if (text?.trim()) return { ...base, text };
+  if (media && (media.url || media.id)) {
+    return {
+      ...base,
+      multimedia: {
+        url: media.url ?? "",
+        ...(media.caption ? { caption: media.caption } : {}),
+        ...(media.mime_type ? { contentType: media.mime_type } : {}),
+      },
+      ...(!media.url && media.id ? { mediaId: media.id } : {}),
+    };
   }
-  return out;
+  return null;
 }
 
 // ------------------------------------------------------------------ outbound
@@ -202,8 +242,12 @@ export function createWhatsAppCloudAdapter(config: WhatsAppCloudConfig): Channel
       } catch {
         return rejected("The body is not JSON", 400);
       }
+      const parsed = parseWhatsAppWebhook(payload, config.phoneNumberId);
+      if (parsed.malformed > 0) {
+        console.warn(`[channels] WhatsApp webhook: ${parsed.malformed} malformed part(s) left out`);
+      }
       const messages: InboundMessage[] = [];
-      for (const { mediaId, ...message } of parseWhatsAppWebhook(payload, config.phoneNumberId)) {
+      for (const { mediaId, ...message } of parsed.messages) {
         if (mediaId) {
           const url = await mediaUrl(mediaId);
           // Answer 503 so Meta delivers the webhook again later rather than losing the media.
