@@ -8,9 +8,11 @@ export type AppErrorCode =
   | "FORBIDDEN"
   | "NOT_FOUND"
   | "CONFLICT"
+  | "PAYLOAD_TOO_LARGE"
   | "UNSUPPORTED_MEDIA_TYPE"
   | "UNPROCESSABLE"
-  | "RATE_LIMITED";
+  | "RATE_LIMITED"
+  | "UNAVAILABLE";
 
 export const HTTP_STATUS: Record<AppErrorCode, number> = {
   INVALID: 400,
@@ -18,9 +20,11 @@ export const HTTP_STATUS: Record<AppErrorCode, number> = {
   FORBIDDEN: 403,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   UNPROCESSABLE: 422,
   RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
 };
 
 // Next.js gives every route, server action and the instrumentation hook its own copy of a module, while
@@ -69,6 +73,8 @@ export class AppError extends RecognisedError {
     readonly code: AppErrorCode,
     message: string,
     readonly fieldErrors?: FieldErrors,
+    /** For RATE_LIMITED and UNAVAILABLE: when to try again (the `Retry-After` header). */
+    readonly retryAfterSeconds?: number,
   ) {
     super(message);
   }
@@ -97,6 +103,59 @@ function causeChain(err: unknown): unknown[] {
     e = cause && typeof cause === "object" && !(cause instanceof Error) && "err" in cause ? cause.err : cause;
   }
   return chain;
+}
+
+// Connection-level failures: the server is down, restarting, refusing connections or unreachable, as
+// opposed to a statement that failed. Class 08 is connection exceptions; 57P01–57P03 a shutdown or
+// start-up; 53300 no free connection slot.
+const UNAVAILABLE_SQLSTATE = /^(08...|57P0[123]|53300)$/;
+const UNAVAILABLE_SYSCALL = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+]);
+// node-postgres reports these without a code.
+const UNAVAILABLE_MESSAGE =
+  /^(Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Cannot use a pool after calling end)/;
+
+/** True when err says the database cannot be reached now (not that a statement was wrong). */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  return causeChain(err).some((e) => {
+    if (typeof e !== "object" || e === null) return false;
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    if (typeof code === "string" && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_SYSCALL.has(code)))
+      return true;
+    return typeof message === "string" && UNAVAILABLE_MESSAGE.test(message);
+  });
+}
+
+/** Seconds a caller is asked to wait (`Retry-After`) while the database cannot be reached. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * What an unexpected error means for the caller, when it means something: the database being
+ * unreachable (UNAVAILABLE, 503 with Retry-After), or a value PostgreSQL refused (a data exception,
+ * SQLSTATE class 22: out-of-range dates and numbers, text it cannot hold — INVALID, 400). Inputs are
+ * checked before they reach the database; this is the backstop, so no such value can become a 500.
+ */
+export function expectedError(err: unknown): AppError | null {
+  if (err instanceof AppError) return err;
+  if (isDatabaseUnavailable(err)) {
+    return new AppError(
+      "UNAVAILABLE",
+      "The service is unavailable for a moment (its database cannot be reached). Nothing was changed; try again shortly.",
+      undefined,
+      UNAVAILABLE_RETRY_AFTER_SECONDS,
+    );
+  }
+  const code = pgError(err)?.code;
+  if (code?.startsWith("22")) return new AppError("INVALID", "A value in the request cannot be stored");
+  return null;
 }
 
 /** The constraint (or index) a PostgreSQL error names, under any wrapper; a trigger may name one too. */

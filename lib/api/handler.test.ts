@@ -1,6 +1,8 @@
+import { sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 
+import { db } from "@/db";
 import { createApiKey } from "@/lib/data/api-keys";
 import { AppError } from "@/lib/errors";
 import { createTestAccount } from "@/lib/testing/accounts";
@@ -8,10 +10,15 @@ import { createTestAccount } from "@/lib/testing/accounts";
 import { apiRoute } from "./handler";
 
 const route = apiRoute(
-  { body: z.object({ text: z.string().min(1, "Text is required") }), params: z.object({ id: z.uuid() }) },
+  {
+    body: z.object({ text: z.string().min(1, "Text is required"), tags: z.array(z.string()).optional() }),
+    params: z.object({ id: z.uuid() }),
+  },
   async ({ body, params, caller }) => {
     if (body.text === "conflict") throw new AppError("CONFLICT", "Chat is closed");
     if (body.text === "boom") throw new Error("secret internals");
+    // A value PostgreSQL refuses (22008 datetime overflow), as a query with an unchecked date would.
+    if (body.text === "year 0") await db().execute(sql`select '0000-01-01'::timestamptz`);
     return Response.json({ id: params.id, text: body.text, accountId: caller.accountId }, { status: 202 });
   },
 );
@@ -62,7 +69,7 @@ describe("apiRoute", async () => {
 
   it("limits each key to its rate, answering 429 with Retry-After", async () => {
     const { key: busyKey } = await createApiKey(accountId, "busy");
-    const headers = { authorization: `Bearer ${busyKey}` };
+    const headers = { authorization: `Bearer ${busyKey}`, "content-type": "application/json" };
     const responses = await Promise.all(
       Array.from({ length: 160 }, () => call({ headers, body: JSON.stringify({ text: "hi" }) })),
     );
@@ -84,5 +91,62 @@ describe("apiRoute", async () => {
     // The log names the error, never its message (Drizzle's carries the SQL and its values).
     expect(log).toHaveBeenCalledWith("[api] unexpected error", "POST", "/api/x", "Error");
     log.mockRestore();
+  });
+
+  it("answers 415 to a body that is not sent as JSON, whatever it holds", async () => {
+    for (const type of ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data", ""]) {
+      const res = await call({
+        headers: { authorization: auth.authorization, ...(type ? { "content-type": type } : {}) },
+        body: JSON.stringify({ text: "hi" }),
+      });
+      expect(res.status, type).toBe(415);
+      expect(await res.json()).toMatchObject({ error: { code: "UNSUPPORTED_MEDIA_TYPE" } });
+    }
+    const charset = await call({
+      headers: { ...auth, "content-type": "application/json; charset=utf-8" },
+      body: JSON.stringify({ text: "hi" }),
+    });
+    expect(charset.status).toBe(202);
+  });
+
+  it("answers 413 to a body over 64 KB, declared or streamed, without reading it all", async () => {
+    const big = JSON.stringify({ text: "x".repeat(5 * 1024 * 1024) });
+    const declared = await call({ headers: auth, body: big });
+    expect(declared.status).toBe(413);
+    expect(await declared.json()).toMatchObject({ error: { code: "PAYLOAD_TOO_LARGE" } });
+    let pulled = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 1;
+        controller.enqueue(new TextEncoder().encode(pulled === 1 ? '{"text":"' : "x".repeat(16 * 1024)));
+      },
+    });
+    const streamed = await call({ headers: auth, body: stream, duplex: "half" } as RequestInit);
+    expect(streamed.status).toBe(413);
+    expect(pulled).toBeLessThan(10);
+  });
+
+  it("answers 400 naming the field for text PostgreSQL cannot store: lone surrogates, NUL", async () => {
+    for (const [body, field] of [
+      ['{"text":"\\ud800 x"}', "text"],
+      ['{"text":"a\\u0000b"}', "text"],
+      ['{"text":"ok","tags":["fine","\\udfff"]}', "tags.1"],
+      ['{"text":"ok","\\u0000":"x"}', ""],
+    ] as const) {
+      const res = await call({ headers: auth, body });
+      expect(res.status, body).toBe(400);
+      const json = (await res.json()) as { error: { code: string; fieldErrors: Record<string, string[]> } };
+      expect(json.error.code).toBe("INVALID");
+      expect(Object.keys(json.error.fieldErrors)).toEqual([field]);
+    }
+  });
+
+  it("answers 400, not 500, when PostgreSQL refuses a value that got past the schemas", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+    const res = await call({ headers: auth, body: JSON.stringify({ text: "year 0" }) });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: "INVALID" } });
+    expect(warn).toHaveBeenCalledOnce();
+    warn.mockRestore();
   });
 });

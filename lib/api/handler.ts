@@ -7,11 +7,14 @@ import { env } from "@/lib/env";
 import {
   AppError,
   describeError,
+  expectedError,
   HTTP_STATUS,
   toFieldErrors,
   type AppErrorCode,
   type FieldErrors,
 } from "@/lib/errors";
+import { BODY_LIMITS, isJsonMediaType, mediaType, readBodyText } from "@/lib/http/body";
+import { unstorableText } from "@/lib/validation/text";
 
 import { RateLimiter } from "./rate-limit";
 
@@ -73,10 +76,7 @@ const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
  */
 function assertSameSiteWrite(request: Request) {
   if (SAFE_METHODS.has(request.method)) return;
-  const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-  if (type !== "application/json") {
-    throw new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the request as JSON (Content-Type: application/json)");
-  }
+  if (mediaType(request) !== "application/json") throw notJson();
   const origin = request.headers.get("origin");
   const sameSite =
     !!origin &&
@@ -84,6 +84,20 @@ function assertSameSiteWrite(request: Request) {
     (origin === publicOrigin(request.headers, request.url) ||
       new URL(origin).host === request.headers.get("host"));
   if (!sameSite) throw new AppError("FORBIDDEN", "Requests from other sites are refused");
+}
+
+const notJson = () =>
+  new AppError("UNSUPPORTED_MEDIA_TYPE", "Send the request as JSON (Content-Type: application/json)");
+
+/** The JSON body: JSON by its Content-Type (415 otherwise), at most BODY_LIMITS.api bytes (413). */
+async function readJson(request: Request): Promise<unknown> {
+  if (!isJsonMediaType(mediaType(request))) throw notJson();
+  const text = await readBodyText(request, BODY_LIMITS.api);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new AppError("INVALID", "The request body must be JSON");
+  }
 }
 
 async function identify(request: Request, mode: AuthMode): Promise<ApiCaller | null> {
@@ -106,7 +120,8 @@ async function identify(request: Request, mode: AuthMode): Promise<ApiCaller | n
 /**
  * Every API route goes through here: it authenticates the caller (API key, or session where allowed),
  * parses path params, query and JSON body with the route's zod schemas, and maps failures to JSON:
- * 400 with field errors, 401, 404, 409, 422, 429, and a bare 500 that reveals nothing.
+ * 400 with field errors, 401, 404, 409, 413, 415, 422, 429, 503 with Retry-After while the database
+ * cannot be reached, and a bare 500 that reveals nothing.
  */
 export function apiRoute<
   B extends z.ZodType | undefined = undefined,
@@ -137,43 +152,50 @@ export function apiRoute<
       if (caller.keyId) {
         const decision = rateLimiter().take(caller.keyId);
         if (!decision.allowed) {
-          return apiError("RATE_LIMITED", "Too many requests for this API key; slow down", undefined, {
-            "retry-after": String(decision.retryAfterSeconds),
-          });
+          throw new AppError(
+            "RATE_LIMITED",
+            "Too many requests for this API key; slow down",
+            undefined,
+            decision.retryAfterSeconds,
+          );
         }
       }
       const params = options.params ? parseOr404(options.params, await context.params) : undefined;
       const query = options.query
         ? parse(options.query, Object.fromEntries(new URL(request.url).searchParams), "query")
         : undefined;
-      let body: unknown;
-      if (options.body) {
-        let raw: unknown;
-        try {
-          raw = await request.json();
-        } catch {
-          throw new AppError("INVALID", "The request body must be JSON");
-        }
-        body = parse(options.body, raw, "body");
-      }
+      const body = options.body ? parse(options.body, await readJson(request), "body") : undefined;
       return await handler({ body, query, params, caller, request } as Parameters<typeof handler>[0]);
     } catch (err) {
-      if (err instanceof AppError) return apiError(err.code, err.message, err.fieldErrors);
-      console.error(
-        "[api] unexpected error",
-        request.method,
-        new URL(request.url).pathname,
-        describeError(err),
-      );
-      return Response.json(
-        { error: { code: "INTERNAL", message: "Internal error" } } satisfies ApiErrorBody,
-        { status: 500 },
-      );
+      return errorResponse(err, request);
     }
   };
 }
 
+/** The JSON answer to what a route threw: its AppError, 503 while the database is down, else a bare 500. */
+export function errorResponse(err: unknown, request: Request): Response {
+  const expected = expectedError(err);
+  const where = () => [request.method, new URL(request.url).pathname, describeError(err)];
+  if (expected) {
+    if (!(err instanceof AppError)) console.warn(`[api] ${expected.code}`, ...where());
+    const retryAfter = expected.retryAfterSeconds;
+    return apiError(
+      expected.code,
+      expected.message,
+      expected.fieldErrors,
+      retryAfter !== undefined ? { "retry-after": String(retryAfter) } : undefined,
+    );
+  }
+  console.error("[api] unexpected error", ...where());
+  return Response.json({ error: { code: "INTERNAL", message: "Internal error" } } satisfies ApiErrorBody, {
+    status: 500,
+  });
+}
+
+// Text PostgreSQL cannot store is refused before the schema sees it, with the field it was in.
 function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
+  const unstorable = unstorableText(value);
+  if (unstorable) throw new AppError("INVALID", `The ${where} has invalid fields`, unstorable);
   const result = schema.safeParse(value);
   if (!result.success)
     throw new AppError("INVALID", `The ${where} has invalid fields`, toFieldErrors(result.error));
@@ -183,6 +205,6 @@ function parse<S extends z.ZodType>(schema: S, value: unknown, where: string): z
 // A malformed id in the path names nothing that exists: 404, not 400.
 function parseOr404<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new AppError("NOT_FOUND", "Not found");
+  if (!result.success || unstorableText(value)) throw new AppError("NOT_FOUND", "Not found");
   return result.data;
 }

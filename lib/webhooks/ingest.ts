@@ -5,6 +5,7 @@ import type { Pool } from "pg";
 import { enginePool } from "@/db";
 import { AppError, isUniqueViolation, notFound } from "@/lib/errors";
 import { normaliseCode } from "@/lib/validation/connection";
+import { storableText } from "@/lib/validation/text";
 
 import { enqueueCtes } from "./enqueue";
 import { eventPayload } from "./event";
@@ -43,8 +44,9 @@ export interface Ingested extends InboundAccepted {
   liveKeywords: boolean;
 }
 
-// PostgreSQL text and jsonb cannot hold NUL characters; nobody means to send them.
-const clean = (value: string | null | undefined) => (value ? value.replaceAll("\u0000", "") : null);
+// Every inbound path ends here. The API and the portal refuse text PostgreSQL cannot hold; what a
+// provider relays from a contact is stored as well-formed text instead (see storableText).
+const clean = (value: string | null | undefined) => storableText(value) || null;
 
 interface Prepared {
   connectionId: string;

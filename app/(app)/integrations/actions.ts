@@ -23,14 +23,18 @@ const byId = z.object({ id: z.uuid() });
 const saveInput = z.object({ id: z.uuid().nullable(), values: z.custom<IntegrationFormValues>() });
 
 /** Save in the wizard: creates (id null) or updates the integration; field errors go back to the form. */
-export const saveIntegrationAction = accountAction(saveInput, async ({ id, values }, { accountId }) => {
-  const saved = id
-    ? await updateIntegration(accountId, id, values)
-    : await createIntegration(accountId, values);
-  revalidatePath("/integrations");
-  revalidatePath("/connections");
-  return saved;
-});
+export const saveIntegrationAction = accountAction(
+  saveInput,
+  async ({ id, values }, { accountId }) => {
+    const saved = id
+      ? await updateIntegration(accountId, id, values)
+      : await createIntegration(accountId, values);
+    revalidatePath("/integrations");
+    revalidatePath("/connections");
+    return saved;
+  },
+  { formAt: "values" },
+);
 
 /** The cards' data, for react-query to refetch after a change. */
 export const listIntegrationsAction = accountAction(z.object({}), async (_input, { accountId }) =>
