@@ -131,7 +131,7 @@ describe("NULs and out-of-range dates in queries and cursors", () => {
   });
 
   it("Replay failed with a year-0000 start is a field error", async () => {
-    const result = await replayFailedAction({ integrationId, from: "0000-01-01T00:00:00Z" } as never);
+    const result = await replayFailedAction({ integrationId, from: "0000-01-01T00:00:00Z" });
     expect(result).toMatchObject({ ok: false, fieldErrors: { from: [expect.stringContaining("1970")] } });
   });
 });
