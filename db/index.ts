@@ -16,7 +16,11 @@ const globalForDb = globalThis as unknown as { __db?: Database; __enginePool?: P
 /** The process-wide database client, created on first use (importing this module opens nothing). */
 export function db(): Database {
   if (!globalForDb.__db) {
-    const pool = new Pool({ connectionString: env().DATABASE_URL, max: env().DATABASE_POOL_SIZE });
+    const pool = new Pool({
+      connectionString: env().DATABASE_URL,
+      max: env().DATABASE_POOL_SIZE,
+      connectionTimeoutMillis: env().DATABASE_CONNECT_TIMEOUT_MS,
+    });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on("error", () => {});
     globalForDb.__db = drizzle(pool, { schema });
@@ -44,6 +48,7 @@ export function enginePool(): Pool {
     const pool = new Pool({
       connectionString: env().DATABASE_URL,
       max: env().DATABASE_POOL_SIZE,
+      connectionTimeoutMillis: env().DATABASE_CONNECT_TIMEOUT_MS,
       options: ENGINE_SETTINGS.map((s) => `-c ${s}`).join(" "),
     });
     pool.on("error", () => {});

@@ -10,6 +10,9 @@ const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().min(1, "DATABASE_URL is required (npm start sets it for the embedded database)"),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
+  // How long to wait for a database connection before answering 503 (an unreachable server would
+  // otherwise hold every request until the operating system gives up, minutes later).
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   // AES-256-GCM key for secrets at rest: 32 bytes, base64.
   SECRETS_ENCRYPTION_KEY: z
     .string()

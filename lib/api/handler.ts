@@ -172,6 +172,20 @@ export function apiRoute<
   };
 }
 
+/**
+ * A route handler that does its own authentication (cron, metrics), with the same answers as apiRoute
+ * for what it throws: an AppError's status, 503 with Retry-After while the database is down, else 500.
+ */
+export function withErrorResponses(handler: (request: Request) => Promise<Response>) {
+  return async (request: Request): Promise<Response> => {
+    try {
+      return await handler(request);
+    } catch (err) {
+      return errorResponse(err, request);
+    }
+  };
+}
+
 /** The JSON answer to what a route threw: its AppError, 503 while the database is down, else a bare 500. */
 export function errorResponse(err: unknown, request: Request): Response {
   const expected = expectedError(err);

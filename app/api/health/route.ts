@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 
 import { db } from "@/db";
+import { UNAVAILABLE_RETRY_AFTER_SECONDS } from "@/lib/errors";
 
 export const dynamic = "force-dynamic";
 
@@ -10,6 +11,9 @@ export async function GET() {
     await db().execute(sql`select 1`);
     return Response.json({ status: "ok" });
   } catch {
-    return Response.json({ status: "unavailable", reason: "database unreachable" }, { status: 503 });
+    return Response.json(
+      { status: "unavailable", reason: "database unreachable" },
+      { status: 503, headers: { "retry-after": String(UNAVAILABLE_RETRY_AFTER_SECONDS) } },
+    );
   }
 }

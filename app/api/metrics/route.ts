@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 
+import { withErrorResponses } from "@/lib/api/handler";
 import { env } from "@/lib/env";
 import { metricsText } from "@/lib/webhooks/metrics";
 
@@ -14,8 +15,8 @@ function allowed(request: Request): boolean {
 }
 
 // GET /api/metrics – Prometheus text metrics: attempts by outcome, attempt latency, due backlog, oldest due age
-export async function GET(request: Request) {
+export const GET = withErrorResponses(async (request: Request) => {
   if (!allowed(request)) return new Response("Unauthorized\n", { status: 401 });
   const { contentType, body } = await metricsText();
   return new Response(body, { headers: { "content-type": contentType, "cache-control": "no-store" } });
-}
+});

@@ -1,5 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 
+import { withErrorResponses } from "@/lib/api/handler";
 import { env } from "@/lib/env";
 import { drainDeliveries } from "@/lib/webhooks/worker";
 
@@ -20,7 +21,7 @@ function authorized(request: Request): boolean {
 }
 
 // POST /api/internal/deliveries/run – cron: send due deliveries (and close idle chats) for ?maxSeconds= (Default 25)
-export async function POST(request: Request) {
+export const POST = withErrorResponses(async (request: Request) => {
   if (!env().CRON_SECRET) {
     return Response.json(
       { error: { code: "FORBIDDEN", message: "Set CRON_SECRET to enable this route" } },
@@ -37,4 +38,4 @@ export async function POST(request: Request) {
   const seconds = Number.isFinite(asked) && asked > 0 ? Math.min(asked, MAX_SECONDS) : DEFAULT_SECONDS;
   const stats = await drainDeliveries({ maxMs: seconds * 1000 });
   return Response.json(stats);
-}
+});
