@@ -12,6 +12,7 @@ import { startTcpProxy } from "@/lib/testing/tcp-proxy";
 import { createApiKeyAction } from "@/app/(app)/settings/actions";
 import { POST as twilioWebhook } from "@/app/api/channels/twilio/[connectionId]/route";
 import { GET as health } from "@/app/api/health/route";
+import { POST as cron } from "@/app/api/internal/deliveries/run/route";
 import { GET as metrics } from "@/app/api/metrics/route";
 import { GET as portalChats } from "@/app/api/portal/chats/route";
 import { POST as inbound } from "@/app/api/v1/connections/[connectionId]/inbound/route";
@@ -30,6 +31,7 @@ proxied.hostname = "127.0.0.1";
 proxied.port = String(proxy.port);
 process.env.DATABASE_URL = proxied.toString();
 process.env.DATABASE_CONNECT_TIMEOUT_MS = "500";
+process.env.CRON_SECRET = "cron-secret-for-the-outage-test";
 
 session.user = await createTestAccount("Outage");
 const { key } = await createApiKey(session.user.accountId, "outage");
@@ -88,6 +90,14 @@ describe.each([
       ),
     );
     await expectUnavailable(await health());
+    await expectUnavailable(
+      await cron(
+        new Request("http://localhost:3000/api/internal/deliveries/run?maxSeconds=1", {
+          method: "POST",
+          headers: { authorization: `Bearer ${process.env.CRON_SECRET}` },
+        }),
+      ),
+    );
     await expectUnavailable(await metrics(new Request("http://localhost:3000/api/metrics")));
     expect(await createApiKeyAction({ name: "during the outage" })).toMatchObject({
       ok: false,

@@ -1,5 +1,8 @@
 import { timingSafeEqual } from "node:crypto";
 
+import { sql } from "drizzle-orm";
+
+import { db } from "@/db";
 import { withErrorResponses } from "@/lib/api/handler";
 import { env } from "@/lib/env";
 import { drainDeliveries } from "@/lib/webhooks/worker";
@@ -36,6 +39,8 @@ export const POST = withErrorResponses(async (request: Request) => {
   }
   const asked = Number(new URL(request.url).searchParams.get("maxSeconds") ?? DEFAULT_SECONDS);
   const seconds = Number.isFinite(asked) && asked > 0 ? Math.min(asked, MAX_SECONDS) : DEFAULT_SECONDS;
+  // The worker rides out an outage by retrying; a cron run that cannot reach the database says so (503).
+  await db().execute(sql`select 1`);
   const stats = await drainDeliveries({ maxMs: seconds * 1000 });
   return Response.json(stats);
 });
