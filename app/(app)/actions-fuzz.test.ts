@@ -25,6 +25,7 @@ import {
   callAction,
   expectClearActionAnswer,
   expectFieldRefusal,
+  expectNoPrototypePollution,
   expectNothingWritten,
   fuzzRuns,
   NOT_A_DATE,
@@ -136,6 +137,7 @@ async function probe(
   const answer = await callAction(() => action(input as never));
   const context = `${name}(${field} = ${show(fieldValue(input, field))})`;
   expectFieldRefusal(answer, field, context, { mayAccept });
+  expectNoPrototypePollution(context);
   if (!(answer as ActionAnswer).ok) {
     await expectNothingWritten(accountId, before, context);
     if (snapshot && JSON.stringify(await snapshot()) !== state)
@@ -234,7 +236,7 @@ const FORMS: Form[] = [
       "values.auth.placement",
       "values.body.3.value",
     ],
-    runs: 60,
+    runs: 100,
   },
   {
     name: "saveIntegrationAction (the wizard: Edit, Basic auth)",
@@ -379,7 +381,7 @@ for (const form of FORMS) {
               snapshot: form.snapshot,
             });
           }),
-          fuzzRuns(form.runs ?? 30),
+          fuzzRuns(form.runs ?? 50),
         );
       });
     }
@@ -427,7 +429,7 @@ describe("replayFailedAction: dates out of range", () => {
           mayAccept: false,
         });
       }),
-      fuzzRuns(30),
+      fuzzRuns(60),
     );
   });
 });
@@ -465,7 +467,7 @@ describe("actions that take an id", () => {
           if (!(answer as ActionAnswer).ok) await expectNothingWritten(accountId, before, context);
         },
       ),
-      fuzzRuns(60),
+      fuzzRuns(120),
     );
   });
 

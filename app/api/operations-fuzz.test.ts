@@ -76,7 +76,7 @@ describe("POST /api/internal/deliveries/run", () => {
           if (drainDeliveries.mock.calls.length) throw new Error("drained without the secret");
         },
       ),
-      fuzzRuns(25),
+      fuzzRuns(50),
     );
   });
 
@@ -120,7 +120,7 @@ describe("POST /api/internal/deliveries/run", () => {
             );
         },
       ),
-      fuzzRuns(30),
+      fuzzRuns(60),
     );
   });
 });

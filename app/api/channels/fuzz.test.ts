@@ -3,6 +3,7 @@
 // as Twilio and Meta sign them, so the adapters' parsing is reached. Properties: never a 5xx (a provider
 // retries a 5xx for days); a refusal (4xx), or a webhook that carried nothing it could store, leaves a
 // logged reason; a refused webhook writes no row.
+import { eq } from "drizzle-orm";
 import fc from "fast-check";
 import { afterAll, beforeEach, describe, it, vi } from "vitest";
 
@@ -15,9 +16,12 @@ import {
   whatsappWebhookPayload,
   whatsappWebhookRequest,
 } from "@/lib/channels/testing/fake-whatsapp";
+import { db } from "@/db";
+import { chats } from "@/db/schema";
 import { publicRequestUrl } from "@/lib/channels/public-url";
 import { twilioSignature } from "@/lib/channels/twilio";
 import { createConnection, setConnectionProvider } from "@/lib/data/connections";
+import { E164 } from "@/lib/validation/connection";
 import { log } from "@/lib/log";
 import { createTestAccount } from "@/lib/testing/accounts";
 import {
@@ -26,6 +30,7 @@ import {
   callRoute,
   corruptedField,
   describeAnswer,
+  expectNoPrototypePollution,
   fuzzRuns,
   invalidJsonText,
   junkJson,
@@ -132,6 +137,7 @@ async function deliver(
   const where = `${request.method} ${name} ${context}`;
   const lines = () =>
     logged.length ? ` — server log: ${logged.join(" | ").slice(0, 600)}` : " — nothing logged";
+  expectNoPrototypePollution(where);
   if (answer.status >= 500 || answer.status < 200)
     throw new Error(`${where}: answered ${describeAnswer(answer)}${lines()}`);
   if (answer.status >= 400) {
@@ -213,7 +219,7 @@ describe("POST /api/channels/twilio/{connectionId}", () => {
           const params = { ...twilioMessage(), [field]: value };
           await sendTwilio(twilioRequest(formBody(params)), `${field}=${show(value)}`);
         }),
-        fuzzRuns(30),
+        fuzzRuns(60),
       );
     });
   }
@@ -234,7 +240,7 @@ describe("POST /api/channels/twilio/{connectionId}", () => {
           await sendTwilio(twilioRequest(body), `extra=${show(extra)}`);
         },
       ),
-      fuzzRuns(20),
+      fuzzRuns(40),
     );
   });
 
@@ -371,7 +377,7 @@ describe("POST /api/channels/whatsapp/{connectionId}", () => {
           await sendWhatsApp(signed(payload), `${base} webhook, ${change.path}=${show(change.value)}`, true);
         },
       ),
-      fuzzRuns(50),
+      fuzzRuns(100),
     );
   });
 
@@ -392,7 +398,7 @@ describe("POST /api/channels/whatsapp/{connectionId}", () => {
           const payload = withField(base === "text" ? textWebhook() : imageWebhook(), path, value);
           await sendWhatsApp(signed(payload), `${path}=${show(value)}`, true);
         }),
-        fuzzRuns(25),
+        fuzzRuns(50),
       );
     });
   }
@@ -402,7 +408,7 @@ describe("POST /api/channels/whatsapp/{connectionId}", () => {
       fc.asyncProperty(junkJson, async (payload) => {
         await sendWhatsApp(signed(JSON.stringify(payload) ?? "null"), `payload=${show(payload)}`);
       }),
-      fuzzRuns(40),
+      fuzzRuns(80),
     );
   });
 
@@ -485,7 +491,7 @@ describe("GET /api/channels/whatsapp/{connectionId} (verification handshake)", (
           );
         },
       ),
-      fuzzRuns(25),
+      fuzzRuns(50),
     );
   });
 
@@ -501,6 +507,51 @@ describe("GET /api/channels/whatsapp/{connectionId} (verification handshake)", (
     );
     if (answer.status !== 200 || answer.text !== "1158201444")
       throw new Error(`handshake: ${describeAnswer(answer)}`);
+  });
+});
+
+describe("what a provider webhook stores passes the checks the API applies", () => {
+  const contacts = async () =>
+    new Set(
+      (await db().select({ contact: chats.contact }).from(chats).where(eq(chats.accountId, accountId))).map(
+        (c) => c.contact,
+      ),
+    );
+  // The sender as providers might garble it: letters, an empty number, a leading 0, too many digits.
+  const senders = fc.oneof(
+    fc.constantFrom(
+      "",
+      "abc",
+      "+",
+      "0",
+      "00000000",
+      "1".repeat(20),
+      "+1 (555) 010-9999 ext 7",
+      "whatsapp:+14155550100",
+    ),
+    fc.string({ maxLength: 16 }),
+  );
+
+  it("a contact is stored only as an E.164 number (or an SMS short code), else the message is refused and logged", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom("twilio", "whatsapp"), senders, async (provider, from) => {
+        const before = await contacts();
+        if (provider === "twilio") {
+          await sendTwilio(twilioRequest(formBody({ ...twilioMessage(), From: from })), `From=${show(from)}`);
+        } else {
+          await sendWhatsApp(
+            signed(withField(textWebhook(), `${VALUE}.messages.0.from`, from)),
+            `from=${show(from)}`,
+          );
+        }
+        // An SMS may come from a short code (carrier messages); a WhatsApp sender is always a number.
+        const valid = (c: string) => E164.test(c) || (provider === "twilio" && /^\d{3,8}$/.test(c));
+        const stored = [...(await contacts())].filter((c) => !before.has(c) && !valid(c));
+        if (stored.length)
+          throw new Error(`${provider} sender ${show(from)} was stored as contact ${show(stored)}`);
+      }),
+      fuzzRuns(50),
+    );
   });
 });
 
@@ -526,7 +577,7 @@ describe("malformed or unknown connection ids on both providers", () => {
             throw new Error(`${provider} webhook for connection ${show(id)}: wrote ${wrote.join(", ")}`);
         },
       ),
-      fuzzRuns(30),
+      fuzzRuns(60),
     );
   });
 });

@@ -97,7 +97,7 @@ for (const route of ROUTES) {
         fc.asyncProperty(malformedQuery(route.keys), async (query) => {
           await get(route.name, route.handler, path, route.params, query);
         }),
-        fuzzRuns(25),
+        fuzzRuns(50),
       );
     });
 
@@ -110,7 +110,7 @@ for (const route of ROUTES) {
             await get(route.name, route.handler, path, route.params, `${key}=${queryValue(value)}`);
           },
         ),
-        fuzzRuns(40),
+        fuzzRuns(80),
       );
     });
 
@@ -156,7 +156,7 @@ describe("GET /api/portal/chats: cursors", () => {
           );
         },
       ),
-      fuzzRuns(30),
+      fuzzRuns(60),
     );
   });
 
@@ -214,7 +214,7 @@ describe("GET /api/portal/integrations/{integrationId}/deliveries: dates, contac
       fc.asyncProperty(badSeqCursor, async (cursor) => {
         await get(name, deliveryList, path, params, `cursor=${queryValue(cursor)}`);
       }),
-      fuzzRuns(25),
+      fuzzRuns(50),
     );
   });
 });
@@ -246,7 +246,7 @@ describe("malformed or unknown ids in portal paths", () => {
             `${context}: expected 404 (or 400), got ${answer.status} ${answer.text.slice(0, 200)}`,
           );
       }),
-      fuzzRuns(40),
+      fuzzRuns(80),
     );
   });
 });

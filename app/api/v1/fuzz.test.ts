@@ -171,7 +171,7 @@ for (const route of POST_ROUTES) {
         fc.asyncProperty(junkJson, async (body) => {
           await send({ body: body === undefined ? "null" : JSON.stringify(body) });
         }),
-        fuzzRuns(40),
+        fuzzRuns(80),
       );
     });
 
@@ -185,7 +185,7 @@ for (const route of POST_ROUTES) {
           fc.asyncProperty(corruptedField(route.fields, values), async ({ path, value }) => {
             await send({ body: withField(route.valid(), path, value) });
           }),
-          fuzzRuns(30),
+          fuzzRuns(60),
         );
       });
     }
@@ -195,7 +195,7 @@ for (const route of POST_ROUTES) {
         fc.asyncProperty(invalidJsonText, async (body) => {
           await send({ body }, 400);
         }),
-        fuzzRuns(20),
+        fuzzRuns(40),
       );
     });
 
@@ -227,7 +227,7 @@ for (const route of POST_ROUTES) {
               `path id ${show(id)}: expected 404 (or 400), got ${answer.status} ${answer.text.slice(0, 200)}`,
             );
         }),
-        fuzzRuns(30),
+        fuzzRuns(60),
       );
     });
 
@@ -262,7 +262,7 @@ for (const route of POST_ROUTES) {
             401,
           );
         }),
-        fuzzRuns(20),
+        fuzzRuns(40),
       );
     });
 
@@ -355,7 +355,7 @@ describe("POST /api/v1/integrations/{integrationId}/chats/{chatId}/close", () =>
             );
         },
       ),
-      fuzzRuns(30),
+      fuzzRuns(60),
     );
   });
 
@@ -378,7 +378,7 @@ describe("POST /api/v1/integrations/{integrationId}/chats/{chatId}/close", () =>
           });
         },
       ),
-      fuzzRuns(20),
+      fuzzRuns(40),
     );
   });
 
@@ -419,7 +419,7 @@ for (const route of GET_ROUTES) {
         fc.asyncProperty(malformedQuery(route.keys), async (query) => {
           await get(query);
         }),
-        fuzzRuns(30),
+        fuzzRuns(60),
       );
     });
 
@@ -428,7 +428,7 @@ for (const route of GET_ROUTES) {
         fc.asyncProperty(fc.constantFrom(...route.keys), hostileValue, async (key, value) => {
           await get(`${key}=${queryValue(value)}`);
         }),
-        fuzzRuns(30),
+        fuzzRuns(60),
       );
     });
 
@@ -437,7 +437,7 @@ for (const route of GET_ROUTES) {
         fc.asyncProperty(route.cursor, async (cursor) => {
           await get(`cursor=${queryValue(cursor)}`);
         }),
-        fuzzRuns(30),
+        fuzzRuns(60),
       );
     });
 
@@ -448,7 +448,7 @@ for (const route of GET_ROUTES) {
           if (answer.status !== 404 && answer.status !== 400)
             throw new Error(`path id ${show(id)}: expected 404 (or 400), got ${answer.status}`);
         }),
-        fuzzRuns(25),
+        fuzzRuns(50),
       );
     });
   });
