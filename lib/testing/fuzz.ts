@@ -11,9 +11,10 @@ import { db } from "@/db";
 
 /**
  * fast-check settings for one property: `runs` cases (scaled by FUZZ_RUNS_SCALE, e.g. 0.2 for a quick
- * look, 5 for a long hunt), the seed from FUZZ_SEED when set (a failure prints the seed and path that
- * reproduce it), and a time limit so a property whose failure shrinks slowly cannot hold up the suite:
- * past it, the smallest counterexample found so far is reported.
+ * look, 5 for a long hunt), the seed from FUZZ_SEED and the replay path from FUZZ_PATH when set (a
+ * failure prints both; with `-t "<test name>"` they replay its counterexample), and a time limit so a
+ * property whose failure shrinks slowly cannot hold up the suite: past it, the smallest counterexample
+ * found so far is reported.
  */
 export function fuzzRuns(runs: number, { timeLimitMs = 6_000 } = {}): fc.Parameters<unknown> {
   const scale = Number(process.env.FUZZ_RUNS_SCALE ?? 1);
@@ -21,6 +22,7 @@ export function fuzzRuns(runs: number, { timeLimitMs = 6_000 } = {}): fc.Paramet
   return {
     numRuns: Math.max(1, Math.round(runs * (Number.isFinite(scale) && scale > 0 ? scale : 1))),
     ...(seed !== undefined && Number.isFinite(seed) ? { seed } : {}),
+    ...(process.env.FUZZ_PATH ? { path: process.env.FUZZ_PATH } : {}),
     interruptAfterTimeLimit: timeLimitMs,
     markInterruptAsFailure: false,
   };
