@@ -271,6 +271,17 @@ describe("POST /api/channels/twilio/{connectionId}", () => {
     );
   });
 
+  it("field names that are Object.prototype's (__proto__, constructor, toString…), signed or not: 200 or a logged 4xx", async () => {
+    const names = ["__proto__", "constructor", "toString", "valueOf", "hasOwnProperty", "isPrototypeOf"];
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...names), fc.boolean(), async (name, sign) => {
+        const body = `${formBody(twilioMessage())}&${name}=x`;
+        await sendTwilio(twilioRequest(body, { sign }), `${name}=x ${sign ? "signed" : "unsigned"}`);
+      }),
+      fuzzRuns(12),
+    );
+  });
+
   it("a signed form sent with another Content-Type: 200 or a logged 4xx, never a 5xx", async () => {
     await fc.assert(
       fc.asyncProperty(wrongContentType, async (contentType) => {
