@@ -2,7 +2,6 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 
 import { and, count, eq } from "drizzle-orm";
-import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 
 import { POST as inbound } from "@/app/api/v1/connections/[connectionId]/inbound/route";
@@ -11,7 +10,7 @@ import { GET as listChatsRoute } from "@/app/api/v1/integrations/[integrationId]
 import { GET as listDeliveriesRoute } from "@/app/api/v1/integrations/[integrationId]/deliveries/route";
 import { POST as reply } from "@/app/api/v1/integrations/[integrationId]/messages/route";
 import { db } from "@/db";
-import { chats, deliveries, messages } from "@/db/schema";
+import { deliveries, messages } from "@/db/schema";
 import { createApiKey } from "@/lib/data/api-keys";
 import { createTestAccount } from "@/lib/testing/accounts";
 import { createTestConnection, createTestIntegration } from "@/lib/testing/integrations";
@@ -307,98 +306,6 @@ describe("the OpenAPI document matches the routes", () => {
     expect(documented).toEqual(implemented);
     expect(Object.keys(openApiDocument(ORIGIN).paths ?? {}).sort()).toEqual(
       [...new Set(documented.map((d) => d.split(" ")[1]!))].sort(),
-    );
-  });
-});
-
-describe("fuzzing the v1 bodies: malformed input gets a 4xx with a message, never a 500, and writes nothing", () => {
-  const keys: string[] = [];
-  beforeAll(async () => {
-    // Several keys, so the per-key rate limit does not answer for the validation under test.
-    for (let i = 0; i < 6; i++) keys.push((await createApiKey(a.accountId, `fuzz ${i}`)).key);
-  });
-  let n = 0;
-  const nextKey = () => keys[n++ % keys.length]!;
-
-  const written = async () => {
-    const [m] = (await db()
-      .select({ n: count() })
-      .from(messages)
-      .where(eq(messages.accountId, a.accountId))) as [{ n: number }];
-    const [c] = (await db().select({ n: count() }).from(chats).where(eq(chats.accountId, a.accountId))) as [
-      { n: number },
-    ];
-    const [d] = (await db()
-      .select({ n: count() })
-      .from(deliveries)
-      .where(eq(deliveries.accountId, a.accountId))) as [{ n: number }];
-    return [m.n, c.n, d.n];
-  };
-
-  // Anything JSON, plus near-misses of the real shapes, plus text that is not JSON at all.
-  const nearMiss = fc.record(
-    {
-      from: fc.oneof(fc.string(), fc.constant("+1555"), fc.integer(), fc.constant(null)),
-      text: fc.oneof(fc.string({ maxLength: 5000 }), fc.constant(""), fc.integer(), fc.constant(null)),
-      chatId: fc.oneof(fc.uuid(), fc.string(), fc.constant(null)),
-      multimedia: fc.oneof(
-        fc.record({ url: fc.oneof(fc.webUrl(), fc.string()), caption: fc.anything() }, { requiredKeys: [] }),
-        fc.anything(),
-      ),
-    },
-    { requiredKeys: [] },
-  );
-  const bodies = fc.oneof(
-    fc.jsonValue(),
-    nearMiss,
-    fc.string().map((s) => `{${s}`),
-  );
-
-  const invalid = (status: number, json: Record<string, unknown> | null) =>
-    status >= 400 &&
-    status < 500 &&
-    typeof (json?.error as { message?: unknown } | undefined)?.message === "string";
-
-  it("POST inbound", async () => {
-    await fc.assert(
-      fc.asyncProperty(bodies, async (body) => {
-        const before = await written();
-        const res = await call(inbound, { connectionId: a.connection.id }, { key: nextKey(), body });
-        if (res.status === 202) return; // a valid message (fast-check found a real one): fine
-        expect(invalid(res.status, res.json)).toBe(true);
-        expect(await written()).toEqual(before);
-      }),
-      { numRuns: 120 },
-    );
-  });
-
-  it("POST messages", async () => {
-    await fc.assert(
-      fc.asyncProperty(bodies, async (body) => {
-        const before = await written();
-        const res = await call(reply, { integrationId: a.integrationId }, { key: nextKey(), body });
-        expect(invalid(res.status, res.json)).toBe(true);
-        expect(await written()).toEqual(before);
-      }),
-      { numRuns: 120 },
-    );
-  });
-
-  it("path ids and query strings", async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.string(), fc.string(), async (id, query) => {
-        const before = await written();
-        const res = await call(close, { integrationId: id, chatId: id }, { key: nextKey() });
-        expect(invalid(res.status, res.json)).toBe(true);
-        const listed = await call(
-          listDeliveriesRoute,
-          { integrationId: a.integrationId },
-          { key: nextKey(), method: "GET", query: `?${encodeURI(query)}` },
-        );
-        expect(listed.status === 200 || invalid(listed.status, listed.json)).toBe(true);
-        expect(await written()).toEqual(before);
-      }),
-      { numRuns: 80 },
     );
   });
 });
