@@ -40,7 +40,8 @@ export type FormParams = Record<string, string[]>;
 
 /** The fields of a form-encoded body; a field sent several times keeps every value. */
 export function parseForm(body: string): FormParams {
-  const params: FormParams = {};
+  // No prototype: a field may be called __proto__ or constructor.
+  const params: FormParams = Object.create(null) as FormParams;
   for (const [key, value] of new URLSearchParams(body)) (params[key] ??= []).push(value);
   return params;
 }

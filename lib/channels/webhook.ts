@@ -3,6 +3,7 @@
 import { getInboundChannel, type ChannelConnection } from "@/lib/data/connections";
 import { AppError, describeError, expectedError } from "@/lib/errors";
 import { BODY_LIMITS, readBodyText } from "@/lib/http/body";
+import { log as logger } from "@/lib/log";
 
 import type { WebhookRoute } from "./providers";
 import { publicRequestUrl } from "./public-url";
@@ -94,6 +95,8 @@ export async function handleChannelWebhook(
     return new Response("Bad Request", { status: 400 });
   }
   if (result.kind === "rejected") log("warn", `refused: ${result.reason}`);
+  // Statuses and other callbacks without a message are routine: at debug level only.
+  if (result.kind === "ignored") logger().debug({ route, connectionId }, `webhook ignored: ${result.reason}`);
   if (result.kind === "messages") {
     try {
       await ingest(channel.connection, result.messages);

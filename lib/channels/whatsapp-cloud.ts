@@ -100,6 +100,7 @@ const payloadSchema = z.object({
 const entrySchema = z.object({ changes: z.array(z.unknown()) });
 
 const MEDIA_TYPES = ["image", "video", "document", "audio", "sticker"] as const;
+const CONTENT_TYPES = new Set<string>([...MEDIA_TYPES, "text", "button", "interactive"]);
 
 /** A message as the parser reads it; media without a URL in the webhook still needs its id resolved. */
 export type ParsedWhatsAppMessage = InboundMessage & { mediaId?: string };
@@ -137,6 +138,9 @@ export function parseWhatsAppWebhook(payload: unknown, phoneNumberId: string): P
         each(value.messages ?? [], messageSchema, (m) => {
           const message = toInboundMessage(m);
           if (message) out.push(message);
+          // No type, or a type that carries content (text, media, a reply) without it, is malformed;
+          // other types (reactions, locations…) are simply not chat content.
+          else if (m.type === undefined || CONTENT_TYPES.has(m.type)) malformed++;
         });
       });
     }),

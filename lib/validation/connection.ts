@@ -7,6 +7,9 @@ export const CHANNEL_LABEL: Record<(typeof CHANNELS)[number], string> = { SMS: "
 export const E164 = /^\+[1-9]\d{6,14}$/;
 const SHORT_CODE = /^\d{3,8}$/;
 
+/** A contact's number as stored: E.164, or an SMS short code (3–8 digits). */
+export const isContactNumber = (code: string) => E164.test(code) || SHORT_CODE.test(code);
+
 /** Removes the spaces, dashes, dots and brackets people type inside phone numbers. */
 export const normaliseCode = (raw: string) => raw.replace(/[\s\-.()]/g, "");
 

@@ -4,7 +4,7 @@ import type { Pool } from "pg";
 
 import { enginePool } from "@/db";
 import { AppError, isUniqueViolation, notFound } from "@/lib/errors";
-import { normaliseCode } from "@/lib/validation/connection";
+import { isContactNumber, normaliseCode } from "@/lib/validation/connection";
 import { storableText } from "@/lib/validation/text";
 
 import { enqueueCtes } from "./enqueue";
@@ -70,6 +70,10 @@ export async function ingestInbound(message: InboundMessage): Promise<Ingested> 
   const text = clean(message.text);
   const multimediaUrl = clean(message.multimedia?.url);
   if (!contact) throw new AppError("INVALID", "The contact's number is required", { from: ["Required"] });
+  if (!isContactNumber(contact)) {
+    const problem = "The contact's number must be in E.164 format (like +15551234567) or a short code";
+    throw new AppError("INVALID", problem, { from: [problem] });
+  }
   if (!text && !multimediaUrl) {
     throw new AppError("INVALID", "Send a text or multimedia", { text: ["Send a text or multimedia"] });
   }

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from "node:crypto";
 
-import { withErrorResponses } from "@/lib/api/handler";
+import { apiError, withErrorResponses } from "@/lib/api/handler";
 import { env } from "@/lib/env";
 import { metricsText } from "@/lib/webhooks/metrics";
 
@@ -16,7 +16,11 @@ function allowed(request: Request): boolean {
 
 // GET /api/metrics – Prometheus text metrics: attempts by outcome, attempt latency, due backlog, oldest due age
 export const GET = withErrorResponses(async (request: Request) => {
-  if (!allowed(request)) return new Response("Unauthorized\n", { status: 401 });
+  if (!allowed(request)) {
+    return apiError("UNAUTHORIZED", "Send `Authorization: Bearer <METRICS_TOKEN>`", undefined, {
+      "www-authenticate": "Bearer",
+    });
+  }
   const { contentType, body } = await metricsText();
   return new Response(body, { headers: { "content-type": contentType, "cache-control": "no-store" } });
 });
