@@ -4,6 +4,8 @@
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   if (process.env.NEXT_PHASE === "phase-production-build") return;
+  const { keepQueryValuesOutOfConsole } = await import("./lib/log");
+  keepQueryValuesOutOfConsole();
   try {
     const { startInProcessWorker } = await import("./lib/webhooks/in-process");
     await startInProcessWorker();

@@ -88,3 +88,27 @@ describe("errors made by another bundle's copy of a module", () => {
     expect({ code: "NOT_FOUND", message: "forged" }).not.toBeInstanceOf(AppError);
   });
 });
+
+describe("console.error after keepQueryValuesOutOfConsole", () => {
+  it("prints a database error as its description, never its parameter values", async () => {
+    const err = await duplicateConnectionError();
+    const printed: unknown[][] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void printed.push(args);
+    try {
+      const { keepQueryValuesOutOfConsole } = await import("@/lib/log");
+      keepQueryValuesOutOfConsole();
+      console.error("⨯", err);
+      console.error(new Error("an ordinary error"));
+    } finally {
+      console.error = original;
+      (globalThis as { __consoleRedacted?: boolean }).__consoleRedacted = false;
+    }
+    expect(JSON.stringify(printed[0])).not.toContain("+15550999111");
+    expect(printed[0]).toEqual([
+      "⨯",
+      expect.stringMatching(/^\[database error\] DrizzleQueryError ← \w+ \[code 23505/),
+    ]);
+    expect(printed[1]![0]).toBeInstanceOf(Error);
+  });
+});

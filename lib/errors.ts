@@ -192,6 +192,16 @@ export function describeError(err: unknown): string {
   return `${names.join(" ← ") || "unknown"}${facts.length ? ` [${facts.join(", ")}]` : ""}`;
 }
 
+/**
+ * True when err is (or wraps) a database error: Drizzle's message carries the SQL and every parameter
+ * value, and PostgreSQL's detail can quote the row — such an error may be logged only as describeError.
+ */
+export function isDatabaseError(err: unknown): boolean {
+  return causeChain(err).some(
+    (e) => e instanceof Error && (e.name === "DrizzleQueryError" || pgError(e) !== undefined),
+  );
+}
+
 /** Turns a zod error into the `{ field: [messages] }` shape forms and API clients show beside each input. */
 export function toFieldErrors(error: z.ZodError): FieldErrors {
   const out: FieldErrors = {};
