@@ -4,8 +4,9 @@ import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 
 import { failure, type ActionResult } from "@/lib/actions";
-import { signIn, signOut } from "@/lib/auth";
+import { auth, signIn, signOut } from "@/lib/auth";
 import { safeCallbackPath } from "@/lib/auth/callback-url";
+import { endSession } from "@/lib/auth/sessions";
 import { signInFailure } from "@/lib/auth/sign-in-failure";
 import { clientAddress, signInThrottle, tooManyAttempts } from "@/lib/auth/throttle";
 import { createAccountWithOwner } from "@/lib/data/accounts";
@@ -52,6 +53,9 @@ export async function signUpAction(input: SignUpInput): Promise<ActionResult> {
   return { ok: true, data: undefined };
 }
 
+/** Ends this browser's session on the server (its row), then clears the cookie. */
 export async function signOutAction() {
+  const session = await auth();
+  if (session) await endSession(session.sessionId);
   await signOut({ redirectTo: "/login" });
 }
