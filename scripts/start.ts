@@ -1,6 +1,6 @@
 // `npm start`: builds the app if needed, brings up a database (embedded PostgreSQL when DATABASE_URL
-// is unset), migrates it, seeds the demo, then runs `next start` with DATABASE_URL pointing at it.
-// `npm run dev` does the same with `next dev`.
+// is unset), migrates it, seeds the demo, then runs the app's server (scripts/lib/app-server.mjs: Next.js
+// behind node:http, in production mode; `npm run dev` in development mode) with DATABASE_URL pointing at it.
 // The launcher owns shutdown: SIGINT/SIGTERM/SIGHUP go to the app, the embedded database stops only
 // after the app has finished its requests and exited, and the launcher exits with the app's code.
 import path from "node:path";
@@ -10,14 +10,15 @@ import { startEmbeddedPostgres, type EmbeddedDatabase } from "@/db/embedded";
 import { migrateDatabase } from "@/db/migrate";
 import { DEMO_LOGIN, seedDemo } from "@/db/seed";
 
-import { buildIfNeeded, nextBin } from "./lib/build";
+import { buildIfNeeded } from "./lib/build";
 import { dataDir, ensureLocalSecrets, envFlag, requireSecrets } from "./lib/local-env";
 import { run, signalExitCode, stopRequested, takeOverStopSignals, throwIfStopping } from "./lib/processes";
 
 const dev = process.argv.includes("--dev");
 const port = process.env.PORT ?? "3000";
 const exitWithParent = path.join(import.meta.dirname, "lib/exit-with-parent.cjs");
-// How long `next` may take to finish in-flight requests after a stop signal before it is killed.
+const appServer = path.join(import.meta.dirname, "lib/app-server.mjs");
+// How long the app may take to finish in-flight requests after a stop signal before it is killed.
 const APP_GRACE_MS = 30_000;
 
 async function main(): Promise<number> {
@@ -54,11 +55,11 @@ async function main(): Promise<number> {
 
     console.log(`\n  Custom Webhook portal: ${process.env.AUTH_URL ?? `http://localhost:${port}`}`);
     if (seed) console.log(`  Demo sign-in: ${DEMO_LOGIN.email} / ${DEMO_LOGIN.password}\n`);
-    // The in-process delivery worker handles SIGTERM/SIGINT itself, to finish in-flight deliveries.
-    process.env.NEXT_MANUAL_SIG_HANDLE = "true";
+    // The app's server drains its requests and the in-process delivery worker on SIGTERM/SIGINT.
+    process.env.PORT = port;
     const { code } = await run(
       process.execPath,
-      ["--require", exitWithParent, nextBin, dev ? "dev" : "start", "-p", port],
+      ["--require", exitWithParent, appServer, ...(dev ? ["--dev"] : [])],
       { graceMs: APP_GRACE_MS },
     );
     return code;
