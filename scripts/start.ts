@@ -21,6 +21,26 @@ const appServer = path.join(import.meta.dirname, "lib/app-server.mjs");
 // How long the app may take to finish in-flight requests after a stop signal before it is killed.
 const APP_GRACE_MS = 30_000;
 
+// Sign-up and password reset work through email: say how this run sends it (see lib/mail).
+function warnAboutMail(local: boolean): void {
+  if (process.env.SMTP_URL) {
+    if (!process.env.AUTH_URL)
+      console.warn(`⚠ AUTH_URL is unset: links in emails point at http://localhost:${port}.`);
+    return;
+  }
+  if (local) {
+    process.env.MAIL_CONSOLE ??= "true";
+    if (process.env.MAIL_CONSOLE === "true")
+      console.warn(
+        "⚠ Local mode: emails (sign-up and password reset links) are printed here, not sent (SMTP_URL).",
+      );
+    return;
+  }
+  console.warn(
+    "⚠ SMTP_URL is unset: this server sends no email, so sign-up and password reset are off. Set SMTP_URL and MAIL_FROM.",
+  );
+}
+
 async function main(): Promise<number> {
   takeOverStopSignals();
   // Local mode — the embedded database or `npm run dev` — is a developer's machine, not production.
@@ -36,6 +56,7 @@ async function main(): Promise<number> {
     );
   }
   process.env.WEBHOOK_ALLOW_INSECURE_URLS ??= String(local);
+  warnAboutMail(local);
 
   let embedded: EmbeddedDatabase | undefined;
   try {

@@ -25,6 +25,15 @@ export async function createAccountWithOwner(
 ): Promise<SessionUser> {
   const { name, accountName, email, password } = signUpSchema.parse(input);
   const passwordHash = await hashPassword(password);
+  return insertAccountWithOwner({ name, accountName, email, passwordHash }, executor);
+}
+
+/** The same, with the password already hashed (a confirmed sign-up stored its hash). */
+export async function insertAccountWithOwner(
+  owner: { name: string; accountName: string; email: string; passwordHash: string },
+  executor: Executor = db(),
+): Promise<SessionUser> {
+  const { name, accountName, email, passwordHash } = owner;
   try {
     return await executor.transaction(async (tx) => {
       const [account] = await tx.insert(accounts).values({ name: accountName }).returning();

@@ -1,4 +1,3 @@
-/* global process, console, globalThis */
 // The app's HTTP server, run by the launcher (`npm start`, `npm run dev`): Next.js's request handler behind
 // a node:http server of ours, which first decides what the app may believe about the client's address
 // (see forwarded.mjs; TRUST_PROXY). `next start` cannot: it passes a client's X-Forwarded-For through.
