@@ -3,8 +3,6 @@
 import { MailCheck } from "lucide-react";
 import type { ReactNode } from "react";
 
-import { Button } from "@/components/ui/button";
-
 /**
  * What a sign-up or a reset request answers, whatever the address: where the email went, and a way
  * back for a mistyped address (the form again, as it was).
@@ -30,15 +28,9 @@ export function EmailSent({
       <p className="text-slate-600">Nothing there after a few minutes? Look in your spam folder.</p>
       <p>
         Wrong address?{" "}
-        <Button
-          type="button"
-          variant="ghost"
-          size="sm"
-          className="text-brand-700 -ml-2 font-medium"
-          onClick={onRetry}
-        >
+        <button type="button" className="text-brand-700 font-medium hover:underline" onClick={onRetry}>
           Start again
-        </Button>
+        </button>
       </p>
     </div>
   );
