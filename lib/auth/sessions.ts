@@ -144,7 +144,13 @@ export async function purgeExpiredAuthRows(limit = PURGE_BATCH): Promise<void> {
       .where(lt(table.expiresAt, now))
       .orderBy(table.expiresAt)
       .limit(limit);
-  await db().delete(sessions).where(inArray(sessions.id, expired(sessions)));
-  await db().delete(pendingSignups).where(inArray(pendingSignups.id, expired(pendingSignups)));
-  await db().delete(passwordResets).where(inArray(passwordResets.id, expired(passwordResets)));
+  await db()
+    .delete(sessions)
+    .where(inArray(sessions.id, expired(sessions)));
+  await db()
+    .delete(pendingSignups)
+    .where(inArray(pendingSignups.id, expired(pendingSignups)));
+  await db()
+    .delete(passwordResets)
+    .where(inArray(passwordResets.id, expired(passwordResets)));
 }

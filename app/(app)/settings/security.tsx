@@ -40,8 +40,8 @@ export function Security({
         <ShieldCheck aria-hidden className="size-4 text-slate-500" /> Security
       </h2>
       <p className="mb-5 text-sm text-slate-600">
-        Signing out ends a session on the server at once: its cookie no longer opens anything, even if
-        it was copied.
+        Signing out ends a session on the server at once: its cookie no longer opens anything, even if it was
+        copied.
       </p>
       <ChangePassword />
       <Sessions sessions={sessions} />
@@ -168,8 +168,8 @@ function SignOutEverywhere({ accountName }: { accountName: string }) {
         Sign out everywhere
       </h3>
       <p className="mb-3 text-sm text-slate-600">
-        As the owner you can end every session of every user of {accountName} — on every device, this
-        browser included. API keys keep working; revoke them above if they may have leaked.
+        As the owner you can end every session of every user of {accountName} — on every device, this browser
+        included. API keys keep working; revoke them above if they may have leaked.
       </p>
       <ConfirmDialog
         trigger={
