@@ -13,6 +13,8 @@ export default tseslint.config(
       "test-results/**",
       "playwright-report/**",
       "next-env.d.ts",
+      // Types for plain-JS modules; the TypeScript compiler checks them.
+      "**/*.d.mts",
     ],
   },
   js.configs.recommended,

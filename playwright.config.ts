@@ -1,6 +1,7 @@
 import { defineConfig, devices } from "@playwright/test";
 
-const port = Number(process.env.E2E_PORT ?? 3211);
+import { appPort as port, smtpPort } from "./e2e/ports";
+
 // Auth.js builds its URLs from `localhost`; 127.0.0.1 would fail its CSRF check.
 const baseURL = `http://localhost:${port}`;
 
@@ -39,7 +40,15 @@ export default defineConfig({
     command: "node --import tsx scripts/start.ts",
     url: `${baseURL}/api/health`,
     // Quiet logs: the worker logs every failed delivery, which tests provoke on purpose.
-    env: { PORT: String(port), AUTH_URL: baseURL, SEED_DEMO: "true", LOG_LEVEL: process.env.LOG_LEVEL ?? "warn" },
+    // Emails go over SMTP to the fake server that the tests reading them start on smtpPort.
+    env: {
+      PORT: String(port),
+      AUTH_URL: baseURL,
+      SEED_DEMO: "true",
+      LOG_LEVEL: process.env.LOG_LEVEL ?? "warn",
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
+      MAIL_FROM: "Custom Webhook <no-reply@localhost>",
+    },
     // SIGTERM, as a process manager would send: the launcher lets the app drain, then exits.
     gracefulShutdown: { signal: "SIGTERM", timeout: 40_000 },
     reuseExistingServer: !!process.env.E2E_REUSE_SERVER,

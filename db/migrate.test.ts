@@ -36,6 +36,9 @@ describe("migrations", () => {
         "integration_connections",
         "integrations",
         "messages",
+        "password_resets",
+        "pending_signups",
+        "sessions",
         "users",
       ]);
       const triggers = await client.query<{ tgname: string }>(

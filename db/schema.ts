@@ -84,6 +84,72 @@ export const users = pgTable(
   (t) => [uniqueIndex("users_email_key").on(t.email), index("users_account_idx").on(t.accountId)],
 );
 
+// A signed-in browser. The session cookie (a JWT) carries the row's id, and every request checks the
+// row: deleting it signs that browser out (sign-out, a password change or reset, "Sign out everywhere").
+export const sessions = pgTable(
+  "sessions",
+  {
+    id: id(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    accountId: accountRef(),
+    createdAt: createdAt(),
+    // Moved at most every few minutes (see lib/auth/sessions.ts); expiry slides with it.
+    lastSeenAt: tz("last_seen_at").notNull().defaultNow(),
+    expiresAt: tz("expires_at").notNull(),
+    // For the list of sessions in Settings only.
+    userAgent: text("user_agent"),
+    ip: text("ip"),
+  },
+  (t) => [
+    index("sessions_user_idx").on(t.userId),
+    index("sessions_account_idx").on(t.accountId),
+    index("sessions_expires_idx").on(t.expiresAt),
+  ],
+);
+
+// A sign-up waiting for its email to be confirmed: the account is created from it when the link in
+// the email is opened (with the same password). One per address; a new sign-up replaces it.
+export const pendingSignups = pgTable(
+  "pending_signups",
+  {
+    id: id(),
+    email: text("email").notNull(),
+    name: text("name").notNull(),
+    accountName: text("account_name").notNull(),
+    passwordHash: text("password_hash").notNull(),
+    // SHA-256 of the token in the link: the token itself is only in the email.
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: tz("expires_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("pending_signups_email_key").on(t.email),
+    uniqueIndex("pending_signups_token_key").on(t.tokenHash),
+    index("pending_signups_expires_idx").on(t.expiresAt),
+  ],
+);
+
+// A "Forgot password?" link: SHA-256 of its token, good once until it expires.
+export const passwordResets = pgTable(
+  "password_resets",
+  {
+    id: id(),
+    userId: uuid("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    tokenHash: text("token_hash").notNull(),
+    expiresAt: tz("expires_at").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("password_resets_token_key").on(t.tokenHash),
+    index("password_resets_user_idx").on(t.userId),
+    index("password_resets_expires_idx").on(t.expiresAt),
+  ],
+);
+
 export const apiKeys = pgTable(
   "api_keys",
   {
@@ -401,6 +467,7 @@ export const idempotencyKeys = pgTable(
 export type Account = typeof accounts.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type ApiKey = typeof apiKeys.$inferSelect;
+export type Session = typeof sessions.$inferSelect;
 export type Connection = typeof connections.$inferSelect;
 export type NewConnection = typeof connections.$inferInsert;
 export type Integration = typeof integrations.$inferSelect;

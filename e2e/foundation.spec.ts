@@ -4,9 +4,11 @@ import { expect, test } from "@playwright/test";
 
 import { DEMO_LOGIN } from "@/db/seed";
 
-import { expectAccessible, signIn, signInAsNewAccount, snap } from "./helpers";
+import { expectAccessible, signIn, signInAsNewAccount, snap, withMailbox } from "./helpers";
 
-test("sign up, sign out, sign in again", async ({ page }) => {
+const mailbox = withMailbox();
+
+test("sign up (the email's link creates the account), sign out, sign in again", async ({ page }) => {
   const email = `new-${randomUUID().slice(0, 8)}@example.test`;
   await page.goto("/");
   await expect(page).toHaveURL(/\/login/);
@@ -23,6 +25,21 @@ test("sign up, sign out, sign in again", async ({ page }) => {
   await page.getByLabel("Your name").fill("Ada Lovelace");
   await page.getByLabel("Account name").fill("Analytical Engines");
   await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("difference engine");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByRole("status")).toContainText(`We sent an email to ${email}`);
+  await expectAccessible(page);
+  await snap(page, "signup-email-sent");
+
+  const { link } = await mailbox.linkTo(email, "/signup/confirm?token=");
+  await page.goto(link);
+  await expect(page.getByRole("heading", { name: "Finish creating your account" })).toBeVisible();
+  await expect(page.getByText(email)).toBeVisible();
+  await page.getByLabel("Password").fill("not what I chose");
+  await page.getByRole("button", { name: "Create account" }).click();
+  await expect(page.getByText("This is not the password you chose when you signed up")).toBeVisible();
+  await expectAccessible(page);
+  await snap(page, "signup-confirm");
   await page.getByLabel("Password").fill("difference engine");
   await page.getByRole("button", { name: "Create account" }).click();
 
@@ -42,6 +59,11 @@ test("sign up, sign out, sign in again", async ({ page }) => {
 
   await signIn(page, email.toUpperCase(), "difference engine");
   await expect(page.getByText("Analytical Engines")).toBeVisible();
+
+  // The link worked once.
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await page.goto(link);
+  await expect(page.getByRole("heading", { name: "This link no longer works" })).toBeVisible();
 });
 
 test("a wrong password shows a clear message and no stack trace", async ({ page }) => {

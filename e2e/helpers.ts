@@ -1,7 +1,10 @@
 import AxeBuilder from "@axe-core/playwright";
-import { expect, type Page } from "@playwright/test";
+import { expect, test, type Page } from "@playwright/test";
 
 import { createTestAccount } from "@/lib/testing/accounts";
+import { linkIn, startFakeSmtp } from "@/lib/testing/smtp";
+
+import { appPort, smtpPort } from "./ports";
 
 export { createTestAccount };
 
@@ -33,4 +36,26 @@ export async function signInAsNewAccount(page: Page, label = "E2E") {
   const user = await createTestAccount(label);
   await signIn(page, user.email, user.password);
   return user;
+}
+
+/**
+ * The inbox of a test file: a fake SMTP server on 127.0.0.1 where the app under test sends its email
+ * (playwright.config.ts points SMTP_URL at it). Call at the top of a spec file.
+ */
+export function withMailbox() {
+  let mailbox: Awaited<ReturnType<typeof startFakeSmtp>> | undefined;
+  test.beforeAll(async () => {
+    mailbox = await startFakeSmtp(smtpPort);
+  });
+  test.afterAll(async () => {
+    await mailbox?.close();
+  });
+  return {
+    /** The next email to `to`, and the first link in it that starts with `prefix` (a path on the app). */
+    async linkTo(to: string, prefix: string) {
+      const mail = await mailbox!.next(to);
+      return { mail, link: linkIn(mail, `${new URL(prefix, `http://localhost:${appPort}`).href}`) };
+    },
+    next: (to: string) => mailbox!.next(to),
+  };
 }

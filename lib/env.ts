@@ -41,6 +41,16 @@ const envSchema = z.object({
   AUTH_URL: z.url().optional(),
   // Believe X-Forwarded-Host/-Proto/-For: only behind a proxy that sets them (else any client could).
   TRUST_PROXY: flag(false),
+  // Email (sign-up links, password resets): SMTP when SMTP_URL is set (smtp:// or smtps://, with
+  // user:password@ if the server asks), from MAIL_FROM. MAIL_CONSOLE prints mails (links included) to the
+  // console instead: local mode only (the launcher sets it there), since the links let anyone who reads
+  // the log finish a sign-up or reset a password. Neither set: no email, so no sign-up and no reset.
+  SMTP_URL: z
+    .url()
+    .refine((v) => /^smtps?:$/.test(new URL(v).protocol), "SMTP_URL starts with smtp:// or smtps://")
+    .optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  MAIL_CONSOLE: flag(false),
   // Channel providers' API origins; tests point them at local fakes. A connection may override its own.
   TWILIO_API_BASE_URL: z.url().default("https://api.twilio.com"),
   WHATSAPP_API_BASE_URL: z.url().default("https://graph.facebook.com"),
@@ -52,12 +62,18 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+// Settings that only make sense together.
+const checkedEnvSchema = envSchema.superRefine((e, ctx) => {
+  if (e.SMTP_URL && !e.MAIL_FROM)
+    ctx.addIssue({ code: "custom", path: ["MAIL_FROM"], message: "MAIL_FROM is required with SMTP_URL" });
+});
+
 let cached: Env | undefined;
 
 /** The validated environment, read once on first use (never at import, so `next build` needs none of it). */
 export function env(): Env {
   if (cached) return cached;
-  const parsed = envSchema.safeParse(process.env);
+  const parsed = checkedEnvSchema.safeParse(process.env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join(".")}: ${i.message}`);
     throw new Error(`Invalid environment:\n${lines.join("\n")}`);

@@ -1,4 +1,4 @@
-// The `npm start` launcher, spawned for real: `--dev` (next dev needs no build) on an embedded database
+// The `npm start` launcher, spawned for real: `--dev` (development mode needs no build) on an embedded database
 // in a temp DATA_DIR.
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import fs from "node:fs";
@@ -74,7 +74,7 @@ const alive = (pid: number) => {
 };
 const postmasterPid = () =>
   Number.parseInt(fs.readFileSync(path.join(dataDir, "pg/postmaster.pid"), "utf8"), 10);
-/** The launcher's app child (next), i.e. its child that is not the database server. */
+/** The launcher's app child (the app's server), i.e. its child that is not the database server. */
 const appPid = (launcher: number, db: number) =>
   fs
     .readFileSync(`/proc/${launcher}/task/${launcher}/children`, "utf8")
@@ -108,7 +108,7 @@ describe.sequential("npm start launcher", () => {
     process.kill(first.pid, "SIGTERM");
     const gone = await watchExits({ app, db });
     expect(gone.app).toBeLessThanOrEqual(gone.db!);
-    expect(await first.exited).toBe(0); // what `next dev` exits with after SIGTERM (`next start`: 143)
+    expect(await first.exited).toBe(143); // the app's server exits 128 + SIGTERM, like `next start`
     expect(first.output()).toContain("Stopping the embedded PostgreSQL");
     expect(fs.existsSync(path.join(dataDir, "pg/postmaster.pid"))).toBe(false); // a clean shutdown
 
@@ -130,8 +130,8 @@ describe.sequential("npm start launcher", () => {
       `Stopping the PostgreSQL an earlier run left running on ${dataDir}/pg (pid ${orphan})`,
     );
     expect(alive(orphan)).toBe(false);
-    process.kill(third.pid, "SIGHUP"); // passed on to next as SIGTERM: it has no SIGHUP handler
-    expect(await third.exited).toBe(0);
+    process.kill(third.pid, "SIGHUP"); // passed on to the app as SIGTERM: a hangup means "stop"
+    expect(await third.exited).toBe(143);
     expect(third.output()).toContain("Stopping the embedded PostgreSQL");
   }, 180_000);
 

@@ -3,19 +3,72 @@
 import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 
-import { failure, type ActionResult } from "@/lib/actions";
-import { signIn, signOut } from "@/lib/auth";
+import { failure, type ActionFailure, type ActionResult } from "@/lib/actions";
+import { auth, signIn, signOut } from "@/lib/auth";
 import { safeCallbackPath } from "@/lib/auth/callback-url";
+import { confirmSignUp, requestPasswordReset, requestSignUp, resetPassword } from "@/lib/auth/email-flows";
+import { endSession } from "@/lib/auth/sessions";
 import { signInFailure } from "@/lib/auth/sign-in-failure";
-import { clientAddress, signInThrottle, tooManyAttempts } from "@/lib/auth/throttle";
-import { createAccountWithOwner } from "@/lib/data/accounts";
+import {
+  clientAddress,
+  mailThrottle,
+  signInThrottle,
+  tooManyAttempts,
+  tooManyRequests,
+  type AttemptThrottle,
+} from "@/lib/auth/throttle";
 import { describeError, toFieldErrors } from "@/lib/errors";
-import { signInSchema, signUpSchema, type SignInInput, type SignUpInput } from "@/lib/validation/auth";
+import { canSendMail, isMailNotSent, isMailUnavailable } from "@/lib/mail";
+import {
+  confirmSignUpSchema,
+  forgotPasswordSchema,
+  resetPasswordSchema,
+  signInSchema,
+  signUpSchema,
+  type ConfirmSignUpInput,
+  type ForgotPasswordInput,
+  type ResetPasswordInput,
+  type SignInInput,
+  type SignUpInput,
+} from "@/lib/validation/auth";
+
+const NEEDS_ATTENTION = "Some fields need attention";
+
+const MAIL_UNAVAILABLE =
+  "This server cannot send email (it has no SMTP_URL), so it cannot create accounts or reset passwords. Ask whoever runs it.";
+const MAIL_NOT_SENT = "We could not send the email just now. Nothing was lost; try again in a few minutes.";
+
+/** What a form says when sending its email failed, or the usual mapping. */
+function mailFailure(err: unknown): ActionFailure {
+  if (isMailUnavailable(err)) return { ok: false, error: MAIL_UNAVAILABLE };
+  if (isMailNotSent(err)) {
+    console.error("[mail] not sent", describeError((err as Error).cause));
+    return { ok: false, error: MAIL_NOT_SENT };
+  }
+  return failure(err);
+}
+
+/** Counts one attempt against `throttle`; the refusal to show, or null when allowed. */
+async function throttled(throttle: AttemptThrottle, key: string, message: (s: number) => string) {
+  const decision = throttle.take(key, clientAddress(await headers()));
+  return decision.allowed ? null : ({ ok: false, error: message(decision.retryAfterSeconds) } as const);
+}
+
+/** Signs in after a sign-up or a reset; throws Next's redirect to the portal on success. */
+async function signInNow(email: string, password: string, done: string): Promise<ActionResult> {
+  try {
+    await signIn("credentials", { email, password, redirectTo: "/integrations" });
+  } catch (err) {
+    if (!(err instanceof AuthError)) throw err;
+    console.error("[auth] sign-in after sign-up or reset failed", describeError(err));
+    return { ok: false, error: `${done} ${signInFailure(err)}` };
+  }
+  return { ok: true, data: undefined };
+}
 
 export async function signInAction(input: SignInInput, callbackUrl?: string): Promise<ActionResult> {
   const parsed = signInSchema.safeParse(input);
-  if (!parsed.success)
-    return { ok: false, error: "Some fields need attention", fieldErrors: toFieldErrors(parsed.error) };
+  if (!parsed.success) return { ok: false, error: NEEDS_ATTENTION, fieldErrors: toFieldErrors(parsed.error) };
   try {
     // On success this throws Next's redirect, which must propagate.
     await signIn("credentials", { ...parsed.data, redirectTo: safeCallbackPath(callbackUrl) });
@@ -26,32 +79,74 @@ export async function signInAction(input: SignInInput, callbackUrl?: string): Pr
   return { ok: true, data: undefined };
 }
 
-export async function signUpAction(input: SignUpInput): Promise<ActionResult> {
+/**
+ * Sign-up: answers the same whether or not the address has an account — the email says which (see
+ * lib/auth/email-flows.ts). Returns the address the email went to.
+ */
+export async function signUpAction(input: SignUpInput): Promise<ActionResult<{ email: string }>> {
   const parsed = signUpSchema.safeParse(input);
-  if (!parsed.success)
-    return { ok: false, error: "Some fields need attention", fieldErrors: toFieldErrors(parsed.error) };
-  // Hashing the new password is as costly as checking one: the same limits apply.
-  const decision = signInThrottle().take(parsed.data.email, clientAddress(await headers()));
-  if (!decision.allowed) return { ok: false, error: tooManyAttempts(decision.retryAfterSeconds) };
+  if (!parsed.success) return { ok: false, error: NEEDS_ATTENTION, fieldErrors: toFieldErrors(parsed.error) };
+  if (!canSendMail()) return { ok: false, error: MAIL_UNAVAILABLE };
+  const refused = await throttled(mailThrottle(), parsed.data.email, tooManyRequests);
+  if (refused) return refused;
   try {
-    await createAccountWithOwner(parsed.data);
+    await requestSignUp(parsed.data);
+  } catch (err) {
+    return mailFailure(err);
+  }
+  return { ok: true, data: { email: parsed.data.email } };
+}
+
+/** The sign-up's link: creates the account (with the password chosen at sign-up) and signs in. */
+export async function confirmSignUpAction(input: ConfirmSignUpInput): Promise<ActionResult> {
+  const parsed = confirmSignUpSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, error: NEEDS_ATTENTION, fieldErrors: toFieldErrors(parsed.error) };
+  const refused = await throttled(signInThrottle(), parsed.data.token, tooManyAttempts);
+  if (refused) return refused;
+  let email: string;
+  try {
+    ({ email } = await confirmSignUp(parsed.data.token, parsed.data.password));
   } catch (err) {
     return failure(err);
   }
-  try {
-    await signIn("credentials", {
-      email: parsed.data.email,
-      password: parsed.data.password,
-      redirectTo: "/integrations",
-    });
-  } catch (err) {
-    if (!(err instanceof AuthError)) throw err;
-    console.error("[auth] sign-in after sign-up failed", describeError(err));
-    return { ok: false, error: `Your account was created. ${signInFailure(err)}` };
-  }
-  return { ok: true, data: undefined };
+  return signInNow(email, parsed.data.password, "Your account was created.");
 }
 
+/** "Forgot password?": the same answer for every address; the email says what is true. */
+export async function forgotPasswordAction(
+  input: ForgotPasswordInput,
+): Promise<ActionResult<{ email: string }>> {
+  const parsed = forgotPasswordSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, error: NEEDS_ATTENTION, fieldErrors: toFieldErrors(parsed.error) };
+  if (!canSendMail()) return { ok: false, error: MAIL_UNAVAILABLE };
+  const refused = await throttled(mailThrottle(), parsed.data.email, tooManyRequests);
+  if (refused) return refused;
+  try {
+    await requestPasswordReset(parsed.data.email);
+  } catch (err) {
+    return mailFailure(err);
+  }
+  return { ok: true, data: { email: parsed.data.email } };
+}
+
+/** The reset link: sets the new password, ends every session of the user, and signs in here. */
+export async function resetPasswordAction(input: ResetPasswordInput): Promise<ActionResult> {
+  const parsed = resetPasswordSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, error: NEEDS_ATTENTION, fieldErrors: toFieldErrors(parsed.error) };
+  const refused = await throttled(signInThrottle(), parsed.data.token, tooManyAttempts);
+  if (refused) return refused;
+  let email: string;
+  try {
+    ({ email } = await resetPassword(parsed.data.token, parsed.data.password));
+  } catch (err) {
+    return failure(err);
+  }
+  return signInNow(email, parsed.data.password, "Your password was changed.");
+}
+
+/** Ends this browser's session on the server (its row), then clears the cookie. */
 export async function signOutAction() {
+  const session = await auth();
+  if (session) await endSession(session.sessionId);
   await signOut({ redirectTo: "/login" });
 }

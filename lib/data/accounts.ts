@@ -5,6 +5,7 @@ import { eq } from "drizzle-orm";
 import { db, type Executor } from "@/db";
 import { accounts, users } from "@/db/schema";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { endUserSessions } from "@/lib/auth/sessions";
 import { AppError, isUniqueViolation } from "@/lib/errors";
 import { signUpSchema, type SignUpInput } from "@/lib/validation/auth";
 
@@ -24,6 +25,15 @@ export async function createAccountWithOwner(
 ): Promise<SessionUser> {
   const { name, accountName, email, password } = signUpSchema.parse(input);
   const passwordHash = await hashPassword(password);
+  return insertAccountWithOwner({ name, accountName, email, passwordHash }, executor);
+}
+
+/** The same, with the password already hashed (a confirmed sign-up stored its hash). */
+export async function insertAccountWithOwner(
+  owner: { name: string; accountName: string; email: string; passwordHash: string },
+  executor: Executor = db(),
+): Promise<SessionUser> {
+  const { name, accountName, email, passwordHash } = owner;
   try {
     return await executor.transaction(async (tx) => {
       const [account] = await tx.insert(accounts).values({ name: accountName }).returning();
@@ -56,4 +66,32 @@ export async function verifyCredentials(email: string, password: string): Promis
 export async function getAccount(accountId: string) {
   const [account] = await db().select().from(accounts).where(eq(accounts.id, accountId)).limit(1);
   return account ?? null;
+}
+
+/**
+ * Changes a signed-in user's password after checking the current one, and ends the user's other
+ * sessions (`keepSessionId` stays signed in). A wrong current password is a field error.
+ */
+export async function changePassword(
+  userId: string,
+  {
+    currentPassword,
+    newPassword,
+    keepSessionId,
+  }: { currentPassword: string; newPassword: string; keepSessionId: string },
+): Promise<{ endedSessions: number }> {
+  const [user] = await db()
+    .select({ passwordHash: users.passwordHash })
+    .from(users)
+    .where(eq(users.id, userId));
+  if (!user || !(await verifyPassword(user.passwordHash, currentPassword))) {
+    throw new AppError("INVALID", "Your current password is not right", {
+      currentPassword: ["This is not your current password"],
+    });
+  }
+  const passwordHash = await hashPassword(newPassword);
+  return db().transaction(async (tx) => {
+    await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
+    return { endedSessions: await endUserSessions(userId, { keep: keepSessionId, executor: tx }) };
+  });
 }

@@ -17,9 +17,11 @@ export function startInProcessWorker(): Promise<DeliveryWorker | null> {
       return null;
     }
     const worker = await startWorker();
-    // `npm start` sets NEXT_MANUAL_SIG_HANDLE so that Next.js leaves SIGTERM/SIGINT to us: we stop
-    // claiming, let the requests in flight finish and record them, then exit. (Under a bare
-    // `next start`, Next.js exits at once; leases then expire and deliveries go out again.)
+    // `npm start` runs the app's own server (scripts/lib/app-server.mjs), which stops this worker on
+    // SIGTERM/SIGINT through globalThis.__inProcessWorker. Under a bare `next start` with
+    // NEXT_MANUAL_SIG_HANDLE set, Next.js leaves the signals to us: we stop claiming, let the requests in
+    // flight finish and record them, then exit. (Without it, Next.js exits at once; leases then expire
+    // and deliveries go out again.)
     let stopping = false;
     const stop = (signal: NodeJS.Signals) => {
       if (stopping) return;

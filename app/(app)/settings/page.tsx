@@ -3,21 +3,28 @@ import type { Metadata } from "next";
 
 import { Card, PageHeader } from "@/components/ui/card";
 import { requireSession } from "@/lib/auth";
+import { describeDevice } from "@/lib/auth/device";
+import { listUserSessions } from "@/lib/auth/sessions";
 import { getAccount } from "@/lib/data/accounts";
 import { listApiKeys } from "@/lib/data/api-keys";
 
 import { ApiKeys } from "./api-keys";
+import { Security } from "./security";
 
 export const metadata: Metadata = { title: "Settings" };
 
 export default async function SettingsPage() {
   const session = await requireSession();
-  const [account, keys] = await Promise.all([getAccount(session.accountId), listApiKeys(session.accountId)]);
+  const [account, keys, sessions] = await Promise.all([
+    getAccount(session.accountId),
+    listApiKeys(session.accountId),
+    listUserSessions(session.userId),
+  ]);
   return (
     <>
       <PageHeader
         title="Settings"
-        description="Your account and the API keys external systems use to call the platform."
+        description="Your account, the API keys external systems use to call the platform, and where you are signed in."
       />
       <Card className="p-5">
         <h2 className="mb-3 flex items-center gap-2 text-base font-semibold">
@@ -36,6 +43,20 @@ export default async function SettingsPage() {
       </Card>
       <div className="mt-6">
         <ApiKeys keys={keys} />
+      </div>
+      <div className="mt-6">
+        <Security
+          isOwner={session.role === "OWNER"}
+          accountName={account?.name ?? "this account"}
+          sessions={sessions.map((s) => ({
+            id: s.id,
+            device: describeDevice(s.userAgent),
+            ip: s.ip,
+            createdAt: s.createdAt,
+            lastSeenAt: s.lastSeenAt,
+            current: s.id === session.sessionId,
+          }))}
+        />
       </div>
     </>
   );

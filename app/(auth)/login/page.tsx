@@ -1,5 +1,8 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { redirect } from "next/navigation";
+
+import { auth } from "@/lib/auth";
 
 import { SignInForm } from "./sign-in-form";
 
@@ -10,6 +13,8 @@ export default async function SignInPage({
 }: {
   searchParams: Promise<{ callbackUrl?: string | string[] }>;
 }) {
+  // The proxy lets every JWT through to here: only the database knows whether its session still exists.
+  if (await auth()) redirect("/integrations");
   const { callbackUrl } = await searchParams;
   return (
     <>

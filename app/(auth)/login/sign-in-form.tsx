@@ -1,5 +1,7 @@
 "use client";
 
+import Link from "next/link";
+
 import { useActionForm } from "@/components/forms/use-action-form";
 import { Button } from "@/components/ui/button";
 import { Field, FormMessage } from "@/components/ui/field";
@@ -25,6 +27,12 @@ export function SignInForm({ callbackUrl }: { callbackUrl?: string }) {
       <Field label="Password" error={errors.password?.message}>
         <Input type="password" autoComplete="current-password" {...form.register("password")} />
       </Field>
+      <Link
+        href="/forgot-password"
+        className="text-brand-700 -mt-2 self-end text-sm font-medium hover:underline"
+      >
+        Forgot password?
+      </Link>
       <Button type="submit" disabled={isSubmitting} className="justify-center">
         {isSubmitting ? "Signing in…" : "Sign in"}
       </Button>
