@@ -1,12 +1,14 @@
 // The app's HTTP server, run by the launcher (`npm start`, `npm run dev`): Next.js's request handler behind
 // a node:http server of ours, which first decides what the app may believe about the client's address
-// (see forwarded.mjs; TRUST_PROXY). `next start` cannot: it passes a client's X-Forwarded-For through.
+// (see forwarded.mjs; TRUST_PROXY) and answers paths Next.js cannot decode (malformed-path.mjs). `next start`
+// cannot: it passes a client's X-Forwarded-For through.
 // It owns shutdown too: on SIGTERM/SIGINT it stops accepting connections, lets the requests in flight
 // and the in-process delivery worker finish, then exits 143/130 like `next start`.
 import http from "node:http";
 import path from "node:path";
 
 import { adoptClientAddress } from "./forwarded.mjs";
+import { answerMalformedPath } from "./malformed-path.mjs";
 
 const started = Date.now();
 const dev = process.argv.includes("--dev");
@@ -25,6 +27,7 @@ const handle = app.getRequestHandler();
 server.on("request", (req, res) => {
   if (stopping) res.setHeader("connection", "close");
   adoptClientAddress(req.headers, req.socket.remoteAddress, trustProxy);
+  if (answerMalformedPath(req, res)) return;
   handle(req, res).catch((err) => {
     console.error("[server] request failed:", err instanceof Error ? err.name : err);
     if (!res.headersSent) res.statusCode = 500;
