@@ -3,7 +3,7 @@
 import { AuthError } from "next-auth";
 import { headers } from "next/headers";
 
-import { failure, type ActionFailure, type ActionResult } from "@/lib/actions";
+import { failure, parseActionInput, type ActionFailure, type ActionResult } from "@/lib/actions";
 import { auth, signIn, signOut } from "@/lib/auth";
 import { safeCallbackPath } from "@/lib/auth/callback-url";
 import { confirmSignUp, requestPasswordReset, requestSignUp, resetPassword } from "@/lib/auth/email-flows";
@@ -17,7 +17,7 @@ import {
   tooManyRequests,
   type AttemptThrottle,
 } from "@/lib/auth/throttle";
-import { describeError, toFieldErrors } from "@/lib/errors";
+import { describeError } from "@/lib/errors";
 import { canSendMail, isMailNotSent, isMailUnavailable } from "@/lib/mail";
 import {
   confirmSignUpSchema,
@@ -31,8 +31,6 @@ import {
   type SignInInput,
   type SignUpInput,
 } from "@/lib/validation/auth";
-
-const NEEDS_ATTENTION = "Some fields need attention";
 
 const MAIL_UNAVAILABLE =
   "This server cannot send email (it has no SMTP_URL), so it cannot create accounts or reset passwords. Ask whoever runs it.";
@@ -67,8 +65,8 @@ async function signInNow(email: string, password: string, done: string): Promise
 }
 
 export async function signInAction(input: SignInInput, callbackUrl?: string): Promise<ActionResult> {
-  const parsed = signInSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, error: NEEDS_ATTENTION, fieldErrors: toFieldErrors(parsed.error) };
+  const parsed = parseActionInput(signInSchema, input);
+  if (!parsed.ok) return parsed;
   try {
     // On success this throws Next's redirect, which must propagate.
     await signIn("credentials", { ...parsed.data, redirectTo: safeCallbackPath(callbackUrl) });
@@ -84,8 +82,8 @@ export async function signInAction(input: SignInInput, callbackUrl?: string): Pr
  * lib/auth/email-flows.ts). Returns the address the email went to.
  */
 export async function signUpAction(input: SignUpInput): Promise<ActionResult<{ email: string }>> {
-  const parsed = signUpSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, error: NEEDS_ATTENTION, fieldErrors: toFieldErrors(parsed.error) };
+  const parsed = parseActionInput(signUpSchema, input);
+  if (!parsed.ok) return parsed;
   if (!canSendMail()) return { ok: false, error: MAIL_UNAVAILABLE };
   const refused = await throttled(mailThrottle(), parsed.data.email, tooManyRequests);
   if (refused) return refused;
@@ -99,8 +97,8 @@ export async function signUpAction(input: SignUpInput): Promise<ActionResult<{ e
 
 /** The sign-up's link: creates the account (with the password chosen at sign-up) and signs in. */
 export async function confirmSignUpAction(input: ConfirmSignUpInput): Promise<ActionResult> {
-  const parsed = confirmSignUpSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, error: NEEDS_ATTENTION, fieldErrors: toFieldErrors(parsed.error) };
+  const parsed = parseActionInput(confirmSignUpSchema, input);
+  if (!parsed.ok) return parsed;
   const refused = await throttled(signInThrottle(), parsed.data.token, tooManyAttempts);
   if (refused) return refused;
   let email: string;
@@ -116,8 +114,8 @@ export async function confirmSignUpAction(input: ConfirmSignUpInput): Promise<Ac
 export async function forgotPasswordAction(
   input: ForgotPasswordInput,
 ): Promise<ActionResult<{ email: string }>> {
-  const parsed = forgotPasswordSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, error: NEEDS_ATTENTION, fieldErrors: toFieldErrors(parsed.error) };
+  const parsed = parseActionInput(forgotPasswordSchema, input);
+  if (!parsed.ok) return parsed;
   if (!canSendMail()) return { ok: false, error: MAIL_UNAVAILABLE };
   const refused = await throttled(mailThrottle(), parsed.data.email, tooManyRequests);
   if (refused) return refused;
@@ -131,8 +129,8 @@ export async function forgotPasswordAction(
 
 /** The reset link: sets the new password, ends every session of the user, and signs in here. */
 export async function resetPasswordAction(input: ResetPasswordInput): Promise<ActionResult> {
-  const parsed = resetPasswordSchema.safeParse(input);
-  if (!parsed.success) return { ok: false, error: NEEDS_ATTENTION, fieldErrors: toFieldErrors(parsed.error) };
+  const parsed = parseActionInput(resetPasswordSchema, input);
+  if (!parsed.ok) return parsed;
   const refused = await throttled(signInThrottle(), parsed.data.token, tooManyAttempts);
   if (refused) return refused;
   let email: string;
