@@ -23,6 +23,17 @@ describe("the log's filters in the URL", () => {
     expect(filtersToParams(NO_FILTERS).toString()).toBe("");
   });
 
+  it("ignore what the database could not take: a NUL in the contact, years 0000 and 10000", () => {
+    for (const query of [
+      "contact=%5C%00%5C",
+      `contact=${"1".repeat(65)}`,
+      "from=0000-01-01T00:00:00Z",
+      "to=9999-12-31T23:59:59-14:00",
+    ]) {
+      expect(filtersFromParams(new URLSearchParams(query)), query).toEqual(NO_FILTERS);
+    }
+  });
+
   it("ignore what is malformed, and read from/to as a custom range", () => {
     expect(filtersFromParams(new URLSearchParams("status=LOST&chat=nope&range=2y&from=never"))).toEqual(
       NO_FILTERS,

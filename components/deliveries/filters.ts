@@ -1,6 +1,6 @@
 import type { DeliveryStatus, EventType } from "@/db/schema";
 import type { DeliveryFilter } from "@/lib/data/deliveries";
-import { DELIVERY_STATUSES, EVENT_TYPES } from "@/lib/validation/deliveries";
+import { contactFilterSchema, DELIVERY_STATUSES, EVENT_TYPES } from "@/lib/validation/deliveries";
 import { isUuid } from "@/lib/validation/ids";
 import { isStorableInstant } from "@/lib/validation/time";
 
@@ -53,7 +53,7 @@ export function filtersFromParams(params: URLSearchParams): LogFilters {
   return {
     status: oneOf(DELIVERY_STATUSES, params.get("status")),
     event: oneOf(EVENT_TYPES, params.get("event")),
-    contact: params.get("contact")?.trim() || null,
+    contact: contactFilterSchema.safeParse(params.get("contact")).data ?? null,
     chatId: isUuid(params.get("chat")) ? params.get("chat") : null,
     range: range ?? (from || to ? "custom" : "all"),
     from: range ? null : from,

@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import type { DeliveryStatus, EventType } from "@/db/schema";
 
+import { unstorableReason } from "./text";
 import { instantSchema } from "./time";
 
 // Browser-safe copies of the enums (the schema module pulls in drizzle); `satisfies` keeps them in step.
@@ -23,6 +24,14 @@ const optionalDate = instantSchema.optional();
 const rangeInOrder = (v: { from?: Date; to?: Date }) => !v.from || !v.to || v.from <= v.to;
 const rangeMessage = { error: "The end must be after the start", path: ["to"] };
 
+/** The log's contact filter: part of a number, as typed. */
+export const contactFilterSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(64, "At most 64 characters")
+  .refine((v) => unstorableReason(v) === null, "Type part of a number");
+
 export const integrationIdParamsSchema = z.object({ integrationId: z.uuid() });
 export const deliveryIdParamsSchema = z.object({ deliveryId: z.uuid() });
 
@@ -32,7 +41,7 @@ export const deliveryListQuerySchema = z
     status: z.enum(DELIVERY_STATUSES).optional(),
     event: z.enum(EVENT_TYPES).optional(),
     chatId: z.uuid({ error: "Enter a chat id" }).optional(),
-    contact: z.string().trim().min(1).max(64).optional(),
+    contact: contactFilterSchema.optional(),
     from: optionalDate,
     to: optionalDate,
     includeTests: z
