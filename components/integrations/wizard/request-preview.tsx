@@ -59,7 +59,7 @@ export function RequestPreview({
   }, [values, integration, integrationId, firstConnection, timestamp]);
 
   return (
-    <Card className="lg:sticky lg:top-6">
+    <Card className="xl:sticky xl:top-6">
       <section aria-labelledby="preview-title" className="flex flex-col">
         <div className="border-b border-slate-200 px-4 py-3">
           <h2 id="preview-title" className="flex items-center gap-2 text-base font-semibold">

@@ -1,0 +1,184 @@
+import { expect, test, type Locator, type Page } from "@playwright/test";
+
+import { createApiKey } from "@/lib/data/api-keys";
+import { createCampaign, goLive } from "@/lib/data/campaigns";
+import { createConnection } from "@/lib/data/connections";
+import { createIntegration, startIntegration } from "@/lib/data/integrations";
+import { createReceivingIntegration } from "@/lib/testing/deliveries";
+import type { TestReceiver } from "@/lib/testing/receiver";
+import { integrationFormValues } from "@/lib/validation/integration";
+import { ingestInbound } from "@/lib/webhooks/ingest";
+
+import { createTestAccount, expectAccessible, signIn } from "./helpers";
+
+// Every page of the portal, at a desktop, a small laptop and a phone width: no horizontal scrolling of
+// the document, no serious accessibility violation, and a screenshot of each for people to look at.
+
+const WIDTHS = [1440, 1024, 390] as const;
+
+const receivers: TestReceiver[] = [];
+test.afterAll(async () => {
+  await Promise.all(receivers.map((r) => r.close()));
+});
+
+/** An account with something on every page: connections, two integrations, chats, deliveries, campaigns. */
+async function seed() {
+  const user = await createTestAccount("Responsive");
+  const hook = await createReceivingIntegration(user, { alias: "Order updates to the fulfilment service" });
+  receivers.push(hook.receiver);
+  const whatsapp = await createConnection(user.accountId, { channel: "WHATSAPP", code: "+15550701002" });
+  const sms = await createConnection(user.accountId, { channel: "SMS", code: "72345" });
+  await createConnection(user.accountId, { channel: "SMS", code: "+15550701004" });
+
+  // A Custom Webhook without connections, serving a Live Chatbot Service campaign.
+  const bot = await createIntegration(user.accountId, {
+    ...integrationFormValues(),
+    alias: "Support bot relay",
+    url: "https://bot.example.com/events/incoming?source=portal",
+    params: [{ key: "source", value: "portal", type: "TEXT" }],
+    headers: [{ key: "X-Tenant", value: "acme", type: "TEXT" }],
+  });
+  await startIntegration(user.accountId, bot.id);
+  const chatbot = await createCampaign(user.accountId, {
+    type: "CHATBOT",
+    name: "Support chatbot for every WhatsApp customer",
+    connectionIds: [whatsapp.id],
+    integrationId: bot.id,
+  });
+  await goLive(user.accountId, chatbot.id);
+  const keyword = await createCampaign(user.accountId, {
+    type: "KEYWORD",
+    name: "Spring sale",
+    connectionIds: [sms.id],
+    keyword: "SALE",
+    autoReply: "Thanks! Show this message in store for 10% off everything until Sunday.",
+  });
+
+  await createApiKey(user.accountId, "Helpdesk integration");
+
+  const first = await ingestInbound({
+    connectionId: hook.connection.id,
+    from: "+15550709001",
+    text: "Hello, where is my order #4411? It was due yesterday and the tracking page says nothing.",
+  });
+  await ingestInbound({ connectionId: hook.connection.id, from: "+15550709002", text: "Thanks!" });
+  await ingestInbound({ connectionId: whatsapp.id, from: "+15550709003", text: "I need help" });
+  return {
+    user,
+    hookId: hook.integrationId,
+    hookConnectionId: hook.connection.id,
+    chatId: first.chatId,
+    keyword,
+  };
+}
+
+async function expectNoHorizontalOverflow(page: Page, name: string) {
+  const { scrollWidth, clientWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    clientWidth: document.documentElement.clientWidth,
+  }));
+  expect.soft(scrollWidth, `${name}: the document is wider than the window`).toBeLessThanOrEqual(clientWidth);
+}
+
+for (const width of WIDTHS) {
+  test(`every page works at ${width} px`, async ({ page }) => {
+    test.setTimeout(240_000);
+    await page.setViewportSize({ width, height: width < 600 ? 844 : 900 });
+
+    /** Checks the page as it is now and saves its screenshot (the viewport only for dialogs). */
+    const check = async (name: string, { fullPage = true }: { fullPage?: boolean } = {}) => {
+      await page.waitForLoadState("networkidle");
+      await expectNoHorizontalOverflow(page, name);
+      await expectAccessible(page, { soft: true });
+      await page.screenshot({ path: `e2e/screenshots/responsive-${width}-${name}.png`, fullPage });
+    };
+    const visit = async (path: string, heading: string | RegExp, name: string) => {
+      await page.goto(path);
+      await expect(page.getByRole("heading", { level: 1, name: heading })).toBeVisible();
+      await check(name);
+    };
+    /** The main navigation: a menu button opens it on a phone. */
+    const nav = async (): Promise<Locator> => {
+      const main = page.getByRole("navigation", { name: "Main" });
+      if (width < 1024) {
+        const menu = page.getByRole("button", { name: "Menu" });
+        await expect(menu).toHaveAttribute("aria-expanded", "false");
+        await menu.click();
+        await expect(menu).toHaveAttribute("aria-expanded", "true");
+      }
+      await expect(main.getByRole("link", { name: "Integrations" })).toBeVisible();
+      return main;
+    };
+
+    const { user, hookId, chatId, keyword } = await seed();
+
+    await page.goto("/login");
+    await check("sign-in");
+    await page.goto("/signup");
+    await check("sign-up");
+    await signIn(page, user.email, user.password);
+    await check("integrations");
+
+    // The navigation: on a phone it is behind the menu button, and opening it shows every link.
+    const main = await nav();
+    if (width < 1024) await check("navigation-open", { fullPage: false });
+    await main.getByRole("link", { name: "Connections" }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "Connections" })).toBeVisible();
+    if (width < 1024) await expect(main.getByRole("link", { name: "Integrations" })).toBeHidden();
+    await check("connections");
+    await page.getByRole("link", { name: /Provider of SMS – 72345/ }).click();
+    await expect(page.getByRole("heading", { level: 1, name: "SMS – 72345" })).toBeVisible();
+    await check("connection-provider");
+
+    await visit("/integrations?tab=add", "Integrations", "integration-types");
+
+    // The Details dialog of the integration with connections, each tab.
+    await page.goto("/integrations");
+    const card = page.getByRole("article", { name: "Order updates to the fulfilment service" });
+    await card.getByRole("button", { name: "Details" }).click();
+    const details = page.getByRole("dialog", { name: "Order updates to the fulfilment service" });
+    for (const tab of ["Connections Details", "API Details", "Try Out", "Deliveries"]) {
+      await details.getByRole("tab", { name: tab }).click();
+      await expect(details.getByRole("tab", { name: tab })).toHaveAttribute("aria-selected", "true");
+      if (tab === "Deliveries")
+        await expect(details.getByRole("table", { name: "Deliveries", exact: true })).toBeVisible();
+      await check(`details-${tab.toLowerCase().replace(/ /g, "-")}`, { fullPage: false });
+    }
+    await page.keyboard.press("Escape");
+
+    // The wizard, new and edit, each tab.
+    for (const [path, name] of [
+      ["/integrations/new", "wizard-new"],
+      [`/integrations/${hookId}/edit`, "wizard-edit"],
+    ] as const) {
+      await page.goto(path);
+      await expect(page.getByLabel("Alias")).toBeVisible();
+      if (name === "wizard-new") {
+        await page
+          .getByLabel("URL", { exact: true })
+          .fill("https://hooks.example.com/chat-events?source=portal");
+        await page.getByRole("button", { name: "Add Field" }).first().click();
+        await page.getByLabel("Param 2 key").fill("from");
+        await page.getByLabel("Param 2 type").selectOption("VARIABLE");
+        await page.getByLabel("Param 2 value").selectOption("contact");
+      }
+      for (const tab of ["Params", "Auth", "Headers", "Body"]) {
+        await page.getByRole("tab", { name: tab }).click();
+        await check(`${name}-${tab.toLowerCase()}`);
+      }
+    }
+
+    await visit(`/integrations/${hookId}/deliveries`, /Deliveries/, "deliveries");
+
+    await visit("/chats", "Chats", "chats");
+    await visit(`/chats?chat=${chatId}`, "Chats", "chat-open");
+    await expect(page.getByRole("region", { name: "Chat with +15550709001" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Send as contact" })).toBeVisible();
+
+    await visit("/campaigns", "Campaigns", "campaigns");
+    await visit("/campaigns/new", /campaign/i, "campaign-new");
+    await visit(`/campaigns/${keyword.id}`, "Spring sale", "campaign-report");
+    await visit(`/campaigns/${keyword.id}/edit`, /Spring sale/, "campaign-edit");
+    await visit("/settings", "Settings", "settings");
+  });
+}
