@@ -110,6 +110,12 @@ describe("integration schema", () => {
       /conflicts with "a"/,
     ],
     [
+      "a body key added twice",
+      { body: [...DEFAULT_BODY_ROWS, { key: "chatId", value: "chatId", type: "VARIABLE" }] },
+      `body.${DEFAULT_BODY_ROWS.length}.key`,
+      /^"chatId" is a duplicate key/,
+    ],
+    [
       "unknown variable",
       { params: [{ key: "from", value: "phone", type: "VARIABLE" }], url: "https://example.com/in" },
       "params.0.value",
