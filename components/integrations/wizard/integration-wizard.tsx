@@ -241,7 +241,11 @@ export function IntegrationWizard({
           <ConnectionsSection choices={choices} />
 
           <div className="min-w-0 xl:col-start-2 xl:row-span-3 xl:row-start-1">
-            <RequestPreview integration={integration} choices={choices} />
+            <RequestPreview
+              integration={integration}
+              choices={choices}
+              allowInsecureUrls={allowInsecureUrls}
+            />
           </div>
 
           <div className="flex flex-col gap-2 self-start rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-xs xl:col-start-1">
