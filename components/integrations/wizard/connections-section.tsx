@@ -120,8 +120,8 @@ export function ConnectionsSection({ choices }: { choices: ConnectionChoice[] })
           <Info aria-hidden className="mt-0.5 size-4 shrink-0" />
           <span>
             No connections chosen. That is fine when this integration is meant for a{" "}
-            <strong>Chatbot Service</strong> campaign: save it without connections and link it from the
-            campaign once it is Active.
+            <strong>Chatbot Service</strong> campaign: save it without connections; once it is Active, the
+            campaign can select it as its Custom Webhook.
           </span>
         </p>
       )}
