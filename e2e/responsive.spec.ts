@@ -80,6 +80,45 @@ async function expectNoHorizontalOverflow(page: Page, name: string) {
   expect.soft(scrollWidth, `${name}: the document is wider than the window`).toBeLessThanOrEqual(clientWidth);
 }
 
+/**
+ * The Key / Value / Type rows read well: each select shows its whole choice ("Variable", not
+ * "Variabl"), keys and values are typed in one font and size, and no single word (like "Read-only")
+ * breaks over two lines in a cramped column.
+ */
+async function expectRowsReadable(table: Locator, name: string) {
+  const problems = await table.evaluate((element) => {
+    const found: string[] = [];
+    const canvas = document.createElement("canvas").getContext("2d")!;
+    for (const select of Array.from(element.querySelectorAll("select"))) {
+      const style = getComputedStyle(select);
+      canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const text = select.selectedOptions[0]?.text ?? "";
+      const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20; // the arrow
+      if (canvas.measureText(text).width > room) found.push(`"${text}" is cut off in ${select.ariaLabel}`);
+    }
+    for (const row of Array.from(element.querySelectorAll("tbody tr"))) {
+      const inputs = Array.from(row.querySelectorAll("input"));
+      const fonts = new Set(
+        inputs.map((i) => `${getComputedStyle(i).fontSize} ${getComputedStyle(i).fontFamily}`),
+      );
+      if (fonts.size > 1) found.push(`key and value differ in font: ${[...fonts].join(" / ")}`);
+    }
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const word = node.textContent?.trim() ?? "";
+      const parent = node.parentElement!;
+      // Visually hidden text (1 px wide, for screen readers) wraps by design.
+      if (!word || /\s/.test(word) || parent.getBoundingClientRect().width <= 1) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      const lines = new Set(Array.from(range.getClientRects()).map((r) => Math.round(r.top)));
+      if (lines.size > 1) found.push(`"${word}" breaks over ${lines.size} lines`);
+    }
+    return found;
+  });
+  expect.soft(problems, `${name}: rows that do not read well`).toEqual([]);
+}
+
 for (const width of WIDTHS) {
   test(`every page works at ${width} px`, async ({ page }) => {
     test.setTimeout(240_000);
@@ -164,6 +203,8 @@ for (const width of WIDTHS) {
       }
       for (const tab of ["Params", "Auth", "Headers", "Body"]) {
         await page.getByRole("tab", { name: tab }).click();
+        const rows = page.getByRole("tabpanel", { name: tab }).getByRole("table");
+        if (tab !== "Auth") await expectRowsReadable(rows, `${name} ${tab}`);
         await check(`${name}-${tab.toLowerCase()}`);
       }
     }
