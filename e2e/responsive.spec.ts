@@ -165,6 +165,10 @@ for (const width of WIDTHS) {
     await expect(page.getByRole("heading", { level: 1, name: "Connections" })).toBeVisible();
     if (width < 1024) await expect(main.getByRole("link", { name: "Integrations" })).toBeHidden();
     await check("connections");
+    await page.getByRole("button", { name: "Remove SMS 72345" }).click();
+    await expect(page.getByRole("alertdialog", { name: "Remove SMS – 72345?" })).toBeVisible();
+    await check("connection-remove-confirm", { fullPage: false });
+    await page.keyboard.press("Escape");
     await page.getByRole("link", { name: /Provider of SMS – 72345/ }).click();
     await expect(page.getByRole("heading", { level: 1, name: "SMS – 72345" })).toBeVisible();
     await check("connection-provider");
@@ -183,6 +187,24 @@ for (const width of WIDTHS) {
         await expect(details.getByRole("table", { name: "Deliveries", exact: true })).toBeVisible();
       await check(`details-${tab.toLowerCase().replace(/ /g, "-")}`, { fullPage: false });
     }
+    await page.keyboard.press("Escape");
+
+    // The other dialogs of the cards: Campaigns, Stop refused, Delete refused.
+    const bot = page.getByRole("article", { name: "Support bot relay" });
+    await bot.getByRole("button", { name: "Campaigns" }).click();
+    await expect(page.getByRole("table", { name: "Linked campaigns" })).toBeVisible();
+    await check("card-campaigns", { fullPage: false });
+    await page.keyboard.press("Escape");
+    await bot.getByRole("button", { name: "Actions" }).click();
+    await page.getByRole("menuitem", { name: "Stop" }).click();
+    await expect(page.getByRole("dialog", { name: "Invalid action" })).toBeVisible();
+    await check("card-stop-refused", { fullPage: false });
+    await page.keyboard.press("Escape");
+    await card.getByRole("button", { name: "Actions" }).click();
+    await check("card-actions-menu", { fullPage: false });
+    await page.getByRole("menuitem", { name: "Delete" }).click();
+    await expect(page.getByRole("dialog", { name: /cannot be deleted yet/ })).toBeVisible();
+    await check("card-delete-refused", { fullPage: false });
     await page.keyboard.press("Escape");
 
     // The wizard, new and edit, each tab.
@@ -208,8 +230,32 @@ for (const width of WIDTHS) {
         await check(`${name}-${tab.toLowerCase()}`);
       }
     }
+    // Errors on stacked or cramped rows: a duplicate body key and a bad header name.
+    await page.getByRole("tab", { name: "Body" }).click();
+    await page.getByRole("button", { name: "Add Field" }).click();
+    await page.getByLabel("Body field 7 key").fill("chatId");
+    await page.getByRole("tab", { name: "Headers" }).click();
+    await page.getByRole("button", { name: "Add Field" }).click();
+    await page.getByLabel("Header 1 key").fill("Bad Header");
+    await page.getByLabel("URL", { exact: true }).fill("");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect(page.getByText(/header name may only use/)).toBeVisible();
+    await check("wizard-errors-headers");
+    await page.getByRole("tab", { name: "Body" }).click();
+    await expect(
+      page.getByText('"chatId" is a duplicate key: it is already set in another row'),
+    ).toBeVisible();
+    await check("wizard-errors-body");
 
     await visit(`/integrations/${hookId}/deliveries`, /Deliveries/, "deliveries");
+    await page.getByRole("button", { name: "View attempts" }).first().click();
+    await expect(page.getByRole("article", { name: "Attempt 1" })).toBeVisible();
+    await check("delivery-attempts", { fullPage: false });
+    await page.keyboard.press("Escape");
+    await page.getByRole("button", { name: "Replay failed" }).click();
+    await expect(page.getByRole("dialog", { name: /Replay failed/ })).toBeVisible();
+    await check("replay-failed", { fullPage: false });
+    await page.keyboard.press("Escape");
 
     await visit("/chats", "Chats", "chats");
     await visit(`/chats?chat=${chatId}`, "Chats", "chat-open");

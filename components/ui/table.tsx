@@ -13,10 +13,11 @@ import { cn } from "./cn";
 
 interface TableProps extends HTMLAttributes<HTMLTableElement> {
   /**
-   * Below 640 px, show each row as a block and each cell under its column's name (the `label` of its
-   * Td), instead of scrolling sideways. (Default: false: a wide table scrolls inside its container)
+   * Below 640 px, show each row as a block and each cell beside its column's name (the `label` of its
+   * Td), instead of scrolling sideways; the row's `actions` cell goes at the right of its first line, or
+   * of its last with "actions-last". (Default: false: a wide table scrolls inside its container)
    */
-  stack?: boolean;
+  stack?: boolean | "actions-last";
 }
 
 /**
@@ -43,7 +44,15 @@ export function Table({ className, stack = false, ...props }: TableProps) {
       className="relative max-w-full overflow-x-auto"
       {...(scrolls ? { tabIndex: 0, role: "region", "aria-label": props["aria-label"] } : {})}
     >
-      <table className={cn("w-full text-left text-sm", stack && "table-stack", className)} {...props} />
+      <table
+        className={cn(
+          "w-full text-left text-sm",
+          stack && "table-stack",
+          stack === "actions-last" && "table-stack-actions-last",
+          className,
+        )}
+        {...props}
+      />
     </div>
   );
 }

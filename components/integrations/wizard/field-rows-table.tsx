@@ -54,7 +54,7 @@ export function FieldRowsTable({
   return (
     <div>
       {/* Fixed columns wide enough for "Variable" and "Actions"; on a phone each row stacks. */}
-      <Table aria-label={`${rowNoun}s`} className="table-fixed" stack>
+      <Table aria-label={`${rowNoun}s`} className="table-fixed" stack="actions-last">
         <thead>
           <tr>
             <Th className="w-[30%]">Key</Th>
