@@ -25,7 +25,7 @@ function LastResponse({ row }: { row: DeliveryRow }) {
   }
   if (row.lastError) {
     return (
-      <span className="block max-w-40 truncate text-red-700" title={row.lastError}>
+      <span className="block max-w-32 truncate text-red-700" title={row.lastError}>
         {row.lastError}
       </span>
     );
@@ -46,7 +46,7 @@ export function DeliveryTable({
 }) {
   return (
     <div className="rounded-md border border-slate-200 bg-white">
-      <Table aria-label="Deliveries" className="text-xs" stack>
+      <Table aria-label="Deliveries" className="text-xs [&_td]:px-2 [&_th]:px-2" stack>
         <thead>
           <tr>
             <Th>Time</Th>
