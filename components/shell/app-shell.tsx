@@ -11,7 +11,7 @@ import { NavLinks } from "./nav-links";
 
 /**
  * The signed-in pages' frame. From 1024 px (lg) the navigation is a sidebar and the account sits in a
- * bar above the page; below that, a top bar with the Menu button opens the navigation and the account.
+ * bar above the page; below that, a top bar's Menu button opens the navigation and the account bar.
  */
 export function AppShell({ account, children }: { account: ReactNode; children: ReactNode }) {
   const [open, setOpen] = useState(false);
@@ -52,13 +52,16 @@ export function AppShell({ account, children }: { account: ReactNode; children: 
           <nav aria-label="Main" className="px-2 pb-3">
             <NavLinks />
           </nav>
-          <div className="flex flex-wrap items-center justify-between gap-2 border-t border-slate-200 px-4 py-2.5 text-sm lg:hidden">
-            {account}
-          </div>
         </div>
       </aside>
       <div className="flex min-w-0 flex-1 flex-col">
-        <header className="hidden items-center justify-end gap-3 border-b border-slate-200 bg-white px-6 py-2.5 text-sm lg:flex">
+        {/* The account bar: above the page from 1024 px; narrower, it shows with the open menu, under it. */}
+        <header
+          className={cn(
+            open ? "flex" : "hidden",
+            "flex-wrap items-center justify-between gap-x-3 gap-y-1 border-b border-slate-200 bg-white px-4 py-2.5 text-sm lg:flex lg:justify-end lg:px-6",
+          )}
+        >
           {account}
         </header>
         <main className="mx-auto w-full max-w-6xl flex-1 px-4 py-6 sm:px-6 sm:py-8">{children}</main>
