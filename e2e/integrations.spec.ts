@@ -331,7 +331,7 @@ test("Basic auth and GET without connections (for a Chatbot Service), then API K
   await expect(saved).toContainText("None: for a Chatbot Service campaign");
   await saved.getByRole("button", { name: "Details" }).click();
   await expect(page.getByRole("dialog")).toContainText(
-    "No connections. This integration is meant for a Chatbot Service",
+    "It is Inactive and not linked to any campaign yet: choose Start ▶",
   );
   await page.keyboard.press("Escape");
 
@@ -370,16 +370,22 @@ test("bad input shows field errors; taken connections are not offered", async ({
   // Nothing typed: alias and URL say what they need, and nothing is lost.
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByText("Enter an alias to identify the Custom Webhook")).toBeVisible();
-  await expect(page.getByText("Enter the URL of your endpoint")).toBeVisible();
+  await expect(
+    page.getByText("Enter the URL of your endpoint, like https://your-domain/your-path", { exact: true }),
+  ).toBeVisible();
+  // The preview refuses the same URL with the same message.
+  await expect(preview(page)).toContainText("No request to show: Enter the URL of your endpoint");
   await expect(page.getByText("Fix the fields marked in red, then save.")).toBeVisible();
   await expectAccessible(page);
   await snap(page, "wizard-errors-empty");
 
   await page.getByLabel("Alias").fill("taken");
   await page.getByLabel("URL", { exact: true }).fill("ftp://files.example.com/in");
-  await expect(page.getByText("The URL must start with https://")).toBeVisible();
+  // (The tests' server allows http://, and the message says so.)
+  const urlError = page.getByText("The URL must start with https:// or http://", { exact: true });
+  await expect(urlError).toBeVisible();
   await page.getByLabel("URL", { exact: true }).fill("https://hooks.example.com/in");
-  await expect(page.getByText("The URL must start with https://")).toHaveCount(0);
+  await expect(urlError).toHaveCount(0);
 
   // A bad header name and conflicting body keys: Save opens the first tab with an error.
   await tab(page, "Headers").click();

@@ -87,7 +87,7 @@ export function Inbox({
   const list = [...new Map(chats.data?.pages.flatMap((p) => p.chats).map((c) => [c.id, c])).values()];
 
   return (
-    <div className="grid gap-6 lg:grid-cols-[22rem_1fr]">
+    <div className="grid gap-6 lg:grid-cols-[20rem_minmax(0,1fr)] xl:grid-cols-[22rem_minmax(0,1fr)]">
       <div className="grid content-start gap-6">
         <Card>
           <div className="flex gap-1 border-b border-slate-200 p-2" role="group" aria-label="Filter chats">
@@ -172,7 +172,8 @@ export function Inbox({
         </Card>
         {aside}
       </div>
-      <Card className="min-h-[24rem]">
+      {/* Stacked (below 1024 px), a chat that was chosen comes first, where the eye is. */}
+      <Card className={cn("min-h-[24rem]", selectedId && "order-first lg:order-none")}>
         {thread.data ? (
           <ThreadView thread={thread.data} actions={threadActions?.(thread.data)} />
         ) : selectedId && thread.isError ? (

@@ -65,8 +65,9 @@ export function DeliveryFilters({
   };
 
   return (
+    // On a phone the filters pair up, two to a line (the search takes a whole line).
     <div className="flex flex-wrap items-end gap-3" role="group" aria-label="Filter deliveries">
-      <Field label="Status" className="w-40">
+      <Field label="Status" className="w-40 max-sm:w-[calc(50%-0.375rem)]">
         <Select
           value={filters.status ?? ""}
           onChange={(e) => set({ status: (e.target.value || null) as LogFilters["status"] })}
@@ -79,7 +80,7 @@ export function DeliveryFilters({
           ))}
         </Select>
       </Field>
-      <Field label="Event" className="w-36">
+      <Field label="Event" className="w-36 max-sm:w-[calc(50%-0.375rem)]">
         <Select
           value={filters.event ?? ""}
           onChange={(e) => set({ event: (e.target.value || null) as LogFilters["event"] })}
@@ -92,7 +93,7 @@ export function DeliveryFilters({
           ))}
         </Select>
       </Field>
-      <Field label="Contact or chat" className="w-56">
+      <Field label="Contact or chat" className="w-56 max-sm:w-full">
         <Input
           type="search"
           value={search}
@@ -101,7 +102,7 @@ export function DeliveryFilters({
           autoComplete="off"
         />
       </Field>
-      <Field label="Time" className="w-40">
+      <Field label="Time" className="w-40 max-sm:w-[calc(50%-0.375rem)]">
         <Select
           value={filters.range}
           onChange={(e) => {
@@ -120,14 +121,14 @@ export function DeliveryFilters({
       </Field>
       {filters.range === "custom" && inBrowser && (
         <>
-          <Field label="From" className="w-52">
+          <Field label="From" className="w-52 max-sm:w-[calc(50%-0.375rem)]">
             <Input
               type="datetime-local"
               value={toLocalInput(filters.from)}
               onChange={(e) => set({ from: fromLocalInput(e.target.value) })}
             />
           </Field>
-          <Field label="To" className="w-52">
+          <Field label="To" className="w-52 max-sm:w-[calc(50%-0.375rem)]">
             <Input
               type="datetime-local"
               value={toLocalInput(filters.to)}

@@ -25,7 +25,7 @@ function LastResponse({ row }: { row: DeliveryRow }) {
   }
   if (row.lastError) {
     return (
-      <span className="block max-w-40 truncate text-red-700" title={row.lastError}>
+      <span className="block max-w-32 truncate text-red-700" title={row.lastError}>
         {row.lastError}
       </span>
     );
@@ -46,7 +46,7 @@ export function DeliveryTable({
 }) {
   return (
     <div className="rounded-md border border-slate-200 bg-white">
-      <Table aria-label="Deliveries" className="text-xs">
+      <Table aria-label="Deliveries" className="text-xs [&_td]:px-2 [&_th]:px-2" stack>
         <thead>
           <tr>
             <Th>Time</Th>
@@ -64,10 +64,10 @@ export function DeliveryTable({
         <tbody>
           {rows.map((row) => (
             <tr key={row.id} className="hover:bg-slate-50">
-              <Td className="whitespace-nowrap text-slate-700">
+              <Td label="Time" className="whitespace-nowrap text-slate-700">
                 <LocalTime value={row.createdAt} dateStyle="short" timeStyle="medium" />
               </Td>
-              <Td>
+              <Td label="Event">
                 <span className="font-mono font-medium">{row.event}</span>
                 {row.isTest && (
                   <span className="ml-1.5">
@@ -75,7 +75,7 @@ export function DeliveryTable({
                   </span>
                 )}
               </Td>
-              <Td className="whitespace-nowrap">
+              <Td label="Contact · chat" className="whitespace-nowrap">
                 <span className="block font-mono">{row.contact}</span>
                 {row.chatId && (
                   <button
@@ -89,7 +89,7 @@ export function DeliveryTable({
                   </button>
                 )}
               </Td>
-              <Td className="min-w-[6.5rem]">
+              <Td label="Status" className="min-w-[6.5rem]">
                 <span className="whitespace-nowrap">
                   <DeliveryBadge status={row.status} />
                 </span>
@@ -100,14 +100,16 @@ export function DeliveryTable({
                   </span>
                 )}
               </Td>
-              <Td className="text-right tabular-nums">{row.attempts}</Td>
-              <Td className="text-right">
+              <Td label="Attempts" className="text-right tabular-nums">
+                {row.attempts}
+              </Td>
+              <Td label="Response" className="text-right">
                 <LastResponse row={row} />
               </Td>
-              <Td className="text-right whitespace-nowrap tabular-nums">
+              <Td label="Latency" className="text-right whitespace-nowrap tabular-nums">
                 {row.lastLatencyMs !== null ? `${row.lastLatencyMs} ms` : "—"}
               </Td>
-              <Td className="text-right">
+              <Td actions className="text-right">
                 <Button
                   variant="ghost"
                   size="sm"

@@ -179,7 +179,7 @@ function Endpoint({
           {op.description && <p className="text-slate-600">{op.description}</p>}
         </Section>
         <Section title="Headers">
-          <Table aria-label={`Headers of ${op.summary}`}>
+          <Table aria-label={`Headers of ${op.summary}`} stack>
             <tbody>
               {headers.map(([name, need, description]) => (
                 <tr key={name}>
@@ -193,7 +193,7 @@ function Endpoint({
         </Section>
         {params.length > 0 && (
           <Section title="Parameters">
-            <Table aria-label={`Parameters of ${op.summary}`}>
+            <Table aria-label={`Parameters of ${op.summary}`} stack>
               <tbody>
                 {params.map((p) => (
                   <tr key={`${p.in}-${p.name}`}>
@@ -216,7 +216,7 @@ function Endpoint({
         {body && (
           <Section title="Request body">
             {bodyFields.length > 0 && (
-              <Table aria-label={`Body of ${op.summary}`}>
+              <Table aria-label={`Body of ${op.summary}`} stack>
                 <tbody>
                   {bodyFields.map((f) => (
                     <tr key={f.name}>

@@ -23,7 +23,7 @@ export function CampaignsDialog({ integration }: { integration: IntegrationSumma
         description={`Campaigns linked to “${integration.alias}”`}
         size="lg"
       >
-        <Table aria-label="Linked campaigns">
+        <Table aria-label="Linked campaigns" stack>
           <thead>
             <tr>
               <Th>Campaign Id</Th>
@@ -34,13 +34,15 @@ export function CampaignsDialog({ integration }: { integration: IntegrationSumma
           <tbody>
             {integration.liveCampaigns.map((c) => (
               <tr key={c.id}>
-                <Td className="font-mono text-xs">{c.id}</Td>
-                <Td>
+                <Td label="Campaign Id" className="font-mono text-xs break-all">
+                  {c.id}
+                </Td>
+                <Td label="Campaign Name">
                   <Link href={`/campaigns/${c.id}`} className="text-brand-700 hover:underline">
                     {c.name}
                   </Link>
                 </Td>
-                <Td>
+                <Td label="Integration Date">
                   <LocalTime value={c.integrationDate} />
                 </Td>
               </tr>

@@ -41,7 +41,7 @@ export function IntegrationCard({ integration, onStart, onStop, onDelete, busy }
     <Card className="flex flex-col p-4">
       <article aria-labelledby={titleId} className="flex flex-1 flex-col">
         <div className="flex items-center gap-2">
-          <span className="flex items-center gap-1.5 text-xs font-medium tracking-wide text-slate-600 uppercase">
+          <span className="flex items-center gap-1.5 text-xs font-medium tracking-wide whitespace-nowrap text-slate-600 uppercase">
             <Webhook aria-hidden className="size-4" /> Custom Webhook
           </span>
           <span className="ml-auto">
@@ -81,11 +81,11 @@ export function IntegrationCard({ integration, onStart, onStop, onDelete, busy }
         <p className="mt-2 text-xs text-slate-600" aria-hidden>
           Alias
         </p>
-        <h3 id={titleId} className="truncate text-lg font-semibold text-slate-900" title={integration.alias}>
+        <h3 id={titleId} className="text-lg font-semibold break-words text-slate-900">
           {integration.alias}
         </h3>
 
-        <dl className="mt-3 grid grid-cols-[7rem_minmax(0,1fr)] items-center gap-x-3 gap-y-2 text-sm">
+        <dl className="mt-3 grid grid-cols-[6.5rem_minmax(0,1fr)] items-center gap-x-3 gap-y-2 text-sm">
           <dt className="text-slate-600">URL</dt>
           <dd className="min-w-0 font-mono text-xs">
             <span className="mr-1.5 rounded bg-slate-800 px-1.5 py-0.5 font-semibold text-white">

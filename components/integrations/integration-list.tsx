@@ -3,7 +3,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Plug } from "lucide-react";
 import Link from "next/link";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 
 import {
   deleteIntegrationAction,
@@ -18,7 +18,7 @@ import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/u
 import { FormMessage } from "@/components/ui/field";
 import type { IntegrationSummary } from "@/lib/data/integrations";
 
-import { DeleteDialog, PAUSE_FIRST } from "./delete-dialog";
+import { DeleteDialog, DeletedNotice, PAUSE_FIRST, type DeletedIntegration } from "./delete-dialog";
 import { IntegrationCard } from "./integration-card";
 import { INTEGRATIONS_QUERY_KEY } from "./query-keys";
 
@@ -64,6 +64,10 @@ export function IntegrationList({
       campaigns: integration.liveCampaigns,
     });
   const [deleting, setDeleting] = useState<IntegrationSummary | null>(null);
+  const [deleted, setDeleted] = useState<DeletedIntegration | null>(null);
+  const deletedNotice = useRef<HTMLDivElement>(null);
+  // Set by a deletion, read once when its dialog closes.
+  const focusNotice = useRef(false);
 
   const setCard = (id: string, change: (i: IntegrationSummary) => IntegrationSummary) =>
     queryClient.setQueryData<IntegrationSummary[]>(INTEGRATIONS_QUERY_KEY, (list) =>
@@ -102,10 +106,12 @@ export function IntegrationList({
 
   const remove = useMutation({
     mutationFn: (integration: IntegrationSummary) => unwrap(deleteIntegrationAction({ id: integration.id })),
-    onSuccess: (_data, integration) => {
+    onSuccess: (result, integration) => {
       queryClient.setQueryData<IntegrationSummary[]>(INTEGRATIONS_QUERY_KEY, (list) =>
         list?.filter((i) => i.id !== integration.id),
       );
+      setDeleted(result);
+      focusNotice.current = true;
       setDeleting(null);
     },
     onSettled: () => queryClient.invalidateQueries({ queryKey: INTEGRATIONS_QUERY_KEY }),
@@ -116,6 +122,8 @@ export function IntegrationList({
 
   return (
     <div className="flex flex-col gap-4">
+      {/* Empty, it takes no room: the negative margin cancels the gap after it. */}
+      <DeletedNotice deleted={deleted} ref={deletedNotice} className="empty:-mb-4" />
       {saved && (
         <FormMessage tone="success">
           Saved “{saved.alias}”.{" "}
@@ -147,6 +155,7 @@ export function IntegrationList({
               }
               onDelete={() => {
                 remove.reset();
+                setDeleted(null);
                 setDeleting(integration);
               }}
             />
@@ -159,6 +168,13 @@ export function IntegrationList({
         integration={deleting && (integrations.find((i) => i.id === deleting.id) ?? deleting)}
         onConfirm={() => deleting && remove.mutate(deleting)}
         onClose={() => setDeleting(null)}
+        onCloseAutoFocus={(event) => {
+          // The deleted card's Actions button is gone: focus the confirmation instead.
+          if (!focusNotice.current) return;
+          focusNotice.current = false;
+          event.preventDefault();
+          deletedNotice.current?.focus();
+        }}
         pending={remove.isPending}
         error={remove.error?.message ?? null}
       />

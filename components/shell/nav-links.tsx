@@ -17,7 +17,7 @@ const LINKS = [
 export function NavLinks() {
   const pathname = usePathname();
   return (
-    <ul className="flex flex-row gap-1 md:flex-col">
+    <ul className="flex flex-col gap-1">
       {LINKS.map(({ href, label, icon: Icon }) => {
         const active = pathname === href || pathname.startsWith(`${href}/`);
         return (

@@ -4,7 +4,11 @@ import { cn } from "./cn";
 
 export function Card({ className, ...props }: HTMLAttributes<HTMLDivElement>) {
   return (
-    <div className={cn("rounded-lg border border-slate-200 bg-white shadow-xs", className)} {...props} />
+    // min-w-0: a card never widens its grid or flex parent; its content wraps or scrolls inside it.
+    <div
+      className={cn("min-w-0 rounded-lg border border-slate-200 bg-white shadow-xs", className)}
+      {...props}
+    />
   );
 }
 

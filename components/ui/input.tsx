@@ -10,7 +10,8 @@ export function Input({ className, ...props }: InputHTMLAttributes<HTMLInputElem
 }
 
 export function Select({ className, ...props }: SelectHTMLAttributes<HTMLSelectElement>) {
-  return <select className={cn(control, "h-9 pr-8", className)} {...props} />;
+  // The browser draws its own arrow inside the box: no extra right padding, or short cells cut the text.
+  return <select className={cn(control, "h-9 pr-1.5 pl-2.5", className)} {...props} />;
 }
 
 export function Textarea({ className, ...props }: TextareaHTMLAttributes<HTMLTextAreaElement>) {

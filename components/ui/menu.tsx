@@ -5,7 +5,13 @@ import type { ComponentProps } from "react";
 
 import { cn } from "./cn";
 
-export const Menu = Radix.Root;
+/**
+ * A dropdown menu. Not modal: the rest of the page stays in the accessibility tree (a modal menu hides it
+ * with aria-hidden while it still holds focusable controls); Escape and a click outside close it.
+ */
+export function Menu(props: ComponentProps<typeof Radix.Root>) {
+  return <Radix.Root modal={false} {...props} />;
+}
 export const MenuTrigger = Radix.Trigger;
 
 export function MenuContent({ className, ...props }: ComponentProps<typeof Radix.Content>) {

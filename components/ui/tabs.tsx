@@ -7,12 +7,10 @@ import { cn } from "./cn";
 
 export const Tabs = Radix.Root;
 
+/** The row of tabs; on a narrow screen it wraps (a tab cut off at the edge would look absent). */
 export function TabsList({ className, ...props }: ComponentProps<typeof Radix.List>) {
   return (
-    <Radix.List
-      className={cn("flex gap-1 overflow-x-auto border-b border-slate-200", className)}
-      {...props}
-    />
+    <Radix.List className={cn("flex flex-wrap gap-x-1 border-b border-slate-200", className)} {...props} />
   );
 }
 

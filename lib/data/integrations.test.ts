@@ -426,7 +426,10 @@ describe("start, stop and delete", () => {
     await db().update(campaigns).set({ status: "PAUSED" }).where(eq(campaigns.id, campaign!.id));
     await stopIntegration(accountId, id);
     // The Paused campaign keeps no link to a deleted integration: it must select another one.
-    await deleteIntegration(accountId, id);
+    expect(await deleteIntegration(accountId, id)).toEqual({
+      alias: "Bot hook",
+      unlinkedCampaigns: [{ id: campaign!.id, name: "Support bot" }],
+    });
     expect(await getIntegrationSummary(accountId, id)).toBeNull();
     const [unlinked] = await db().select().from(campaigns).where(eq(campaigns.id, campaign!.id));
     expect(unlinked).toMatchObject({ status: "PAUSED", integrationId: null, integrationDate: null });

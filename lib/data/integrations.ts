@@ -459,8 +459,11 @@ const quoteList = (names: string[]) => names.map((n) => `“${n}”`).join(", ")
  * must be paused first; Draft and Paused campaigns lose their link (they must select another
  * integration before going Live again).
  */
-export async function deleteIntegration(accountId: string, id: string): Promise<void> {
-  await db().transaction(async (tx) => {
+export async function deleteIntegration(
+  accountId: string,
+  id: string,
+): Promise<{ alias: string; unlinkedCampaigns: { id: string; name: string }[] }> {
+  return db().transaction(async (tx) => {
     const { alias, status } = await lockIntegration(tx, accountId, id);
     if (status === "ACTIVE")
       throw new AppError("CONFLICT", `“${alias}” is Active: stop it first, then delete it`);
@@ -471,11 +474,14 @@ export async function deleteIntegration(accountId: string, id: string): Promise<
         `“${alias}” is used by the Live campaign ${quoteList(live)}: pause it first`,
       );
     }
-    await tx
+    // Draft and Paused campaigns lose their link (the confirmation names them); the caller says so.
+    const unlinkedCampaigns = await tx
       .update(campaigns)
       .set({ integrationId: null, integrationDate: null, updatedAt: new Date() })
-      .where(and(eq(campaigns.accountId, accountId), eq(campaigns.integrationId, id)));
+      .where(and(eq(campaigns.accountId, accountId), eq(campaigns.integrationId, id)))
+      .returning({ id: campaigns.id, name: campaigns.name });
     await tx.delete(integrations).where(scoped(accountId, id));
+    return { alias, unlinkedCampaigns };
   });
 }
 

@@ -4,6 +4,7 @@ import { buildBody } from "@/lib/webhooks/body";
 import { HEADER_NAME, headerRowErrors, RESERVED_HEADERS } from "@/lib/webhooks/headers";
 import { joinUrl, splitUrl } from "@/lib/webhooks/url";
 
+import { webhookUrlSchema, type WebhookUrlOptions } from "./webhook-url";
 import {
   authTypeSchema,
   eventVariableNames,
@@ -47,9 +48,7 @@ export const DEFAULT_BODY_ROWS: FieldRow[] = [
   { key: "multimedia.caption", value: "multimediaCaption", type: "VARIABLE" },
 ];
 
-export interface IntegrationSchemaOptions {
-  /** Accept plain http:// URLs (the WEBHOOK_ALLOW_INSECURE_URLS setting). (Default: false) */
-  allowInsecureUrls?: boolean;
+export interface IntegrationSchemaOptions extends WebhookUrlOptions {
   /**
    * On Edit: the auth type whose secret is already stored. An empty secret field of that same type
    * keeps the stored secret; any other type needs its secret typed. (Default: null, nothing stored)
@@ -84,24 +83,6 @@ export function authConfigFromForm(auth: AuthFormValues): AuthConfig {
   }
 }
 
-/** Problems with what was typed in the URL box (the part before `?`); null when it is fine. */
-export function urlProblem(typed: string, allowInsecureUrls: boolean): string | null {
-  const base = splitUrl(typed.trim()).base;
-  if (base === "") return "Enter the URL of your endpoint, like https://your-domain/your-path";
-  let url: URL;
-  try {
-    url = new URL(base);
-  } catch {
-    return "Enter an absolute URL, like https://your-domain/your-path";
-  }
-  if (url.protocol !== "https:" && url.protocol !== "http:") return "The URL must start with https://";
-  if (url.protocol === "http:" && !allowInsecureUrls)
-    return "Use https:// — plain http:// is not allowed here";
-  if (url.username || url.password) return "Put credentials in the Auth tab, not in the URL";
-  if (base.length > 2000) return "The URL is too long (at most 2000 characters)";
-  return null;
-}
-
 const variableNames = new Set<string>(eventVariableNames);
 
 /** The wizard's schema. Output: what the data layer stores (URL without query, AuthConfig, secret). */
@@ -117,7 +98,7 @@ export function integrationSchema({
         .min(1, "Enter an alias to identify the Custom Webhook")
         .max(ALIAS_MAX_LENGTH, `At most ${ALIAS_MAX_LENGTH} characters`),
       method: z.enum(HTTP_METHODS, { error: "Choose POST, GET, PUT or DELETE" }),
-      url: z.string(),
+      url: webhookUrlSchema({ allowInsecureUrls }),
       params: rows,
       headers: rows,
       body: rows,
@@ -127,9 +108,6 @@ export function integrationSchema({
     .superRefine((values, ctx) => {
       const issue = (path: (string | number)[], message: string) =>
         ctx.addIssue({ code: "custom", path, message });
-
-      const url = urlProblem(values.url, allowInsecureUrls);
-      if (url) issue(["url"], url);
 
       for (const tab of ["params", "headers", "body"] as const) {
         values[tab].forEach((row, i) => {

@@ -72,11 +72,30 @@ describe("buildBody", () => {
   });
 
   it.each<[string, FieldRow[], number, RegExp]>([
-    ["leaf then child", [text("a"), text("a.b")], 1, /conflicts with "a"/],
-    ["child then leaf", [text("a.b"), text("a")], 1, /conflicts/],
+    [
+      "leaf then child",
+      [text("a"), text("a.b")],
+      1,
+      /^"a.b" conflicts with "a": .* both a value and a parent/,
+    ],
+    [
+      "child then leaf",
+      [text("a.b"), text("a")],
+      1,
+      /^"a" conflicts with "a.b": .* both a value and a parent/,
+    ],
+    ["element then child", [text("a[]"), text("a[0].b")], 1, /^"a\[0\].b" conflicts with "a\[\]"/],
     ["list then object", [text("a[]"), text("a.b")], 1, /list/],
     ["object then list", [text("a.b"), text("a[]")], 1, /object/],
-    ["duplicate leaf", [text("x"), text("x")], 1, /conflicts/],
+    ["duplicate key", [text("chatId"), text("chatId")], 1, /^"chatId" is a duplicate key: it is already set/],
+    [
+      "duplicate nested key",
+      [text("multimedia.url"), text(" multimedia.url ")],
+      1,
+      /^"multimedia.url" is a duplicate key/,
+    ],
+    ["duplicate element", [text("a[0]"), text("a[0]")], 1, /^"a\[0\]" is a duplicate key/],
+    ["one element two ways", [text("a[]"), text("a[0]")], 1, /^"a\[0\]" sets the same field as "a\[\]"/],
     ["skipped index", [text("a[1]")], 0, /skips/],
     ["bad syntax", [text("a..b")], 0, /dots for nesting/],
   ])("reports %s on the offending row", (_name, rows, row, message) => {

@@ -54,8 +54,8 @@ export function rowValue(row: FieldRow, vars: EventVariables | null): string | n
 
 /**
  * Builds the JSON body from the Body rows. Each problem is reported against its row index, so the
- * wizard can show it on that row: a malformed key, or keys that conflict (`a` and `a.b` both leaves,
- * `a[]` and `a.b`). With `vars` null, Variable rows render as `{{name}}` placeholders.
+ * wizard can show it on that row: a malformed key, a key given twice, or keys that conflict (`a` and
+ * `a.b` both leaves, `a[]` and `a.b`). With `vars` null, Variable rows render as `{{name}}` placeholders.
  */
 export function buildBody(
   rows: FieldRow[],
@@ -63,8 +63,18 @@ export function buildBody(
 ): { body: Record<string, Json>; errors: Record<number, string> } {
   const root: Record<string, Json> = {};
   const errors: Record<number, string> = {};
-  // Which paths are leaves, so a later row cannot nest under them (or the reverse).
+  // Which row set each value (leaf) and which row first made each parent, so a later row that clashes
+  // with one can name it.
   const leaves = new Map<string, number>();
+  const parents = new Map<string, number>();
+  const keyOf = (index: number) => rows[index]!.key.trim();
+  // The same field set twice: the same key typed again, or another spelling of the same place.
+  const sameField = (key: string, earlier: number) =>
+    keyOf(earlier) === key.trim()
+      ? `"${key.trim()}" is a duplicate key: it is already set in another row`
+      : `"${key.trim()}" sets the same field as "${keyOf(earlier)}"`;
+  const valueAndParent = (key: string, earlier: number) =>
+    `"${key.trim()}" conflicts with "${keyOf(earlier)}": one field cannot be both a value and a parent`;
 
   rows.forEach((row, rowIndex) => {
     const path = parseKeyPath(row.key);
@@ -78,7 +88,10 @@ export function buildBody(
       const segment = path[i]!;
       const last = i === path.length - 1;
       const next = path[i + 1];
-      const fresh = (): Json => (next?.kind === "key" ? {} : []);
+      const fresh = (): Json => {
+        parents.set(trail, rowIndex);
+        return next?.kind === "key" ? {} : [];
+      };
       if (segment.kind === "key") {
         if (!isObject(container)) {
           errors[rowIndex] =
@@ -86,15 +99,14 @@ export function buildBody(
           return;
         }
         trail = trail ? `${trail}.${segment.name}` : segment.name;
-        const clash = leaves.get(trail);
-        if (clash !== undefined) {
-          errors[rowIndex] =
-            `"${row.key}" conflicts with "${rows[clash]!.key}": one field cannot be both a value and a parent`;
+        const leaf = leaves.get(trail);
+        if (leaf !== undefined) {
+          errors[rowIndex] = last ? sameField(row.key, leaf) : valueAndParent(row.key, leaf);
           return;
         }
         if (last) {
           if (segment.name in container) {
-            errors[rowIndex] = `"${row.key}" conflicts with another field under the same name`;
+            errors[rowIndex] = valueAndParent(row.key, parents.get(trail)!);
             return;
           }
           container[segment.name] = rowValue(row, vars);
@@ -116,13 +128,14 @@ export function buildBody(
           return;
         }
         trail = `${trail}[${index}]`;
-        if (leaves.has(trail)) {
-          errors[rowIndex] = `"${row.key}" conflicts with "${rows[leaves.get(trail)!]!.key}"`;
+        const leaf = leaves.get(trail);
+        if (leaf !== undefined) {
+          errors[rowIndex] = last ? sameField(row.key, leaf) : valueAndParent(row.key, leaf);
           return;
         }
         if (last) {
           if (index < container.length) {
-            errors[rowIndex] = `"${row.key}" sets a list position another field already set`;
+            errors[rowIndex] = valueAndParent(row.key, parents.get(trail)!);
             return;
           }
           container.push(rowValue(row, vars));

@@ -141,10 +141,16 @@ describe("the wizard's live preview", () => {
     expect(skippedRows).toBe(2);
   });
 
-  it("asks for a valid URL instead of failing", () => {
+  it("shows the form's message for a URL the form refuses, instead of a request", () => {
     expect(previewRequest(values({ url: "not a url" }), { integrationId: null, timestamp: ts })).toEqual({
       ok: false,
-      message: "Enter a valid URL to see the request.",
+      message: "Enter an absolute URL, like https://your-domain/your-path",
+    });
+    expect(
+      previewRequest(values({ url: "ftp://example.com/in" }), { integrationId: null, timestamp: ts }),
+    ).toEqual({
+      ok: false,
+      message: "The URL must start with https://",
     });
   });
 });

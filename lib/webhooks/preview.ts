@@ -1,4 +1,5 @@
 import { authConfigFromForm, type IntegrationFormValues } from "@/lib/validation/integration";
+import { webhookUrlSchema, type WebhookUrlOptions } from "@/lib/validation/webhook-url";
 
 import { buildBody } from "./body";
 import { buildRequest, toCurl } from "./build-request";
@@ -9,7 +10,7 @@ import { splitUrl } from "./url";
 
 // Browser-safe: the wizard's live preview runs this on every keystroke.
 
-export interface PreviewOptions {
+export interface PreviewOptions extends WebhookUrlOptions {
   /** The saved integration's id, or null while it is new (a placeholder id is shown). */
   integrationId: string | null;
   /** The first chosen connection, so channel and connection code look real. (Default: a sample SMS number) */
@@ -33,9 +34,12 @@ export type Preview =
 /**
  * The request a sample MESSAGE event would produce with the wizard's current values, secrets masked —
  * built by the same buildRequest the delivery engine uses. Half-typed rows (no key yet, or an error
- * the form is showing) are left out rather than breaking the preview.
+ * the form is showing) are left out rather than breaking the preview; a URL the form refuses (by the
+ * same schema) shows no request, with the form's message.
  */
 export function previewRequest(values: IntegrationFormValues, options: PreviewOptions): Preview {
+  const url = webhookUrlSchema(options).safeParse(values.url);
+  if (!url.success) return { ok: false, message: url.error.issues[0]!.message };
   const auth = authConfigFromForm(values.auth);
   const params = values.params.filter((row) => row.key.trim() !== "");
   const withKeys = values.headers.filter((row) => row.key.trim() !== "");
@@ -60,7 +64,7 @@ export function previewRequest(values: IntegrationFormValues, options: PreviewOp
       { timestamp: options.timestamp, mask: true },
     );
   } catch {
-    return { ok: false, message: "Enter a valid URL to see the request." };
+    return { ok: false, message: "The request cannot be built from these values yet." };
   }
   // buildRequest leaves out the body rows the Body tab marks as errors; say how many rows are missing.
   const bodyErrors = Object.keys(buildBody(body, null).errors).length;

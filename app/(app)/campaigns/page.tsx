@@ -36,7 +36,7 @@ export default async function CampaignsPage() {
         </EmptyState>
       ) : (
         <Card>
-          <Table aria-label="Campaigns">
+          <Table aria-label="Campaigns" stack>
             <thead>
               <tr>
                 <Th>Name</Th>
@@ -50,19 +50,21 @@ export default async function CampaignsPage() {
             <tbody>
               {campaigns.map((c) => (
                 <tr key={c.id}>
-                  <Td>
+                  <Td label="Name">
                     <Link href={`/campaigns/${c.id}`} className="text-brand-700 font-medium hover:underline">
                       {c.name}
                     </Link>
                     {c.keyword && <span className="ml-1 font-mono text-xs text-slate-500"> {c.keyword}</span>}
                   </Td>
-                  <Td>{CAMPAIGN_TYPE_LABEL[c.type]}</Td>
-                  <Td>
+                  <Td label="Type">{CAMPAIGN_TYPE_LABEL[c.type]}</Td>
+                  <Td label="Status">
                     <CampaignStatusBadge status={c.status} />
                   </Td>
-                  <Td>{c.connections.length ? c.connections.map(connectionLabel).join(", ") : "—"}</Td>
-                  <Td>{c.integrationAlias ?? "—"}</Td>
-                  <Td className="text-right">
+                  <Td label="Connections">
+                    {c.connections.length ? c.connections.map(connectionLabel).join(", ") : "—"}
+                  </Td>
+                  <Td label="Custom Webhook">{c.integrationAlias ?? "—"}</Td>
+                  <Td actions className="text-right">
                     <Button asChild variant="secondary" size="sm">
                       <Link href={`/campaigns/${c.id}`} aria-label={`Report of ${c.name}`}>
                         Report

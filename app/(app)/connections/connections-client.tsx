@@ -25,7 +25,7 @@ export function ConnectionsClient({ connections }: { connections: ConnectionList
   const { errors, isSubmitting } = form.formState;
 
   return (
-    <div className="grid gap-6 lg:grid-cols-[1fr_20rem]">
+    <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_20rem]">
       <Card>
         <h2 className="border-b border-slate-200 px-4 py-3 text-base font-semibold">Your connections</h2>
         {connections.length === 0 ? (
@@ -33,7 +33,7 @@ export function ConnectionsClient({ connections }: { connections: ConnectionList
             No connections yet. Add one with the form.
           </p>
         ) : (
-          <Table aria-label="Connections">
+          <Table aria-label="Connections" stack>
             <thead>
               <tr>
                 <Th>Channel</Th>
@@ -46,25 +46,31 @@ export function ConnectionsClient({ connections }: { connections: ConnectionList
             <tbody>
               {connections.map((c) => (
                 <tr key={c.id}>
-                  <Td>
+                  <Td label="Channel">
                     <ChannelName channel={c.channel} />
                   </Td>
-                  <Td className="font-mono">{c.code}</Td>
-                  <Td>
+                  <Td label="Number / code" className="font-mono whitespace-nowrap">
+                    {c.code}
+                  </Td>
+                  <Td label="Provider">
                     <Badge tone={c.provider === "SIMULATOR" ? "slate" : "green"}>
                       {PROVIDER_LABEL[c.provider]}
                     </Badge>
                   </Td>
-                  <Td>
+                  <Td label="Used by" className="min-w-44">
+                    {/* Text, not a pill: long names wrap as lines instead of growing into blobs. */}
                     {c.integrationAlias ? (
-                      <Badge tone="blue">Custom Webhook: {c.integrationAlias}</Badge>
+                      <UsedBy kind="Custom Webhook" names={[c.integrationAlias]} />
                     ) : c.campaignNames.length ? (
-                      <Badge tone="slate">Campaign: {c.campaignNames.join(", ")}</Badge>
+                      <UsedBy
+                        kind={c.campaignNames.length === 1 ? "Campaign" : "Campaigns"}
+                        names={c.campaignNames}
+                      />
                     ) : (
                       <span className="text-slate-500">Not in use</span>
                     )}
                   </Td>
-                  <Td className="text-right whitespace-nowrap">
+                  <Td actions className="text-right whitespace-nowrap">
                     <Button variant="ghost" size="sm" asChild>
                       <Link href={`/connections/${c.id}`}>
                         <Settings2 aria-hidden className="size-4" />
@@ -109,8 +115,17 @@ export function ConnectionsClient({ connections }: { connections: ConnectionList
 
       <Card className="h-fit p-4">
         <h2 className="mb-3 text-base font-semibold">Add a connection</h2>
-        <form onSubmit={submit} noValidate className="flex flex-col gap-4">
-          {formError && <FormMessage>{formError}</FormMessage>}
+        {/* Beside the table from 1280 px; below it, one row of fields from 640 px. */}
+        <form
+          onSubmit={submit}
+          noValidate
+          className="flex flex-col gap-4 sm:max-xl:grid sm:max-xl:grid-cols-[10rem_minmax(0,1fr)_auto] sm:max-xl:items-start"
+        >
+          {formError && (
+            <div className="col-span-full">
+              <FormMessage>{formError}</FormMessage>
+            </div>
+          )}
           <Field label="Channel" error={errors.channel?.message}>
             <Select {...form.register("channel")}>
               {CHANNELS.map((ch) => (
@@ -127,12 +142,22 @@ export function ConnectionsClient({ connections }: { connections: ConnectionList
           >
             <Input placeholder="+15551234567" {...form.register("code")} />
           </Field>
-          <Button type="submit" disabled={isSubmitting} className="justify-center">
+          <Button type="submit" disabled={isSubmitting} className="justify-center sm:max-xl:mt-[1.625rem]">
             <Plus aria-hidden className="size-4" />
             {isSubmitting ? "Adding…" : "Add connection"}
           </Button>
         </form>
       </Card>
     </div>
+  );
+}
+
+/** Who uses a connection: what it is (Custom Webhook, Campaign) above the names. */
+function UsedBy({ kind, names }: { kind: string; names: string[] }) {
+  return (
+    <span className="flex flex-col">
+      <span className="text-xs text-slate-500">{kind}:</span>{" "}
+      <span className="text-slate-800">{names.join(", ")}</span>
+    </span>
   );
 }

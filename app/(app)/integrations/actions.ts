@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 
 import { accountAction } from "@/lib/actions";
+import { listLinkedCampaigns } from "@/lib/data/campaigns";
 import {
   createIntegration,
   deleteIntegration,
@@ -49,10 +50,18 @@ export const stopIntegrationAction = accountAction(byId, async ({ id }, { accoun
   stopIntegration(accountId, id),
 );
 
+/** Delete: answers with the alias and the Draft or Paused campaigns that lost their link, to confirm it. */
 export const deleteIntegrationAction = accountAction(byId, async ({ id }, { accountId }) => {
-  await deleteIntegration(accountId, id);
+  const deleted = await deleteIntegration(accountId, id);
   revalidatePath("/connections");
+  revalidatePath("/campaigns");
+  return deleted;
 });
+
+/** Every campaign linked to the integration, whatever its status: Details and Delete say what happens to them. */
+export const linkedCampaignsAction = accountAction(byId, async ({ id }, { accountId }) =>
+  listLinkedCampaigns(accountId, id, false),
+);
 
 /** The signing secret in clear: only for the account owner, only on this explicit request. */
 export const revealSigningSecretAction = accountAction(byId, async ({ id }, { accountId, userId }) => ({

@@ -57,7 +57,7 @@ export function ApiKeys({ keys }: { keys: ApiKeyListItem[] }) {
       )}
 
       <form onSubmit={submit} noValidate className="mb-5 flex flex-wrap items-start gap-3">
-        <Field label="Key name" error={errors.name?.message} className="min-w-64 flex-1">
+        <Field label="Key name" error={errors.name?.message} className="min-w-56 flex-1">
           <Input placeholder="e.g. Helpdesk integration" {...form.register("name")} />
         </Field>
         <Button type="submit" disabled={isSubmitting} className="mt-6">
@@ -69,7 +69,7 @@ export function ApiKeys({ keys }: { keys: ApiKeyListItem[] }) {
       {keys.length === 0 ? (
         <p className="text-sm text-slate-500">No API keys yet.</p>
       ) : (
-        <Table aria-label="API keys">
+        <Table aria-label="API keys" stack>
           <thead>
             <tr>
               <Th>Name</Th>
@@ -82,15 +82,19 @@ export function ApiKeys({ keys }: { keys: ApiKeyListItem[] }) {
           <tbody>
             {keys.map((k) => (
               <tr key={k.id}>
-                <Td className="font-medium">{k.name}</Td>
-                <Td className="font-mono text-xs">{k.prefix}…</Td>
-                <Td>
+                <Td label="Name" className="font-medium">
+                  {k.name}
+                </Td>
+                <Td label="Key" className="font-mono text-xs">
+                  {k.prefix}…
+                </Td>
+                <Td label="Created">
                   <LocalTime value={k.createdAt} />
                 </Td>
-                <Td>
+                <Td label="Last used">
                   <LocalTime value={k.lastUsedAt} fallback="Never" />
                 </Td>
-                <Td className="text-right">
+                <Td actions className="text-right">
                   {k.revokedAt ? (
                     <Badge tone="red">Revoked</Badge>
                   ) : (

@@ -38,7 +38,7 @@ export function ConnectionsSection({ choices }: { choices: ConnectionChoice[] })
   };
 
   return (
-    <Card className="p-5">
+    <Card className="p-4 sm:p-5">
       <h2 className="text-base font-semibold text-slate-900">Connections</h2>
       <p className="mt-1 mb-4 text-sm text-slate-600">
         The SMS and WhatsApp channels whose chats are sent to this webhook. A connection feeds one integration
@@ -46,7 +46,7 @@ export function ConnectionsSection({ choices }: { choices: ConnectionChoice[] })
       </p>
 
       <div className="flex flex-wrap items-end gap-3">
-        <Field label="Available Connections" className="min-w-64 flex-1">
+        <Field label="Available Connections" className="min-w-56 flex-1">
           <Select value={selected} onChange={(e) => setSelected(e.target.value)}>
             <option value="">
               {offered.some((c) => !c.unavailableReason) ? "Select a connection…" : "No connection available"}
@@ -82,7 +82,7 @@ export function ConnectionsSection({ choices }: { choices: ConnectionChoice[] })
 
       {chosen.length > 0 ? (
         <div className="mt-4 rounded-md border border-slate-200">
-          <Table aria-label="Chosen connections">
+          <Table aria-label="Chosen connections" stack>
             <thead>
               <tr>
                 <Th>Channel</Th>
@@ -93,11 +93,13 @@ export function ConnectionsSection({ choices }: { choices: ConnectionChoice[] })
             <tbody>
               {chosen.map((c) => (
                 <tr key={c.id}>
-                  <Td>
+                  <Td label="Channel">
                     <ChannelName channel={c.channel} />
                   </Td>
-                  <Td className="font-mono">{c.code}</Td>
-                  <Td className="text-right">
+                  <Td label="Number / code" className="font-mono">
+                    {c.code}
+                  </Td>
+                  <Td actions className="text-right">
                     <Button
                       variant="ghost"
                       size="icon"
@@ -118,8 +120,8 @@ export function ConnectionsSection({ choices }: { choices: ConnectionChoice[] })
           <Info aria-hidden className="mt-0.5 size-4 shrink-0" />
           <span>
             No connections chosen. That is fine when this integration is meant for a{" "}
-            <strong>Chatbot Service</strong> campaign: save it without connections and link it from the
-            campaign once it is Active.
+            <strong>Chatbot Service</strong> campaign: save it without connections; once it is Active, the
+            campaign can select it as its Custom Webhook.
           </span>
         </p>
       )}

@@ -13,6 +13,9 @@ import { EVENT_VARIABLES, eventVariableNames, type FieldRow } from "@/lib/valida
 
 type RowsName = "params" | "headers" | "body";
 
+// Keys and Text values alike: what is sent, character for character, in one size.
+const CELL_TEXT = "font-mono text-sm";
+
 const isVariable = (value: string) => (eventVariableNames as readonly string[]).includes(value);
 
 interface FieldRowsTableProps {
@@ -50,27 +53,37 @@ export function FieldRowsTable({
 
   return (
     <div>
-      <Table aria-label={`${rowNoun}s`} className="table-fixed">
+      {/* Fixed columns wide enough for "Variable" and "Actions"; on a phone each row stacks. */}
+      <Table aria-label={`${rowNoun}s`} className="table-fixed" stack="actions-last">
         <thead>
           <tr>
             <Th className="w-[30%]">Key</Th>
             <Th>Value</Th>
-            <Th className="w-[9rem]">Type</Th>
-            <Th className="w-[4.5rem] text-right">Actions</Th>
+            <Th className="w-36">Type</Th>
+            <Th className="w-20 text-right">Actions</Th>
           </tr>
         </thead>
         <tbody>
           {readOnlyRows.map((row) => (
             <tr key={row.key} className="bg-slate-50/60">
-              <Td className="font-mono text-xs text-slate-700">
-                <span className="inline-flex items-center gap-1.5">
-                  <Lock aria-hidden className="size-3.5 text-slate-500" />
-                  {row.key}
+              <Td label="Key" className={`${CELL_TEXT} break-all text-slate-700`}>
+                {row.key}
+              </Td>
+              <Td label="Value" className={`${CELL_TEXT} break-all text-slate-700`}>
+                {row.value}
+              </Td>
+              <Td label="Type" className="text-sm text-slate-600">
+                Default
+              </Td>
+              <Td actions className="text-right">
+                <span
+                  title="Read-only: set by the platform"
+                  className="inline-flex size-8 items-center justify-center"
+                >
+                  <Lock aria-hidden className="size-4 text-slate-500" />
+                  <span className="sr-only">Read-only</span>
                 </span>
               </Td>
-              <Td className="text-xs text-slate-700">{row.value}</Td>
-              <Td className="text-xs text-slate-600">Default</Td>
-              <Td className="text-right text-xs text-slate-600">Read-only</Td>
             </tr>
           ))}
           {fields.map((field, i) => {
@@ -83,45 +96,50 @@ export function FieldRowsTable({
             const valueErrorId = `${name}-${field.id}-value-error`;
             return (
               <tr key={field.id} className="align-top">
-                <Td className="align-top">
-                  <Input
-                    aria-label={`${rowNoun} ${n} key`}
-                    aria-invalid={keyError ? true : undefined}
-                    aria-describedby={keyError ? keyErrorId : undefined}
-                    placeholder={keyPlaceholder}
-                    className="font-mono text-xs"
-                    autoComplete="off"
-                    {...register(`${name}.${i}.key`, { onChange: changed })}
-                  />
-                  {keyError && <FieldError id={keyErrorId}>{keyError}</FieldError>}
-                </Td>
-                <Td className="align-top">
-                  {type === "VARIABLE" ? (
-                    <Select
-                      aria-label={`${rowNoun} ${n} value`}
-                      aria-invalid={valueError ? true : undefined}
-                      aria-describedby={valueError ? valueErrorId : undefined}
-                      {...register(`${name}.${i}.value`, { onChange: changed })}
-                    >
-                      <option value="">Choose a variable…</option>
-                      {EVENT_VARIABLES.map((v) => (
-                        <option key={v.name} value={v.name}>
-                          {v.label}
-                        </option>
-                      ))}
-                    </Select>
-                  ) : (
+                <Td label="Key" className="align-top">
+                  <div className="min-w-0 flex-1">
                     <Input
-                      aria-label={`${rowNoun} ${n} value`}
-                      aria-invalid={valueError ? true : undefined}
-                      aria-describedby={valueError ? valueErrorId : undefined}
+                      aria-label={`${rowNoun} ${n} key`}
+                      aria-invalid={keyError ? true : undefined}
+                      aria-describedby={keyError ? keyErrorId : undefined}
+                      placeholder={keyPlaceholder}
+                      className={CELL_TEXT}
                       autoComplete="off"
-                      {...register(`${name}.${i}.value`, { onChange: changed })}
+                      {...register(`${name}.${i}.key`, { onChange: changed })}
                     />
-                  )}
-                  {valueError && <FieldError id={valueErrorId}>{valueError}</FieldError>}
+                    {keyError && <FieldError id={keyErrorId}>{keyError}</FieldError>}
+                  </div>
                 </Td>
-                <Td className="align-top">
+                <Td label="Value" className="align-top">
+                  <div className="min-w-0 flex-1">
+                    {type === "VARIABLE" ? (
+                      <Select
+                        aria-label={`${rowNoun} ${n} value`}
+                        aria-invalid={valueError ? true : undefined}
+                        aria-describedby={valueError ? valueErrorId : undefined}
+                        {...register(`${name}.${i}.value`, { onChange: changed })}
+                      >
+                        <option value="">Choose a variable…</option>
+                        {EVENT_VARIABLES.map((v) => (
+                          <option key={v.name} value={v.name}>
+                            {v.label}
+                          </option>
+                        ))}
+                      </Select>
+                    ) : (
+                      <Input
+                        aria-label={`${rowNoun} ${n} value`}
+                        aria-invalid={valueError ? true : undefined}
+                        aria-describedby={valueError ? valueErrorId : undefined}
+                        className={CELL_TEXT}
+                        autoComplete="off"
+                        {...register(`${name}.${i}.value`, { onChange: changed })}
+                      />
+                    )}
+                    {valueError && <FieldError id={valueErrorId}>{valueError}</FieldError>}
+                  </div>
+                </Td>
+                <Td label="Type" className="align-top">
                   <Select
                     aria-label={`${rowNoun} ${n} type`}
                     {...register(`${name}.${i}.type`, {
@@ -137,7 +155,7 @@ export function FieldRowsTable({
                     <option value="VARIABLE">Variable</option>
                   </Select>
                 </Td>
-                <Td className="text-right align-top">
+                <Td actions className="text-right align-top">
                   <Button
                     variant="ghost"
                     size="icon"

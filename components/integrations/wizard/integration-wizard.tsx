@@ -119,144 +119,150 @@ export function IntegrationWizard({
   return (
     <FormProvider {...form}>
       <form onSubmit={onSubmit} noValidate>
-        <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_22rem] xl:grid-cols-[minmax(0,1fr)_25rem]">
-          <div className="flex min-w-0 flex-col gap-6">
-            <Card className="p-5">
-              <h2 className="text-base font-semibold text-slate-900">Custom Webhook Information</h2>
-              <p className="mt-1 mb-4 text-sm text-slate-600">
-                Where and how each chat event is sent: your endpoint must accept the method below and a JSON
-                body.
-              </p>
-              <div className="flex flex-col gap-4">
-                <Field
-                  label="Alias"
-                  error={errors.alias?.message}
-                  hint="A name to identify this Custom Webhook."
-                >
-                  <Input autoComplete="off" maxLength={200} {...form.register("alias")} />
+        {/*
+          From 1280 px the preview sits beside the form and follows it down; narrower, it comes after
+          the form's sections and before Save, so the request is seen before it is saved.
+        */}
+        <div className="grid gap-6 xl:grid-cols-[minmax(0,1fr)_25rem] xl:grid-rows-[auto_auto_1fr]">
+          <Card className="p-4 sm:p-5">
+            <h2 className="text-base font-semibold text-slate-900">Custom Webhook Information</h2>
+            <p className="mt-1 mb-4 text-sm text-slate-600">
+              Where and how each chat event is sent: your endpoint must accept the method below and a JSON
+              body.
+            </p>
+            <div className="flex flex-col gap-4">
+              <Field
+                label="Alias"
+                error={errors.alias?.message}
+                hint="A name to identify this Custom Webhook."
+              >
+                <Input autoComplete="off" maxLength={200} {...form.register("alias")} />
+              </Field>
+              <div className="grid gap-3 sm:grid-cols-[8.5rem_minmax(0,1fr)]">
+                <Field label="Method" error={errors.method?.message}>
+                  <Select {...form.register("method")}>
+                    {HTTP_METHODS.map((m) => (
+                      <option key={m} value={m}>
+                        {m}
+                      </option>
+                    ))}
+                  </Select>
                 </Field>
-                <div className="grid gap-3 sm:grid-cols-[8.5rem_minmax(0,1fr)]">
-                  <Field label="Method" error={errors.method?.message}>
-                    <Select {...form.register("method")}>
-                      {HTTP_METHODS.map((m) => (
-                        <option key={m} value={m}>
-                          {m}
-                        </option>
-                      ))}
-                    </Select>
-                  </Field>
-                  <Field
-                    label="URL"
-                    error={errors.url?.message}
-                    hint="Typing ?key=value here fills the Params tab, and editing Params rewrites the URL."
-                  >
-                    <Input
-                      inputMode="url"
-                      autoComplete="off"
-                      spellCheck={false}
-                      placeholder="https://your-domain/your-path"
-                      className="font-mono text-xs"
-                      {...form.register("url", {
-                        onChange: (e: { target: { value: string } }) => paramsFromUrl(e.target.value),
-                      })}
-                    />
-                  </Field>
-                </div>
-              </div>
-
-              <Tabs value={tab} onValueChange={(v) => setTab(v as Tab)} className="mt-5">
-                <TabsList aria-label="Custom Webhook request">
-                  {TABS.map((t) => (
-                    <TabsTrigger key={t} value={t}>
-                      {TAB_LABEL[t]}
-                      {errors[t] && (
-                        <>
-                          <span aria-hidden className="size-1.5 rounded-full bg-red-600" />
-                          <span className="sr-only">(has errors)</span>
-                        </>
-                      )}
-                    </TabsTrigger>
-                  ))}
-                </TabsList>
-                {/* Panels stay mounted (hidden), so every tab's rows stay registered and validated. */}
-                <TabsContent value="params" forceMount hidden={tab !== "params"}>
-                  {tabNote(
-                    <>
-                      Query parameters added to the URL. <strong>Text</strong> sends the value as typed;{" "}
-                      <strong>Variable</strong> sends the event&apos;s value (shown as{" "}
-                      <code className="text-xs">{"{{name}}"}</code> in the URL).
-                    </>,
-                  )}
-                  <FieldRowsTable
-                    name="params"
-                    rowNoun="Param"
-                    onRowsChange={urlFromParams}
-                    empty="No query parameters."
-                    keyPlaceholder="source"
+                <Field
+                  label="URL"
+                  error={errors.url?.message}
+                  hint="Typing ?key=value here fills the Params tab, and editing Params rewrites the URL."
+                >
+                  <Input
+                    inputMode="url"
+                    autoComplete="off"
+                    spellCheck={false}
+                    placeholder="https://your-domain/your-path"
+                    className="font-mono"
+                    {...form.register("url", {
+                      onChange: (e: { target: { value: string } }) => paramsFromUrl(e.target.value),
+                    })}
                   />
-                </TabsContent>
-                <TabsContent value="auth" forceMount hidden={tab !== "auth"}>
-                  <AuthTab integration={integration} canRevealSecrets={canRevealSecrets} />
-                </TabsContent>
-                <TabsContent value="headers" forceMount hidden={tab !== "headers"}>
-                  {tabNote(
-                    <>
-                      Default headers are set by the platform (GET and DELETE have no body, so no
-                      Content-Type). Custom headers cannot replace them, the Auth header or the signing
-                      headers <code className="text-xs">webhook-id</code>,{" "}
-                      <code className="text-xs">webhook-timestamp</code>,{" "}
-                      <code className="text-xs">webhook-signature</code>.
-                    </>,
-                  )}
-                  <FieldRowsTable
-                    name="headers"
-                    rowNoun="Header"
-                    readOnlyRows={defaultHeaders(method)}
-                    empty="No custom headers."
-                    keyPlaceholder="X-Tenant"
-                  />
-                </TabsContent>
-                <TabsContent value="body" forceMount hidden={tab !== "body"}>
-                  {tabNote(
-                    <>
-                      The JSON body. For nested fields use dot notation (
-                      <code className="text-xs">customer.name</code>); for arrays use square brackets (
-                      <code className="text-xs">tags[]</code>, <code className="text-xs">items[0].id</code>).
-                      GET and DELETE send these fields in the query string.
-                    </>,
-                  )}
-                  <FieldRowsTable
-                    name="body"
-                    rowNoun="Body field"
-                    empty="No body fields: the body is an empty JSON object."
-                    keyPlaceholder="customer.name"
-                  />
-                </TabsContent>
-              </Tabs>
-            </Card>
-
-            <ConnectionsSection choices={choices} />
-
-            <div className="flex flex-col gap-2 rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-xs">
-              {formError && <FormMessage>{formError}</FormMessage>}
-              <div className="flex flex-wrap items-center justify-end gap-3">
-                {submitCount > 0 && !isSubmitSuccessful && Object.keys(errors).length > 0 && !formError && (
-                  <p className="mr-auto text-sm font-medium text-red-700">
-                    Fix the fields marked in red, then save.
-                  </p>
-                )}
-                <Button variant="secondary" asChild>
-                  <Link href="/integrations">Cancel</Link>
-                </Button>
-                <Button type="submit" disabled={isSubmitting}>
-                  {isSubmitting ? "Saving…" : "Save"}
-                </Button>
+                </Field>
               </div>
             </div>
+
+            <Tabs value={tab} onValueChange={(v) => setTab(v as Tab)} className="mt-5">
+              <TabsList aria-label="Custom Webhook request">
+                {TABS.map((t) => (
+                  <TabsTrigger key={t} value={t}>
+                    {TAB_LABEL[t]}
+                    {errors[t] && (
+                      <>
+                        <span aria-hidden className="size-1.5 rounded-full bg-red-600" />
+                        <span className="sr-only">(has errors)</span>
+                      </>
+                    )}
+                  </TabsTrigger>
+                ))}
+              </TabsList>
+              {/* Panels stay mounted (hidden), so every tab's rows stay registered and validated. */}
+              <TabsContent value="params" forceMount hidden={tab !== "params"}>
+                {tabNote(
+                  <>
+                    Query parameters added to the URL. <strong>Text</strong> sends the value as typed;{" "}
+                    <strong>Variable</strong> sends the event&apos;s value (shown as{" "}
+                    <code className="text-xs">{"{{name}}"}</code> in the URL).
+                  </>,
+                )}
+                <FieldRowsTable
+                  name="params"
+                  rowNoun="Param"
+                  onRowsChange={urlFromParams}
+                  empty="No query parameters."
+                  keyPlaceholder="source"
+                />
+              </TabsContent>
+              <TabsContent value="auth" forceMount hidden={tab !== "auth"}>
+                <AuthTab integration={integration} canRevealSecrets={canRevealSecrets} />
+              </TabsContent>
+              <TabsContent value="headers" forceMount hidden={tab !== "headers"}>
+                {tabNote(
+                  <>
+                    Default headers are set by the platform (GET and DELETE have no body, so no Content-Type).
+                    Custom headers cannot replace them, the Auth header or the signing headers{" "}
+                    <code className="text-xs">webhook-id</code>,{" "}
+                    <code className="text-xs">webhook-timestamp</code>,{" "}
+                    <code className="text-xs">webhook-signature</code>.
+                  </>,
+                )}
+                <FieldRowsTable
+                  name="headers"
+                  rowNoun="Header"
+                  readOnlyRows={defaultHeaders(method)}
+                  empty="No custom headers."
+                  keyPlaceholder="X-Tenant"
+                />
+              </TabsContent>
+              <TabsContent value="body" forceMount hidden={tab !== "body"}>
+                {tabNote(
+                  <>
+                    The JSON body. For nested fields use dot notation (
+                    <code className="text-xs">customer.name</code>); for arrays use square brackets (
+                    <code className="text-xs">tags[]</code>, <code className="text-xs">items[0].id</code>).
+                    GET and DELETE send these fields in the query string.
+                  </>,
+                )}
+                <FieldRowsTable
+                  name="body"
+                  rowNoun="Body field"
+                  empty="No body fields: the body is an empty JSON object."
+                  keyPlaceholder="customer.name"
+                />
+              </TabsContent>
+            </Tabs>
+          </Card>
+
+          <ConnectionsSection choices={choices} />
+
+          <div className="min-w-0 xl:col-start-2 xl:row-span-3 xl:row-start-1">
+            <RequestPreview
+              integration={integration}
+              choices={choices}
+              allowInsecureUrls={allowInsecureUrls}
+            />
           </div>
 
-          <div className="min-w-0">
-            <RequestPreview integration={integration} choices={choices} />
+          <div className="flex flex-col gap-2 self-start rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-xs xl:col-start-1">
+            {formError && <FormMessage>{formError}</FormMessage>}
+            <div className="flex flex-wrap items-center justify-end gap-3">
+              {submitCount > 0 && !isSubmitSuccessful && Object.keys(errors).length > 0 && !formError && (
+                <p className="mr-auto text-sm font-medium text-red-700">
+                  Fix the fields marked in red, then save.
+                </p>
+              )}
+              <Button variant="secondary" asChild>
+                <Link href="/integrations">Cancel</Link>
+              </Button>
+              <Button type="submit" disabled={isSubmitting}>
+                {isSubmitting ? "Saving…" : "Save"}
+              </Button>
+            </div>
           </div>
         </div>
       </form>

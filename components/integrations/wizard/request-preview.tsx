@@ -31,9 +31,12 @@ function readableUrl(url: string): string {
 export function RequestPreview({
   integration,
   choices,
+  allowInsecureUrls,
 }: {
   integration: IntegrationDetails | null;
   choices: ConnectionChoice[];
+  /** The server's WEBHOOK_ALLOW_INSECURE_URLS: the preview refuses exactly the URLs the form refuses. */
+  allowInsecureUrls: boolean;
 }) {
   const integrationId = integration?.id ?? null;
   const { control } = useFormContext<IntegrationFormValues>();
@@ -52,14 +55,20 @@ export function RequestPreview({
       // On Edit an empty secret field keeps the stored secret: preview it as stored (masked).
       const storedSecret =
         integration?.auth.type === values.auth.type ? (integration.authSecretMasked ?? undefined) : undefined;
-      return previewRequest(values, { integrationId, connection: firstConnection, timestamp, storedSecret });
+      return previewRequest(values, {
+        integrationId,
+        connection: firstConnection,
+        timestamp,
+        storedSecret,
+        allowInsecureUrls,
+      });
     } catch {
       return { ok: false, message: "Finish the row you are typing to see the request." };
     }
-  }, [values, integration, integrationId, firstConnection, timestamp]);
+  }, [values, integration, integrationId, firstConnection, timestamp, allowInsecureUrls]);
 
   return (
-    <Card className="lg:sticky lg:top-6">
+    <Card className="xl:sticky xl:top-6">
       <section aria-labelledby="preview-title" className="flex flex-col">
         <div className="border-b border-slate-200 px-4 py-3">
           <h2 id="preview-title" className="flex items-center gap-2 text-base font-semibold">
@@ -73,7 +82,9 @@ export function RequestPreview({
         {!inBrowser ? (
           <p className="px-4 py-6 text-sm text-slate-600">Building the preview…</p>
         ) : !preview.ok ? (
-          <p className="px-4 py-6 text-sm text-slate-600">{preview.message}</p>
+          <p className="px-4 py-6 text-sm text-slate-600" data-testid="preview-refused">
+            No request to show: {preview.message.replace(/\.$/, "")}.
+          </p>
         ) : (
           <div className="flex flex-col gap-3 px-4 py-3 text-xs">
             <p className="font-mono break-all" data-testid="preview-request-line">
