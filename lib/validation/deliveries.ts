@@ -9,11 +9,14 @@ export const DELIVERY_STATUSES = [
   "SUCCEEDED",
   "RETRYING",
   "FAILED",
+  "SKIPPED",
 ] as const satisfies readonly DeliveryStatus[];
 export const EVENT_TYPES = ["MESSAGE", "END"] as const satisfies readonly EventType[];
 
-/** Succeeded and Failed are final; the rest may still change. */
-export const isFinished = (status: DeliveryStatus) => status === "SUCCEEDED" || status === "FAILED";
+/** Succeeded, Failed and Skipped are final (each can be resent); the rest may still change. */
+export const FINISHED_STATUSES = ["SUCCEEDED", "FAILED", "SKIPPED"] as const satisfies readonly DeliveryStatus[];
+export const isFinished = (status: DeliveryStatus) =>
+  (FINISHED_STATUSES as readonly DeliveryStatus[]).includes(status);
 
 const isoDate = z.iso
   .datetime({ offset: true, error: "Enter a date and time" })

@@ -8,7 +8,16 @@ import type { BuiltRequest } from "./types";
 
 /** Why an attempt failed, as recorded in delivery_attempts.error_class. */
 export type AttemptErrorClass =
-  "BUILD" | "BLOCKED" | "DNS" | "CONNECT" | "TLS" | "TIMEOUT" | "NETWORK" | "HTTP_STATUS";
+  | "BUILD"
+  | "BLOCKED"
+  | "DNS"
+  | "CONNECT"
+  | "TLS"
+  | "TIMEOUT"
+  | "NETWORK"
+  | "HTTP_STATUS"
+  // Recorded by the engine, never by a request: the worker stopped before recording the outcome.
+  | "LEASE_EXPIRED";
 
 export interface SendOptions {
   /** Whole-request deadline: connect, headers and body (Default: 15 s in production). */
@@ -29,7 +38,10 @@ export interface SendResult {
   body: string | null;
   durationMs: number;
   /** Set when no response arrived (or the request was refused before sending). */
-  error: { errorClass: Exclude<AttemptErrorClass, "HTTP_STATUS" | "BUILD">; message: string } | null;
+  error: {
+    errorClass: Exclude<AttemptErrorClass, "HTTP_STATUS" | "BUILD" | "LEASE_EXPIRED">;
+    message: string;
+  } | null;
 }
 
 /** How much of a response body is kept for the attempt log. */
