@@ -113,6 +113,7 @@ export async function deliveryStats(accountId: string, integrationId: string, mi
       minute,
       succeeded: count("SUCCEEDED"),
       failed: count("FAILED"),
+      skipped: count("SKIPPED"),
       retrying: count("RETRYING"),
       pending: sql<number>`count(*) filter (where ${deliveries.status} in ('PENDING', 'DELIVERING'))::int`,
       p50LatencyMs: sql<

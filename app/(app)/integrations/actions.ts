@@ -37,8 +37,11 @@ export const listIntegrationsAction = accountAction(z.object({}), async (_input,
   listIntegrations(accountId),
 );
 
-export const startIntegrationAction = accountAction(byId, async ({ id }, { accountId }) =>
-  startIntegration(accountId, id),
+// Start ▶, with what to do about the events that waited while it was stopped (Default: send them).
+const startInput = byId.extend({ waiting: z.enum(["send", "skip"]).default("send") });
+
+export const startIntegrationAction = accountAction(startInput, async ({ id, waiting }, { accountId }) =>
+  startIntegration(accountId, id, waiting),
 );
 
 export const stopIntegrationAction = accountAction(byId, async ({ id }, { accountId }) =>
