@@ -47,7 +47,7 @@ afterAll(async () => {
 });
 
 /** An Active integration on a new connection, delivering to a receiver that answers with `respond`. */
-async function hook(respond?: Responder, options: { maxAttempts?: number } = {}) {
+async function hook(respond?: Responder, options: { maxAttempts?: number; maxAgeSeconds?: number } = {}) {
   const connection = await createTestConnection(accountId);
   const secret = generateSigningSecret();
   const receiver = await startReceiver({ secrets: [secret], respond });
@@ -165,6 +165,21 @@ describe("while an integration is stopped", () => {
     expect(texts(receiver)).toEqual(["+15558200001 MESSAGE after", "+15558200001 MESSAGE w1"]);
     const [row] = await db().select().from(deliveries).where(eq(deliveries.id, waitedIds[0]!));
     expect(row!.attempts).toBe(1);
+  });
+
+  it("what waited gets a fresh retry window when it is released (its max age counts from the Start)", async () => {
+    let n = 0;
+    const { integration, post } = await hook(() => ({ status: n++ === 0 ? 503 : 200 }), { maxAgeSeconds: 2 });
+    await stopIntegration(accountId, integration.id);
+    const { deliveryIds } = await post("+15558250001", "old");
+    // Older than the integration's max age by the time it is started.
+    await pause(2_100);
+    await startIntegration(accountId, integration.id);
+    await waitUntil(async () => (await statusesOf(deliveryIds))[deliveryIds[0]!] === "SUCCEEDED", {
+      what: "delivered after a retry",
+    });
+    const [row] = await db().select().from(deliveries).where(eq(deliveries.id, deliveryIds[0]!));
+    expect(row!.attempts).toBe(2);
   });
 
   it("a 410 Gone stop makes them wait too, and Send test event still goes out without joining them", async () => {

@@ -38,7 +38,8 @@ const next = (r: ChunkResult): Keyset | null =>
 // One chunk of a release: the integration must be Active (locked FOR SHARE, so a Stop waits for this
 // chunk or this chunk sees the Stop); its waiting rows become due now, a chat's first waiting event
 // first and each later one a microsecond after the one before it — so the claims, walking the due
-// index, meet every chat's next event before the events queued behind it.
+// index, meet every chat's next event before the events queued behind it. Like a Resend, each gets a
+// fresh retry window (max attempts and max age count from now, not from before the stop).
 const RELEASE_SQL = `
 WITH started AS (
   SELECT id FROM integrations WHERE id = $1 AND status = 'ACTIVE' FOR SHARE
@@ -55,6 +56,11 @@ released AS (
   UPDATE delivery_queue q SET next_attempt_at = now() + r.rank * interval '1 microsecond'
   FROM (SELECT delivery_id, row_number() OVER (PARTITION BY chat_id ORDER BY seq) - 1 AS rank FROM chunk) r
   WHERE q.delivery_id = r.delivery_id
+  RETURNING 1
+),
+renewed AS (
+  UPDATE deliveries d SET window_started_at = now(), attempts_before_window = d.attempts
+  WHERE d.id = ANY(ARRAY(SELECT delivery_id FROM chunk))
   RETURNING 1
 ),
 last AS (SELECT chat_id, seq FROM chunk ORDER BY chat_id DESC, seq DESC LIMIT 1)
