@@ -166,6 +166,16 @@ export async function sendRequest(request: BuiltRequest, options: SendOptions): 
     return failed("DNS", `Could not resolve ${url.hostname}`);
   }
 
+  // Loading the HTTP client (once per process) is ours to wait for, not part of the receiver's deadline.
+  let client: Undici;
+  try {
+    client = await loadUndici();
+  } catch (err) {
+    return failed(
+      "NETWORK",
+      `Could not load the HTTP client: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -173,7 +183,7 @@ export async function sendRequest(request: BuiltRequest, options: SendOptions): 
     controller.abort();
   }, options.timeoutMs);
   try {
-    const pool = poolFor(await loadUndici(), url.origin, address, Math.min(options.timeoutMs, 10_000));
+    const pool = poolFor(client, url.origin, address, Math.min(options.timeoutMs, 10_000));
     const response = await pool.request({
       path: url.pathname + url.search,
       method: request.method,

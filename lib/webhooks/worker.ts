@@ -289,16 +289,26 @@ export class DeliveryWorker {
   // Releases the deliveries that waited for integrations just started (see waiting.ts): on their
   // Start's notification, on the poll (a release cut short by a crash is finished by any worker).
   private releasing: Promise<void> | undefined;
+  private releaseAgain = false;
 
-  /** Releases what waited for integrations just started (coalesces: one pass at a time). */
+  /** Releases what waited for integrations just started (one pass at a time; asked during one, once more). */
   release(): Promise<void> {
-    this.releasing ??= releasePending({ accountIds: this.options.accountIds })
+    if (!this.running) return Promise.resolve();
+    if (this.releasing) {
+      this.releaseAgain = true;
+      return this.releasing;
+    }
+    this.releasing = releasePending({ accountIds: this.options.accountIds })
       .then((released) => {
         if (released > 0) this.kick();
       })
       .catch((err: unknown) => log().warn({ err: errorText(err) }, "releasing waiting deliveries failed"))
       .finally(() => {
         this.releasing = undefined;
+        if (this.releaseAgain) {
+          this.releaseAgain = false;
+          void this.release();
+        }
       });
     return this.releasing;
   }
