@@ -22,13 +22,15 @@ export interface NewDeliveryRow {
  * FOR SHARE to read its status: a locking read sees the latest committed status, and a Start or Stop
  * (which updates that row, and whose trigger re-times the queue) waits for this statement's transaction,
  * or this one for it — so no row is ever queued by a status that has just changed. The lock is per
- * integration per statement, not per event. The queue's insert trigger wakes the workers.
+ * integration per statement, not per event, taken in id order (two batches never wait for each other
+ * in a cycle). The queue's insert trigger wakes the workers.
  */
 export function queueCtes(source: string): string {
   return `
 target AS (
   SELECT i.id, i.status FROM integrations i
   WHERE i.id IN (SELECT s.integration_id FROM ${source} s)
+  ORDER BY i.id
   FOR SHARE OF i
 ),
 queued AS (
