@@ -17,12 +17,13 @@ import { EmptyState } from "@/components/ui/card";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
 import { FormMessage } from "@/components/ui/field";
 import type { IntegrationSummary } from "@/lib/data/integrations";
+import type { WaitingChoice } from "@/lib/validation/deliveries";
 import { waitingEventsText } from "@/lib/webhooks/waiting-count";
 
 import { DeleteDialog, PAUSE_FIRST } from "./delete-dialog";
 import { IntegrationCard } from "./integration-card";
 import { INTEGRATIONS_QUERY_KEY } from "./query-keys";
-import { StartDialog, type WaitingChoice } from "./start-dialog";
+import { StartDialog } from "./start-dialog";
 
 type StatusChange = { integration: IntegrationSummary; action: "start" | "stop"; waiting?: WaitingChoice };
 

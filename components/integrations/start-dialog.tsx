@@ -6,9 +6,8 @@ import { Button } from "@/components/ui/button";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
 import { RadioGroup } from "@/components/ui/radio-group";
 import type { IntegrationSummary } from "@/lib/data/integrations";
+import type { WaitingChoice } from "@/lib/validation/deliveries";
 import { waitingEventsText } from "@/lib/webhooks/waiting-count";
-
-export type WaitingChoice = "send" | "skip";
 
 /**
  * Start ▶ of an integration whose events waited while it was stopped: send them (in order) or skip them

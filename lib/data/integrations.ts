@@ -15,6 +15,7 @@ import { decryptSecret, encryptSecret, maskSecret } from "@/lib/crypto/secrets";
 import { env } from "@/lib/env";
 import { AppError, isUniqueViolation, notFound } from "@/lib/errors";
 import { connectionLabel } from "@/lib/validation/connection";
+import type { WaitingChoice } from "@/lib/validation/deliveries";
 import {
   integrationSchema,
   type IntegrationFormValues,
@@ -23,7 +24,7 @@ import {
 } from "@/lib/validation/integration";
 import { generateSigningSecret } from "@/lib/webhooks/sign";
 import { isRetryable } from "@/lib/webhooks/sql";
-import { startDeliveries, type WaitingChoice } from "@/lib/webhooks/waiting";
+import { startDeliveries } from "@/lib/webhooks/waiting";
 import { WAITING_COUNT_CAP } from "@/lib/webhooks/waiting-count";
 
 // Account-scoped data functions of Custom Webhook integrations. Every function takes the caller's

@@ -13,8 +13,16 @@ export const DELIVERY_STATUSES = [
 ] as const satisfies readonly DeliveryStatus[];
 export const EVENT_TYPES = ["MESSAGE", "END"] as const satisfies readonly EventType[];
 
+/** What Start ▶ does with the events that waited while the integration was stopped: send them, or skip them. */
+export const WAITING_CHOICES = ["send", "skip"] as const;
+export type WaitingChoice = (typeof WAITING_CHOICES)[number];
+
 /** Succeeded, Failed and Skipped are final (each can be resent); the rest may still change. */
-export const FINISHED_STATUSES = ["SUCCEEDED", "FAILED", "SKIPPED"] as const satisfies readonly DeliveryStatus[];
+export const FINISHED_STATUSES = [
+  "SUCCEEDED",
+  "FAILED",
+  "SKIPPED",
+] as const satisfies readonly DeliveryStatus[];
 export const isFinished = (status: DeliveryStatus) =>
   (FINISHED_STATUSES as readonly DeliveryStatus[]).includes(status);
 

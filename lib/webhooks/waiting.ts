@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from "pg";
 
 import { enginePool } from "@/db";
 import { notFound } from "@/lib/errors";
+import type { WaitingChoice } from "@/lib/validation/deliveries";
 
 import { lostAttemptsCte } from "./claim";
 import { transaction, WAKE_CHANNEL } from "./sql";
@@ -154,9 +155,6 @@ async function skipWaiting(client: Pool | PoolClient, integrationId: string): Pr
   }
   return skipped;
 }
-
-/** What to do with the events that waited while the integration was stopped. */
-export type WaitingChoice = "send" | "skip";
 
 /**
  * Start ▶ for the delivery engine: the integration becomes Active (a 410 Gone stop is cleared) and what

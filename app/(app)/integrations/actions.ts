@@ -14,6 +14,7 @@ import {
   stopIntegration,
   updateIntegration,
 } from "@/lib/data/integrations";
+import { WAITING_CHOICES } from "@/lib/validation/deliveries";
 import type { IntegrationFormValues } from "@/lib/validation/integration";
 
 const byId = z.object({ id: z.uuid() });
@@ -38,7 +39,7 @@ export const listIntegrationsAction = accountAction(z.object({}), async (_input,
 );
 
 // Start ▶, with what to do about the events that waited while it was stopped (Default: send them).
-const startInput = byId.extend({ waiting: z.enum(["send", "skip"]).default("send") });
+const startInput = byId.extend({ waiting: z.enum(WAITING_CHOICES).default("send") });
 
 export const startIntegrationAction = accountAction(startInput, async ({ id, waiting }, { accountId }) =>
   startIntegration(accountId, id, waiting),
