@@ -106,6 +106,8 @@ test("events that arrive while stopped wait, counted on the card; Start ▶ skip
   await page.goto("/integrations");
   await chooseAction(page, "Orders webhook", "Stop");
   await expect(card.getByText("Inactive")).toBeVisible();
+  // (The card turns Inactive at once; the banner comes with the server's answer.)
+  await expect(page.getByText("Stopped “Orders webhook”")).toBeVisible();
   const third = await inbound("+15550931002", "Still there?");
   await page.reload();
   await expect(card).toContainText("1 event waiting");
