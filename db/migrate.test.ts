@@ -32,6 +32,7 @@ describe("migrations", () => {
         "deliveries",
         "delivery_attempts",
         "delivery_queue",
+        "delivery_releases",
         "idempotency_keys",
         "integration_connections",
         "integrations",

@@ -47,6 +47,8 @@ export const deliveryStatusEnum = pgEnum("delivery_status", [
   "SUCCEEDED",
   "RETRYING",
   "FAILED",
+  // Waited while its integration was stopped, and was skipped when it was started again (never sent).
+  "SKIPPED",
 ]);
 export const attemptErrorEnum = pgEnum("attempt_error", [
   "BUILD",
@@ -57,6 +59,9 @@ export const attemptErrorEnum = pgEnum("attempt_error", [
   "TIMEOUT",
   "NETWORK",
   "HTTP_STATUS",
+  // Recorded for an attempt whose worker stopped (crashed, was killed) before it could record the outcome:
+  // its lease ran out and the delivery was claimed again (or skipped).
+  "LEASE_EXPIRED",
 ]);
 
 // ---------------------------------------------------------------- tenancy
@@ -410,19 +415,34 @@ export const deliveryQueue = pgTable(
     integrationId: uuid("integration_id").notNull(),
     chatId: uuid("chat_id").notNull(),
     seq: bigint("seq", { mode: "number" }).notNull(),
+    // When it is claimable: the due time, or 'infinity' while its integration is stopped (it waits for
+    // Start, out of the due index's range, so claims never look at it; see lib/webhooks/waiting.ts).
     nextAttemptAt: tz("next_attempt_at").notNull().defaultNow(),
     // Set by a claim; a delivery leased by a worker that died is claimable again once this passes.
     leaseExpiresAt: tz("lease_expires_at"),
+    // When the lease was taken: the start of an attempt whose outcome never came (LEASE_EXPIRED).
+    leasedAt: tz("leased_at"),
     leasedBy: text("leased_by"),
     // The attempt the lease was taken for: a late outcome of an older lease is recognised and dropped.
     attempts: integer("attempts").notNull().default(0),
   },
   (t) => [
     index("delivery_queue_due_idx").on(t.nextAttemptAt),
-    // Per-chat ordering asks "is an earlier event of this chat still unfinished?" on every claim.
-    index("delivery_queue_chat_idx").on(t.chatId, t.integrationId, t.seq),
+    // Per-chat ordering asks "is an earlier event of this chat still unfinished?" on every claim; led by
+    // the integration, the same index finds (and counts) an integration's waiting deliveries.
+    index("delivery_queue_integration_chat_idx").on(t.integrationId, t.chatId, t.seq),
   ],
 );
+
+// Integrations started while deliveries waited for them: workers (and the Start itself) release the
+// waiting queue rows in chunks until none is left, then delete the row. Written by the status trigger
+// of migration 0006, so a crash half-way leaves the work to any other worker.
+export const deliveryReleases = pgTable("delivery_releases", {
+  integrationId: uuid("integration_id")
+    .primaryKey()
+    .references(() => integrations.id, { onDelete: "cascade" }),
+  createdAt: createdAt(),
+});
 
 export const deliveryAttempts = pgTable(
   "delivery_attempts",

@@ -27,6 +27,8 @@ test("the spec's Chatbot Service story: link, go Live, Campaigns dialog, Stop re
   await expect(card(page, "Bot relay")).toContainText("None: for a Chatbot Service campaign");
   await chooseAction(page, "Bot relay", "Start ▶");
   await expect(card(page, "Bot relay").getByText("Active", { exact: true })).toBeVisible();
+  // The card turns Active at once; the banner comes with the server's answer (then the campaign form offers it).
+  await expect(page.getByText("Started “Bot relay”")).toBeVisible();
   await expect(card(page, "Bot relay").getByRole("button", { name: "Campaigns" })).toHaveCount(0);
 
   // A Chatbot Service campaign selecting it, then Live.

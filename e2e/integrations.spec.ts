@@ -198,9 +198,13 @@ test("the Custom Webhook journey: create, start, details, edit, stop, delete", a
   expect(JSON.stringify(stored)).not.toContain("sk_live_abcdef123456");
   expect(decryptSecret(stored.authSecret!)).toBe("sk_live_abcdef123456");
 
-  // Start ▶: Active, icons blue.
+  // Start ▶: Active, icons blue; the banner says it started (no longer "Saved").
   await chooseAction(page, "Orders webhook", "Start ▶");
   await expect(saved.getByText("Active", { exact: true })).toBeVisible();
+  await expect(
+    page.getByText("Started “Orders webhook”: its events are delivered from now on."),
+  ).toBeVisible();
+  await expect(page.getByText("Saved “Orders webhook”.")).toHaveCount(0);
   await expectIcons(saved, true, 2);
   await expect.poll(async () => (await rowOf(id)).status).toBe("ACTIVE");
   await snap(page, "integrations-card-active");
@@ -278,9 +282,12 @@ test("the Custom Webhook journey: create, start, details, edit, stop, delete", a
   await snapDialog(page, "delete-active-refused");
   await refused.getByRole("button", { name: "Close" }).first().click();
 
-  // Stop: Inactive, icons grey again.
+  // Stop: Inactive, icons grey again; the banner says it stopped.
   await chooseAction(page, "Orders webhook v2", "Stop");
   await expect(edited.getByText("Inactive")).toBeVisible();
+  await expect(
+    page.getByText("Stopped “Orders webhook v2”: its events wait until you start it again."),
+  ).toBeVisible();
   await expectIcons(edited, false, 2);
   await expect.poll(async () => (await rowOf(id)).status).toBe("INACTIVE");
 

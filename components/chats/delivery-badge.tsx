@@ -7,6 +7,7 @@ export const DELIVERY_STATUS_LABEL: Record<DeliveryStatus, string> = {
   SUCCEEDED: "Succeeded",
   RETRYING: "Retrying",
   FAILED: "Failed",
+  SKIPPED: "Skipped",
 };
 
 const TONE = {
@@ -15,6 +16,7 @@ const TONE = {
   SUCCEEDED: "green",
   RETRYING: "amber",
   FAILED: "red",
+  SKIPPED: "slate",
 } as const;
 
 /** A delivery's status, with its last response code when there is one. */

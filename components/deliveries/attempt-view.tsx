@@ -18,6 +18,7 @@ export const ERROR_CLASS_LABEL: Record<NonNullable<ShownAttempt["errorClass"]>, 
   TIMEOUT: "Timed out",
   NETWORK: "Connection lost",
   HTTP_STATUS: "HTTP status",
+  LEASE_EXPIRED: "Outcome not recorded (the worker stopped)",
 };
 
 const ok = (status: number | null) => status !== null && status >= 200 && status < 300;

@@ -7,6 +7,8 @@ export interface ChartPoint {
   succeeded: number;
   retrying: number;
   failed: number;
+  /** Waited while the integration was stopped, and skipped at its Start. */
+  skipped: number;
   /** Pending or Delivering. */
   pending: number;
   p50: number | null;
@@ -28,6 +30,7 @@ export function fillMinutes(stats: StatsMinute[], windowMinutes: number, now = D
       succeeded: s?.succeeded ?? 0,
       retrying: s?.retrying ?? 0,
       failed: s?.failed ?? 0,
+      skipped: s?.skipped ?? 0,
       pending: s?.pending ?? 0,
       p50: round(s?.p50LatencyMs ?? null),
       p95: round(s?.p95LatencyMs ?? null),
@@ -35,11 +38,11 @@ export function fillMinutes(stats: StatsMinute[], windowMinutes: number, now = D
   });
 }
 
-export const total = (p: ChartPoint) => p.succeeded + p.retrying + p.failed + p.pending;
+export const total = (p: ChartPoint) => p.succeeded + p.retrying + p.failed + p.skipped + p.pending;
 
 /** The window in a few numbers: totals by outcome and the slowest minute (by p95). */
 export function summarize(points: ChartPoint[]) {
-  const sum = (key: "succeeded" | "retrying" | "failed" | "pending") =>
+  const sum = (key: "succeeded" | "retrying" | "failed" | "skipped" | "pending") =>
     points.reduce((n, p) => n + p[key], 0);
   const slowest = points.reduce<ChartPoint | null>(
     (worst, p) => (p.p95 !== null && (worst === null || p.p95 > worst.p95!) ? p : worst),
@@ -48,6 +51,15 @@ export function summarize(points: ChartPoint[]) {
   const succeeded = sum("succeeded");
   const retrying = sum("retrying");
   const failed = sum("failed");
+  const skipped = sum("skipped");
   const pending = sum("pending");
-  return { total: succeeded + retrying + failed + pending, succeeded, retrying, failed, pending, slowest };
+  return {
+    total: succeeded + retrying + failed + skipped + pending,
+    succeeded,
+    retrying,
+    failed,
+    skipped,
+    pending,
+    slowest,
+  };
 }

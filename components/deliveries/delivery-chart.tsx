@@ -27,6 +27,7 @@ const SERIES = [
   { key: "succeeded", name: "Succeeded", color: "#16a34a" },
   { key: "retrying", name: "Retrying", color: "#f59e0b" },
   { key: "failed", name: "Failed", color: "#dc2626" },
+  { key: "skipped", name: "Skipped", color: "#475569" },
   { key: "pending", name: "Pending / Delivering", color: "#94a3b8" },
 ] as const;
 const LATENCY = [
@@ -42,6 +43,7 @@ function summaryText(points: ChartPoint[]): string {
   const s = summarize(points);
   if (s.total === 0) return "No deliveries in the last hour.";
   const parts = [`${s.succeeded} Succeeded`, `${s.retrying} Retrying`, `${s.failed} Failed`];
+  if (s.skipped) parts.push(`${s.skipped} Skipped`);
   if (s.pending) parts.push(`${s.pending} Pending or Delivering`);
   const slowest = s.slowest
     ? ` Slowest minute: p95 ${s.slowest.p95} ms, p50 ${s.slowest.p50} ms at ${hhmm(s.slowest.time)}.`
@@ -120,7 +122,7 @@ export function DeliveryChart({ integrationId }: { integrationId: string }) {
             style={{ width: "100%", height: 200 }}
             margin={{ top: 4, right: 4, bottom: 0, left: 0 }}
             title="Deliveries per minute over the last hour"
-            desc="Stacked bars: Succeeded, Retrying, Failed, Pending. Lines: p50 and p95 latency in milliseconds."
+            desc="Stacked bars: Succeeded, Retrying, Failed, Skipped, Pending. Lines: p50 and p95 latency in milliseconds."
           >
             <CartesianGrid vertical={false} stroke="#e2e8f0" />
             <XAxis

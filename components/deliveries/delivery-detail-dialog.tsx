@@ -114,7 +114,11 @@ function DetailContent({
               </Item>
             ) : (
               <Item label="Next attempt">
-                <LocalTime value={d.nextAttemptAt} timeStyle="medium" />
+                <LocalTime
+                  value={d.nextAttemptAt}
+                  timeStyle="medium"
+                  fallback="When the integration is started (Start ▶)"
+                />
               </Item>
             )}
             {d.chatId && (
@@ -137,7 +141,7 @@ function DetailContent({
               <p id={hintId} className="text-right text-xs text-slate-600">
                 {d.isTest
                   ? "Test events are not resent: send a new one."
-                  : "Can be resent once it has Succeeded or Failed."}
+                  : "Can be resent once it has Succeeded, Failed or been Skipped."}
               </p>
             )}
           </div>

@@ -93,11 +93,18 @@ export function DeliveryTable({
                 <span className="whitespace-nowrap">
                   <DeliveryBadge status={row.status} />
                 </span>
-                {row.status === "RETRYING" && (
-                  // May wrap between date and time, so the table fits a dialog.
+                {(row.status === "PENDING" || row.status === "RETRYING") && row.nextAttemptAt === null ? (
+                  // Queued while its integration is stopped.
                   <span className="mt-0.5 block text-[11px] leading-tight text-slate-500">
-                    next <LocalTime value={row.nextAttemptAt} dateStyle="short" timeStyle="medium" />
+                    waits for Start ▶
                   </span>
+                ) : (
+                  row.status === "RETRYING" && (
+                    // May wrap between date and time, so the table fits a dialog.
+                    <span className="mt-0.5 block text-[11px] leading-tight text-slate-500">
+                      next <LocalTime value={row.nextAttemptAt} dateStyle="short" timeStyle="medium" />
+                    </span>
+                  )
                 )}
               </Td>
               <Td label="Attempts" className="text-right tabular-nums">

@@ -78,6 +78,7 @@ describe("the chart's data", () => {
           minute: "2026-03-01T11:58:00.000Z",
           succeeded: 3,
           failed: 1,
+          skipped: 0,
           retrying: 0,
           pending: 0,
           p50LatencyMs: 40.4,
@@ -87,6 +88,7 @@ describe("the chart's data", () => {
           minute: "2026-03-01T12:00:00.000Z",
           succeeded: 1,
           failed: 0,
+          skipped: 2,
           retrying: 1,
           pending: 2,
           p50LatencyMs: 30,
@@ -100,7 +102,14 @@ describe("the chart's data", () => {
     expect(points.at(-1)).toMatchObject({ time: Date.parse("2026-03-01T12:00:00Z"), pending: 2, p95: 300 });
     expect(points.at(-3)).toMatchObject({ succeeded: 3, failed: 1, p50: 40, p95: 121 });
     expect(points.at(-2)).toMatchObject({ succeeded: 0, p50: null });
-    expect(summarize(points)).toMatchObject({ total: 8, succeeded: 4, failed: 1, retrying: 1, pending: 2 });
+    expect(summarize(points)).toMatchObject({
+      total: 10,
+      succeeded: 4,
+      failed: 1,
+      skipped: 2,
+      retrying: 1,
+      pending: 2,
+    });
     expect(summarize(points).slowest?.time).toBe(Date.parse("2026-03-01T12:00:00Z"));
   });
 });

@@ -1,6 +1,15 @@
 "use client";
 
-import { Activity, AlertTriangle, MoreVertical, Pencil, Square, Trash2, Webhook } from "lucide-react";
+import {
+  Activity,
+  AlertTriangle,
+  Hourglass,
+  MoreVertical,
+  Pencil,
+  Square,
+  Trash2,
+  Webhook,
+} from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useId } from "react";
 
@@ -13,6 +22,7 @@ import { Menu, MenuContent, MenuItem, MenuTrigger } from "@/components/ui/menu";
 import type { IntegrationSummary } from "@/lib/data/integrations";
 import { CHANNEL_LABEL } from "@/lib/validation/connection";
 import { joinUrl } from "@/lib/webhooks/url";
+import { waitingEventsText } from "@/lib/webhooks/waiting-count";
 
 import { CampaignsDialog } from "./campaigns-dialog";
 import { ChannelIcon } from "@/components/ui/channel";
@@ -127,6 +137,16 @@ export function IntegrationCard({ integration, onStart, onStop, onDelete, busy }
             )}
           </dd>
         </dl>
+
+        {!active && integration.waiting > 0 && (
+          <p className="mt-3 flex items-start gap-2 rounded-md border border-slate-200 bg-slate-50 px-3 py-2 text-sm text-slate-800">
+            <Hourglass aria-hidden className="mt-0.5 size-4 shrink-0" />
+            <span>
+              <strong className="font-semibold">{waitingEventsText(integration.waiting)} waiting</strong>:
+              Start ▶ asks whether to send them in order or skip them.
+            </span>
+          </p>
+        )}
 
         {integration.disabledReason && (
           <p className="mt-3 flex items-start gap-2 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">

@@ -17,12 +17,29 @@ import { EmptyState } from "@/components/ui/card";
 import { Dialog, DialogClose, DialogContent, DialogFooter } from "@/components/ui/dialog";
 import { FormMessage } from "@/components/ui/field";
 import type { IntegrationSummary } from "@/lib/data/integrations";
+import type { WaitingChoice } from "@/lib/validation/deliveries";
+import { waitingEventsText } from "@/lib/webhooks/waiting-count";
 
 import { DeleteDialog, DeletedNotice, PAUSE_FIRST, type DeletedIntegration } from "./delete-dialog";
 import { IntegrationCard } from "./integration-card";
 import { INTEGRATIONS_QUERY_KEY } from "./query-keys";
+import { StartDialog } from "./start-dialog";
 
-type StatusChange = { integration: IntegrationSummary; action: "start" | "stop" };
+type StatusChange = { integration: IntegrationSummary; action: "start" | "stop"; waiting?: WaitingChoice };
+
+// What the banner says after a Start or Stop (it replaces "Saved …").
+type StatusNotice = { alias: string; action: "start" | "stop"; waiting: number; skipped: number };
+
+function statusNoticeText({ alias, action, waiting, skipped }: StatusNotice): string {
+  if (action === "stop") return `Stopped “${alias}”: its events wait until you start it again.`;
+  const what =
+    skipped > 0
+      ? ` ${waitingEventsText(skipped)} that waited ${skipped === 1 ? "was" : "were"} skipped (Skipped in its Deliveries log).`
+      : waiting > 0
+        ? ` The ${waitingEventsText(waiting)} that waited ${waiting === 1 ? "is" : "are"} being sent in order.`
+        : "";
+  return `Started “${alias}”: its events are delivered from now on.${what}`;
+}
 
 /**
  * The Integrations tab: the account's cards, kept in react-query. Start and Stop change the card at
@@ -74,14 +91,23 @@ export function IntegrationList({
       list?.map((i) => (i.id === id ? change(i) : i)),
     );
 
+  // The card whose Start asks what to do with the events that waited, and the banner after a change.
+  const [starting, setStarting] = useState<IntegrationSummary | null>(null);
+  const [notice, setNotice] = useState<StatusNotice | null>(null);
+
   const statusChange = useMutation({
-    mutationFn: ({ integration, action }: StatusChange) =>
-      unwrap((action === "start" ? startIntegrationAction : stopIntegrationAction)({ id: integration.id })),
+    mutationFn: async ({ integration, action, waiting }: StatusChange) =>
+      action === "start"
+        ? unwrap(startIntegrationAction({ id: integration.id, waiting }))
+        : { ...(await unwrap(stopIntegrationAction({ id: integration.id }))), skipped: 0 },
     onMutate: async ({ integration, action }) => {
+      setNotice(null);
       await queryClient.cancelQueries({ queryKey: INTEGRATIONS_QUERY_KEY });
       const previous = queryClient.getQueryData<IntegrationSummary[]>(INTEGRATIONS_QUERY_KEY);
       setCard(integration.id, (i) =>
-        action === "start" ? { ...i, status: "ACTIVE", disabledReason: null } : { ...i, status: "INACTIVE" },
+        action === "start"
+          ? { ...i, status: "ACTIVE", disabledReason: null, waiting: 0 }
+          : { ...i, status: "INACTIVE" },
       );
       return { previous };
     },
@@ -100,7 +126,15 @@ export function IntegrationList({
         message: error.message,
       });
     },
-    onSuccess: (saved) => setCard(saved.id, () => saved),
+    onSuccess: ({ skipped, ...saved }, { integration, action, waiting }) => {
+      setCard(saved.id, () => saved);
+      setNotice({
+        alias: saved.alias,
+        action,
+        waiting: action === "start" && waiting !== "skip" ? integration.waiting : 0,
+        skipped,
+      });
+    },
     onSettled: () => queryClient.invalidateQueries({ queryKey: INTEGRATIONS_QUERY_KEY }),
   });
 
@@ -124,13 +158,17 @@ export function IntegrationList({
     <div className="flex flex-col gap-4">
       {/* Empty, it takes no room: the negative margin cancels the gap after it. */}
       <DeletedNotice deleted={deleted} ref={deletedNotice} className="empty:-mb-4" />
-      {saved && (
-        <FormMessage tone="success">
-          Saved “{saved.alias}”.{" "}
-          {saved.status === "ACTIVE"
-            ? "Changes apply to the next events."
-            : "Choose Start ▶ in its Actions menu when you are ready to receive events."}
-        </FormMessage>
+      {notice ? (
+        <FormMessage tone="success">{statusNoticeText(notice)}</FormMessage>
+      ) : (
+        saved && (
+          <FormMessage tone="success">
+            Saved “{saved.alias}”.{" "}
+            {saved.status === "ACTIVE"
+              ? "Changes apply to the next events."
+              : "Choose Start ▶ in its Actions menu when you are ready to receive events."}
+          </FormMessage>
+        )
       )}
 
       {integrations.length === 0 ? (
@@ -147,7 +185,11 @@ export function IntegrationList({
               key={integration.id}
               integration={integration}
               busy={statusChange.isPending && statusChange.variables?.integration.id === integration.id}
-              onStart={() => statusChange.mutate({ integration, action: "start" })}
+              onStart={() =>
+                integration.waiting > 0
+                  ? setStarting(integration)
+                  : statusChange.mutate({ integration, action: "start" })
+              }
               onStop={() =>
                 integration.liveCampaigns.length > 0
                   ? refuseStop(integration)
@@ -162,6 +204,15 @@ export function IntegrationList({
           ))}
         </div>
       )}
+
+      <StartDialog
+        integration={starting}
+        onStart={(waiting) => {
+          if (starting) statusChange.mutate({ integration: starting, action: "start", waiting });
+          setStarting(null);
+        }}
+        onClose={() => setStarting(null)}
+      />
 
       <DeleteDialog
         // The dialog judges Active from the card as it is now, not as it was when opened.

@@ -1,6 +1,7 @@
 import { z } from "zod";
 
 import type { Message } from "@/db/schema";
+import { DELIVERY_STATUSES } from "@/lib/validation/deliveries";
 
 // What the v1 API returns, as zod schemas: the routes build their JSON with these functions and the
 // OpenAPI document describes them from the same schemas.
@@ -115,7 +116,10 @@ export const deliveryOut = z
     event: z.enum(["MESSAGE", "END"]),
     chatId: z.uuid().nullable().meta({ description: "Null for a test event" }),
     contact: z.string(),
-    status: z.enum(["PENDING", "DELIVERING", "SUCCEEDED", "RETRYING", "FAILED"]),
+    status: z.enum(DELIVERY_STATUSES).meta({
+      description:
+        "PENDING (waiting to be sent; also while its integration is stopped), DELIVERING, SUCCEEDED, RETRYING, FAILED, or SKIPPED (it waited while the integration was stopped and was skipped when it was started; never sent)",
+    }),
     attempts: z.number().int(),
     lastStatusCode: z.number().int().nullable().meta({ description: "HTTP status of the last attempt" }),
     lastError: z.string().nullable(),
@@ -123,7 +127,10 @@ export const deliveryOut = z
     nextAttemptAt: z.iso
       .datetime()
       .nullable()
-      .meta({ description: "When a Pending or Retrying delivery is tried next" }),
+      .meta({
+        description:
+          "When a Pending or Retrying delivery is tried next; null while it waits for its integration to be started",
+      }),
     test: z.boolean().meta({ description: "Sent with Send test event" }),
     createdAt: z.iso.datetime(),
     completedAt: z.iso.datetime().nullable(),

@@ -14,9 +14,10 @@ import type { EventPayload } from "@/lib/webhooks/event";
 // Replay failed, Send test event) live in lib/webhooks/replay.ts and lib/webhooks/send-test-event.ts.
 
 // A delivery being sent right now is Delivering: its queue row holds a live lease (the worker does not
-// rewrite the delivery row to say so). Its next attempt time is the queue's while it is queued.
+// rewrite the delivery row to say so). Its next attempt time is the queue's while it is queued — none
+// while it waits for its stopped integration to be started (queued at 'infinity').
 const shownStatus = sql<DeliveryStatus>`CASE WHEN ${deliveryQueue.leaseExpiresAt} > now() THEN 'DELIVERING'::delivery_status ELSE ${deliveries.status} END`;
-const shownNextAttemptAt = sql<Date>`coalesce(${deliveryQueue.nextAttemptAt}, ${deliveries.nextAttemptAt})`;
+const shownNextAttemptAt = sql<Date | null>`CASE WHEN ${deliveryQueue.nextAttemptAt} = 'infinity' THEN NULL ELSE coalesce(${deliveryQueue.nextAttemptAt}, ${deliveries.nextAttemptAt}) END`;
 
 export interface DeliveryFilter {
   integrationId: string;
@@ -112,6 +113,7 @@ export async function deliveryStats(accountId: string, integrationId: string, mi
       minute,
       succeeded: count("SUCCEEDED"),
       failed: count("FAILED"),
+      skipped: count("SKIPPED"),
       retrying: count("RETRYING"),
       pending: sql<number>`count(*) filter (where ${deliveries.status} in ('PENDING', 'DELIVERING'))::int`,
       p50LatencyMs: sql<

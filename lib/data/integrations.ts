@@ -4,6 +4,7 @@ import { db, type Tx } from "@/db";
 import {
   campaigns,
   connections,
+  deliveryQueue,
   integrationConnections,
   integrations,
   users,
@@ -14,6 +15,7 @@ import { decryptSecret, encryptSecret, maskSecret } from "@/lib/crypto/secrets";
 import { env } from "@/lib/env";
 import { AppError, isUniqueViolation, notFound } from "@/lib/errors";
 import { connectionLabel } from "@/lib/validation/connection";
+import type { WaitingChoice } from "@/lib/validation/deliveries";
 import {
   integrationSchema,
   type IntegrationFormValues,
@@ -21,6 +23,9 @@ import {
   type StoredIntegrationConfig,
 } from "@/lib/validation/integration";
 import { generateSigningSecret } from "@/lib/webhooks/sign";
+import { isRetryable } from "@/lib/webhooks/sql";
+import { startDeliveries } from "@/lib/webhooks/waiting";
+import { WAITING_COUNT_CAP } from "@/lib/webhooks/waiting-count";
 
 // Account-scoped data functions of Custom Webhook integrations. Every function takes the caller's
 // account id and never touches another account's rows. Encrypted columns never leave this module:
@@ -51,6 +56,11 @@ export interface IntegrationSummary {
   connections: IntegrationConnection[];
   /** The Live Chatbot Service campaigns using it: the card's Campaigns icon and dialog. */
   liveCampaigns: LinkedCampaign[];
+  /**
+   * While it is not Active: the events waiting for its Start, counted up to WAITING_COUNT_CAP + 1
+   * (more than the cap shows as "10,000+"); 0 while Active.
+   */
+  waiting: number;
 }
 
 export interface LinkedCampaign {
@@ -148,14 +158,40 @@ async function liveCampaignsOf(accountId: string, integrationIds: string[]) {
   return byIntegration;
 }
 
-// Cards: rows plus their connections and Live campaigns, two queries for any number of cards.
+// The events waiting for each stopped integration: its queue rows, walked along the queue's
+// (integration, chat, seq) index and counted no further than the cap.
+async function waitingOf(accountId: string, integrationIds: string[]) {
+  const byIntegration = new Map<string, number>();
+  if (integrationIds.length === 0) return byIntegration;
+  const { rows } = await db().execute<{ id: string; waiting: number }>(sql`
+    SELECT i.id, (SELECT count(*) FROM (
+             SELECT 1 FROM ${deliveryQueue} q WHERE q.integration_id = i.id LIMIT ${WAITING_COUNT_CAP + 1}) w
+           )::int AS waiting
+    FROM ${integrations} i
+    WHERE i.account_id = ${accountId} AND i.id = ANY(${sql.param(integrationIds)}::uuid[])
+      AND i.status <> 'ACTIVE'`);
+  for (const r of rows) byIntegration.set(r.id, r.waiting);
+  return byIntegration;
+}
+
+// Cards: rows plus their connections, Live campaigns and waiting events, three queries for any number
+// of cards.
 async function withLinks(
   accountId: string,
-  rows: Omit<IntegrationSummary, "connections" | "liveCampaigns">[],
+  rows: Omit<IntegrationSummary, "connections" | "liveCampaigns" | "waiting">[],
 ) {
   const ids = rows.map((r) => r.id);
-  const [links, live] = await Promise.all([connectionsOf(accountId, ids), liveCampaignsOf(accountId, ids)]);
-  return rows.map((r) => ({ ...r, connections: links.get(r.id) ?? [], liveCampaigns: live.get(r.id) ?? [] }));
+  const [links, live, waiting] = await Promise.all([
+    connectionsOf(accountId, ids),
+    liveCampaignsOf(accountId, ids),
+    waitingOf(accountId, ids),
+  ]);
+  return rows.map((r) => ({
+    ...r,
+    connections: links.get(r.id) ?? [],
+    liveCampaigns: live.get(r.id) ?? [],
+    waiting: waiting.get(r.id) ?? 0,
+  }));
 }
 
 /** The account's integrations, newest first, each with its connections and Live campaigns. */
@@ -485,15 +521,18 @@ export async function deleteIntegration(
   });
 }
 
-/** Start ▶: the integration becomes Active (and a 410 Gone stop is cleared). Returns its card. */
-export async function startIntegration(accountId: string, id: string): Promise<IntegrationSummary> {
-  const updated = await db()
-    .update(integrations)
-    .set({ status: "ACTIVE", disabledReason: null, updatedAt: new Date() })
-    .where(scoped(accountId, id))
-    .returning({ id: integrations.id });
-  if (updated.length === 0) throw notFound("Integration");
-  return (await getIntegrationSummary(accountId, id))!;
+/**
+ * Start ▶: the integration becomes Active (and a 410 Gone stop is cleared). The events that waited while
+ * it was stopped are sent in order (`send`, the default) or marked Skipped (`skip`). Returns its card
+ * and how many were skipped.
+ */
+export async function startIntegration(
+  accountId: string,
+  id: string,
+  waiting: WaitingChoice = "send",
+): Promise<IntegrationSummary & { skipped: number }> {
+  const { skipped } = await startDeliveries(accountId, id, waiting);
+  return { ...(await getIntegrationSummary(accountId, id))!, skipped };
 }
 
 /** The refusal of Stop while Live campaigns use the integration; the card's dialog lists them. */
@@ -511,18 +550,32 @@ export class LiveCampaignsError extends AppError {
   }
 }
 
-/** Stop: the integration becomes Inactive, unless a Live campaign uses it (pause the campaign first). */
+/**
+ * Stop: the integration becomes Inactive, unless a Live campaign uses it (pause the campaign first).
+ * From then on its events wait (the status trigger parks its queue; requests in flight finish).
+ */
 export async function stopIntegration(accountId: string, id: string): Promise<IntegrationSummary> {
-  await db().transaction(async (tx) => {
-    const { alias } = await lockIntegration(tx, accountId, id);
-    // Read after taking the lock: a campaign that went Live while we waited is seen here.
-    const live = await linkedCampaignNames(tx, accountId, id, true);
-    if (live.length > 0) throw new LiveCampaignsError(alias, live);
-    await tx
-      .update(integrations)
-      .set({ status: "INACTIVE", updatedAt: new Date() })
-      .where(scoped(accountId, id));
-  });
+  const stop = () =>
+    db().transaction(async (tx) => {
+      const { alias } = await lockIntegration(tx, accountId, id);
+      // Read after taking the lock: a campaign that went Live while we waited is seen here.
+      const live = await linkedCampaignNames(tx, accountId, id, true);
+      if (live.length > 0) throw new LiveCampaignsError(alias, live);
+      await tx
+        .update(integrations)
+        .set({ status: "INACTIVE", updatedAt: new Date() })
+        .where(scoped(accountId, id));
+    });
+  // Parking the queue can meet a worker that is writing a 410 Gone for this integration: a deadlock,
+  // rolled back whole; the next try goes through.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await stop();
+      break;
+    } catch (err) {
+      if (attempt >= 3 || !isRetryable(err)) throw err;
+    }
+  }
   return (await getIntegrationSummary(accountId, id))!;
 }
 

@@ -1,5 +1,6 @@
 import { z } from "zod";
 
+import { DELIVERY_STATUSES } from "./deliveries";
 import { multimediaSchema } from "./inbound";
 
 /** POST /api/v1/integrations/{integrationId}/messages: a reply into a chat the contact started. */
@@ -26,7 +27,7 @@ export const integrationChatParamsSchema = z.object({ integrationId: z.uuid(), c
 
 /** GET /api/v1/integrations/{integrationId}/deliveries: newest first, filtered, in pages. */
 export const deliveryListQuerySchema = z.object({
-  status: z.enum(["PENDING", "DELIVERING", "SUCCEEDED", "RETRYING", "FAILED"]).optional(),
+  status: z.enum(DELIVERY_STATUSES).optional(),
   event: z.enum(["MESSAGE", "END"]).optional(),
   chatId: z.uuid().optional(),
   cursor: z

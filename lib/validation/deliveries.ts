@@ -12,11 +12,22 @@ export const DELIVERY_STATUSES = [
   "SUCCEEDED",
   "RETRYING",
   "FAILED",
+  "SKIPPED",
 ] as const satisfies readonly DeliveryStatus[];
 export const EVENT_TYPES = ["MESSAGE", "END"] as const satisfies readonly EventType[];
 
-/** Succeeded and Failed are final; the rest may still change. */
-export const isFinished = (status: DeliveryStatus) => status === "SUCCEEDED" || status === "FAILED";
+/** What Start ▶ does with the events that waited while the integration was stopped: send them, or skip them. */
+export const WAITING_CHOICES = ["send", "skip"] as const;
+export type WaitingChoice = (typeof WAITING_CHOICES)[number];
+
+/** Succeeded, Failed and Skipped are final (each can be resent); the rest may still change. */
+export const FINISHED_STATUSES = [
+  "SUCCEEDED",
+  "FAILED",
+  "SKIPPED",
+] as const satisfies readonly DeliveryStatus[];
+export const isFinished = (status: DeliveryStatus) =>
+  (FINISHED_STATUSES as readonly DeliveryStatus[]).includes(status);
 
 const optionalDate = instantSchema.optional();
 

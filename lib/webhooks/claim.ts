@@ -22,40 +22,79 @@ export interface ClaimedDelivery {
   integrationVersion: Date;
 }
 
+// An attempt whose worker stopped (killed, crashed) before recording its outcome, recorded when its
+// lease is found expired (the claim taking the delivery again, or a Skip): attempt numbers then have no
+// hole and deliveries.attempts always equals the delivery's attempt rows. Its request is unknown (the
+// worker built it): the method and URL stand in, as for a request that could not be built. Shared SQL:
+// `source` has delivery_id, account_id, attempts, leased_at, lease_expires_at, method, url of the rows.
+export const LEASE_EXPIRED_MESSAGE = "The worker stopped before recording the outcome (its lease expired)";
+export function lostAttemptsCte(source: string): string {
+  return `
+lost AS (
+  INSERT INTO delivery_attempts (account_id, delivery_id, attempt_number, started_at, duration_ms, request,
+                                 error_class, error_message)
+  SELECT s.account_id, s.delivery_id, s.attempts, coalesce(s.leased_at, s.lease_expires_at),
+         greatest(0, (extract(epoch FROM s.lease_expires_at - coalesce(s.leased_at, s.lease_expires_at)) * 1000))::int,
+         json_build_object('method', s.method, 'url', s.url, 'headers', '{}'::json, 'body', NULL),
+         'LEASE_EXPIRED', '${LEASE_EXPIRED_MESSAGE}'
+  FROM ${source} s
+  WHERE s.lease_expires_at IS NOT NULL AND s.lease_expires_at <= now() AND s.attempts > 0
+  RETURNING 1
+)`;
+}
+
 // THE claim, in one statement (its own transaction), on the queue. Due: its time has come and it is
-// not leased — or its lease ran out (its worker died). Per-chat ordering: a delivery is only taken when
-// no earlier delivery of its chat (same integration) is still queued — one being sent right now is
-// queued too, so a chat never has two events in flight. Deliveries of an integration that is not
-// ACTIVE wait. SKIP LOCKED lets any number of workers claim side by side. Taking the lease is an
-// in-place update of unindexed columns; the delivery row is only read. (`= ANY(ARRAY(...))` keeps the
-// plan on primary keys, whatever the batch size.)
+// not leased — or its lease ran out (its worker died: that lost attempt is recorded). Per-chat ordering:
+// a delivery is only taken when no earlier delivery of its chat (same integration) is still queued —
+// one being sent right now is queued too, so a chat never has two events in flight. Deliveries of an
+// integration that is not ACTIVE wait (at 'infinity', outside the range walked here). SKIP LOCKED lets
+// any number of workers claim side by side. Taking the lease is an in-place update of unindexed columns;
+// the delivery row is only read. (`= ANY(ARRAY(...))` keeps the plan on primary keys, whatever the batch
+// size.) The answer always has one row, with how long until the next delivery falls due (null: none
+// scheduled), so an idle worker can wake right then; the claimed deliveries, if any, fill the rest.
 const CLAIM_SQL = `
-WITH leased AS (
+WITH due AS (
+  SELECT c.delivery_id, c.account_id, c.attempts, c.leased_at, c.lease_expires_at, i.method, i.url
+  FROM delivery_queue c
+  JOIN integrations i ON i.id = c.integration_id AND i.status = 'ACTIVE'
+  WHERE c.next_attempt_at <= now()
+    AND (c.lease_expires_at IS NULL OR c.lease_expires_at <= now())
+    AND ($4::uuid[] IS NULL OR c.account_id = ANY($4::uuid[]))
+    AND NOT (c.integration_id = ANY($5::uuid[]))
+    AND NOT EXISTS (
+      SELECT 1 FROM delivery_queue p
+      WHERE p.integration_id = c.integration_id AND p.chat_id = c.chat_id AND p.seq < c.seq)
+  ORDER BY c.next_attempt_at
+  LIMIT $2
+  FOR UPDATE OF c SKIP LOCKED
+),
+leased AS (
   UPDATE delivery_queue q
-  SET lease_expires_at = now() + $3 * interval '1 millisecond', leased_by = $1, attempts = q.attempts + 1
-  WHERE q.delivery_id = ANY(ARRAY(
-    SELECT c.delivery_id
-    FROM delivery_queue c
-    JOIN integrations i ON i.id = c.integration_id AND i.status = 'ACTIVE'
-    WHERE c.next_attempt_at <= now()
-      AND (c.lease_expires_at IS NULL OR c.lease_expires_at <= now())
-      AND ($4::uuid[] IS NULL OR c.account_id = ANY($4::uuid[]))
-      AND NOT (c.integration_id = ANY($5::uuid[]))
-      AND NOT EXISTS (
-        SELECT 1 FROM delivery_queue p
-        WHERE p.chat_id = c.chat_id AND p.integration_id = c.integration_id AND p.seq < c.seq)
-    ORDER BY c.next_attempt_at
-    LIMIT $2
-    FOR UPDATE OF c SKIP LOCKED))
+  SET lease_expires_at = now() + $3 * interval '1 millisecond', leased_at = now(), leased_by = $1,
+      attempts = q.attempts + 1
+  WHERE q.delivery_id = ANY(ARRAY(SELECT delivery_id FROM due))
   RETURNING q.delivery_id, q.attempts
-)
+),
+${lostAttemptsCte("due")}
 SELECT d.id, d.account_id AS "accountId", d.integration_id AS "integrationId", d.chat_id AS "chatId",
        d.seq::float8 AS seq, d.event, d.payload,
        (SELECT l.attempts FROM leased l WHERE l.delivery_id = d.id) AS attempts,
        d.attempts_before_window AS "attemptsBeforeWindow", d.window_started_at AS "windowStartedAt",
-       (SELECT i.updated_at FROM integrations i WHERE i.id = d.integration_id) AS "integrationVersion"
-FROM deliveries d
-WHERE d.id = ANY(ARRAY(SELECT delivery_id FROM leased))`;
+       (SELECT i.updated_at FROM integrations i WHERE i.id = d.integration_id) AS "integrationVersion",
+       n."nextDueInMs"
+FROM (
+  SELECT (extract(epoch FROM (
+    SELECT min(f.next_attempt_at) FROM delivery_queue f
+    WHERE f.next_attempt_at > now() AND f.next_attempt_at < 'infinity') - now()) * 1000)::float8 AS "nextDueInMs"
+) n
+LEFT JOIN deliveries d ON d.id = ANY(ARRAY(SELECT delivery_id FROM leased))`;
+
+/** What a claim brings: the deliveries now leased, and when the next one falls due. */
+export interface Claim {
+  deliveries: ClaimedDelivery[];
+  /** Milliseconds until the earliest delivery not yet due becomes due (any worker's), or null. */
+  nextDueInMs: number | null;
+}
 
 /** Takes up to `limit` due deliveries under a lease of `leaseMs` for `workerId`, oldest due first. */
 export async function claimDue({
@@ -71,15 +110,19 @@ export async function claimDue({
   accountIds?: string[];
   /** Integrations that already have all the requests in flight they may have. */
   skipIntegrationIds?: string[];
-}): Promise<ClaimedDelivery[]> {
+}): Promise<Claim> {
   const started = performance.now();
-  const { rows } = await enginePool().query<ClaimedDelivery>({
+  // One row with nothing but nextDueInMs when nothing was claimed.
+  type Row = (ClaimedDelivery | { [K in keyof ClaimedDelivery]: null }) & { nextDueInMs: number | null };
+  const { rows } = await enginePool().query<Row>({
     name: "webhooks.claim",
     text: CLAIM_SQL,
     values: [workerId, limit, leaseMs, accountIds ?? null, skipIntegrationIds],
   });
-  recordBatch("claim", rows.length, (performance.now() - started) / 1000);
-  return rows;
+  const deliveries: ClaimedDelivery[] = [];
+  for (const { nextDueInMs: _, ...row } of rows) if (row.id !== null) deliveries.push(row);
+  recordBatch("claim", deliveries.length, (performance.now() - started) / 1000);
+  return { deliveries, nextDueInMs: rows[0]?.nextDueInMs ?? null };
 }
 
 /** An integration as the worker needs it (secrets still encrypted). */

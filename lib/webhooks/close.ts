@@ -12,7 +12,7 @@ import { transaction } from "./sql";
 
 export interface ChatClosed {
   chatId: string;
-  /** The END deliveries (none when no ACTIVE integration owns the chat's connection). */
+  /** The END deliveries (none when no integration owns the chat's connection; waiting while it is stopped). */
   deliveryIds: string[];
 }
 

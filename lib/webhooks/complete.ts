@@ -22,10 +22,13 @@ export interface Completion {
 
 // A batch of outcomes, written by ONE statement (atomic without a transaction block, one round trip).
 // Only the lease holder may complete: if the lease ran out and another worker took the delivery, this
-// late result is dropped and only recorded as an attempt. A finished delivery leaves the queue; a
-// retried one stays with its next time, and its chat's later events are held until then too (so
-// claims do not keep looking at them). 410 Gone stops the integration. The delivery row is updated in
-// place (unindexed columns). An attempt of a delivery deleted meanwhile is not recorded.
+// late result is dropped and only recorded as an attempt — in place of the LEASE_EXPIRED attempt the
+// new claim recorded for it, so each attempt number stays one row. A finished delivery leaves the queue;
+// a retried one stays with its next time (or keeps waiting, at 'infinity', if its integration was
+// stopped meanwhile), and its chat's later events are held until then too (so claims do not keep
+// looking at them). 410 Gone stops the integration (whose status trigger parks its queue). The
+// delivery row is updated in place (unindexed columns). An attempt of a delivery deleted meanwhile is
+// not recorded.
 const COMPLETE_SQL = `
 WITH c AS (
   SELECT * FROM json_to_recordset($1::json) AS c(
@@ -42,7 +45,8 @@ finished AS (
 ),
 retried AS (
   UPDATE delivery_queue q
-  SET next_attempt_at = c."nextAttemptAt", lease_expires_at = NULL, leased_by = NULL
+  SET next_attempt_at = CASE WHEN q.next_attempt_at = 'infinity' THEN q.next_attempt_at ELSE c."nextAttemptAt" END,
+      lease_expires_at = NULL, leased_by = NULL
   FROM c
   WHERE q.delivery_id = c.id AND q.leased_by = c."workerId" AND q.attempts = c."attemptNumber"
     AND c.status = 'RETRYING'
@@ -61,6 +65,20 @@ stopped AS (
   WHERE i.id = c."integrationId" AND c."disableReason" IS NOT NULL AND i.status = 'ACTIVE'
   RETURNING 1
 ),
+ours AS (
+  SELECT delivery_id FROM finished UNION ALL SELECT delivery_id FROM retried
+),
+replaced AS (
+  UPDATE delivery_attempts a
+  SET started_at = c."startedAt", duration_ms = c."durationMs", request = c.request,
+      response_status = c."responseStatus", response_headers = c."responseHeaders",
+      response_body = c."responseBody", error_class = c."errorClass"::attempt_error,
+      error_message = c."errorMessage"
+  FROM c
+  WHERE c.id NOT IN (SELECT delivery_id FROM ours)
+    AND a.delivery_id = c.id AND a.attempt_number = c."attemptNumber" AND a.error_class = 'LEASE_EXPIRED'
+  RETURNING a.delivery_id
+),
 recorded AS (
   INSERT INTO delivery_attempts (account_id, delivery_id, attempt_number, started_at, duration_ms, request,
     response_status, response_headers, response_body, error_class, error_message)
@@ -68,6 +86,7 @@ recorded AS (
          c."responseStatus", c."responseHeaders", c."responseBody", c."errorClass"::attempt_error, c."errorMessage"
   FROM c
   WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = c.id)
+    AND NOT EXISTS (SELECT 1 FROM replaced r WHERE r.delivery_id = c.id)
   RETURNING 1
 )
 UPDATE deliveries d
@@ -77,7 +96,7 @@ SET status = c.status::delivery_status, attempts = c."attemptNumber",
     completed_at = CASE WHEN c.status IN ('SUCCEEDED', 'FAILED') THEN now() END
 FROM c
 WHERE d.id = c.id
-  AND d.id = ANY(ARRAY(SELECT delivery_id FROM finished UNION ALL SELECT delivery_id FROM retried))`;
+  AND d.id = ANY(ARRAY(SELECT delivery_id FROM ours))`;
 
 /** Writes a batch of attempt outcomes; returns how many were still ours to complete. */
 export async function completeDeliveries(completions: Completion[]): Promise<number> {

@@ -243,7 +243,7 @@ describe("delivering", () => {
     expect(receiver.requests).toHaveLength(1);
   });
 
-  it("410 Gone fails the delivery and stops the integration; its queued events wait until it is started again", async () => {
+  it("410 Gone fails the delivery and stops the integration; its events wait until it is started again", async () => {
     let gone = true;
     const { connection, receiver, integration } = await hook({
       respond: () => (gone ? { status: 410, delayMs: 200 } : { status: 200 }),
@@ -259,19 +259,20 @@ describe("delivering", () => {
       disabledReason: expect.stringContaining("410 Gone") as unknown,
     });
 
-    // Stopped: the queued event waits (not lost), and new messages create no deliveries.
+    // Stopped: the queued event waits (not lost), and so do new messages.
     const third = await ingestInbound({ connectionId: connection.id, from: "+15557770006", text: "three" });
-    expect(third.deliveryIds).toEqual([]);
+    expect(third.deliveryIds).toHaveLength(1);
     await new Promise((r) => setTimeout(r, 300));
     expect((await delivery(second.deliveryIds[0]!)).status).toBe("PENDING");
+    expect((await delivery(third.deliveryIds[0]!)).status).toBe("PENDING");
 
     gone = false;
     await db()
       .update(integrations)
       .set({ status: "ACTIVE", disabledReason: null })
       .where(eq(integrations.id, integration.id));
-    await settled(second.deliveryIds[0]!, "SUCCEEDED");
-    expect(receiver.requests.map((r) => (r.json as { text: string }).text)).toEqual(["one", "two"]);
+    await settled(third.deliveryIds[0]!, "SUCCEEDED");
+    expect(receiver.requests.map((r) => (r.json as { text: string }).text)).toEqual(["one", "two", "three"]);
   });
 
   it("gives up after max attempts into Failed, and Replay failed sends it again", async () => {

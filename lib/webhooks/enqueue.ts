@@ -15,13 +15,41 @@ export interface NewDeliveryRow {
 }
 
 /**
- * SQL for the CTEs `delivery` and `queued` that store deliveries (the log) and queue them (the outbox)
- * from the relation `source` (columns: id, "accountId", "integrationId", "chatId", "messageId", event,
- * payload, n) — shared by every statement that creates deliveries. Rows go in `n` order, so `seq` (a
- * chat's delivery order) follows it. A delivery queued behind a chat event that waits for a retry
+ * SQL for the CTEs `target` and `queued` that put deliveries in the queue, from the relation `source`
+ * (columns: id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts) — shared by everything that
+ * queues (new events, END, Resend, Replay). A delivery of an integration that is not Active waits: it is
+ * queued at 'infinity' until a Start releases it (lib/webhooks/waiting.ts). The integration is locked
+ * FOR SHARE to read its status: a locking read sees the latest committed status, and a Start or Stop
+ * (which updates that row, and whose trigger re-times the queue) waits for this statement's transaction,
+ * or this one for it — so no row is ever queued by a status that has just changed. The lock is per
+ * integration per statement, not per event, taken in id order (two batches never wait for each other
+ * in a cycle). The queue's insert trigger wakes the workers.
+ */
+export function queueCtes(source: string): string {
+  return `
+target AS (
+  SELECT i.id, i.status FROM integrations i
+  WHERE i.id IN (SELECT s.integration_id FROM ${source} s)
+  ORDER BY i.id
+  FOR SHARE OF i
+),
+queued AS (
+  INSERT INTO delivery_queue (delivery_id, account_id, integration_id, chat_id, seq, attempts, next_attempt_at)
+  SELECT s.id, s.account_id, s.integration_id, s.chat_id, s.seq, s.attempts,
+         CASE WHEN t.status = 'ACTIVE' THEN s.next_attempt_at ELSE 'infinity' END
+  FROM ${source} s LEFT JOIN target t ON t.id = s.integration_id
+  RETURNING 1
+)`;
+}
+
+/**
+ * SQL for the CTEs `delivery`, `target` and `queued` that store deliveries (the log) and queue them (the
+ * outbox) from the relation `source` (columns: id, "accountId", "integrationId", "chatId", "messageId",
+ * event, payload, n) — shared by every statement that creates deliveries. Rows go in `n` order, so `seq`
+ * (a chat's delivery order) follows it. A delivery queued behind a chat event that waits for a retry
  * becomes due no earlier than that retry: workers then do not keep looking at it while it cannot go
- * anyway (the claim's ordering check is what guarantees order; this only saves work). The queue's
- * insert trigger wakes the workers.
+ * anyway (the claim's ordering check is what guarantees order; this only saves work). Rows waiting for
+ * a Start ('infinity') do not count: they are released by then, and the order check holds this one.
  */
 export function enqueueCtes(source: string): string {
   return `
@@ -30,15 +58,12 @@ delivery AS (
   SELECT s.id, s."accountId", s."integrationId", s."chatId", s."messageId", s.event::event_type, s.payload,
          greatest(now(), (
            SELECT max(p.next_attempt_at) FROM delivery_queue p
-           WHERE p.chat_id = s."chatId" AND p.integration_id = s."integrationId" AND p.lease_expires_at IS NULL))
+           WHERE p.integration_id = s."integrationId" AND p.chat_id = s."chatId"
+             AND p.lease_expires_at IS NULL AND p.next_attempt_at < 'infinity'))
   FROM ${source} s ORDER BY s.n
-  RETURNING id, account_id, integration_id, chat_id, seq, next_attempt_at
+  RETURNING id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts
 ),
-queued AS (
-  INSERT INTO delivery_queue (delivery_id, account_id, integration_id, chat_id, seq, next_attempt_at)
-  SELECT id, account_id, integration_id, chat_id, seq, next_attempt_at FROM delivery
-  RETURNING 1
-)`;
+${queueCtes("delivery")}`;
 }
 
 const INSERT_SQL = `

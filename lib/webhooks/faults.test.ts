@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 
-import { and, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { afterAll, describe, expect, it } from "vitest";
 
 import { db } from "@/db";
@@ -11,6 +11,7 @@ import { startReceiver, type Responder } from "@/lib/testing/receiver";
 import { waitUntil } from "@/lib/testing/wait";
 import { spawnWorkerProcess } from "@/lib/testing/worker-process";
 
+import { LEASE_EXPIRED_MESSAGE } from "./claim";
 import { ingestInbound } from "./ingest";
 import { closeSendPools } from "./send";
 import { generateSigningSecret } from "./sign";
@@ -54,7 +55,7 @@ async function scenario(respond: Responder, port = 0) {
 }
 
 describe("faults", () => {
-  it("a worker killed (SIGKILL) mid-delivery: after its lease, each event is delivered exactly once more", async () => {
+  it("a worker killed (SIGKILL) mid-delivery: after its lease, each event is delivered exactly once more, and the lost attempt is recorded", async () => {
     let hang = true;
     const s = await scenario(() => (hang ? { status: 200, delayMs: 20_000 } : { status: 200 }));
     const leaseMs = 1_500;
@@ -86,6 +87,67 @@ describe("faults", () => {
     }
     const rows = await db().select().from(deliveries).where(inArray(deliveries.id, ids));
     expect(rows.every((d) => d.attempts === 2 && d.status === "SUCCEEDED")).toBe(true);
+    // The log has no hole: attempts counted equal attempt rows, the killed worker's attempt among them.
+    const attempts = await db()
+      .select()
+      .from(deliveryAttempts)
+      .where(inArray(deliveryAttempts.deliveryId, ids))
+      .orderBy(asc(deliveryAttempts.startedAt));
+    expect(attempts).toHaveLength(rows.reduce((sum, d) => sum + d.attempts, 0));
+    for (const id of ids) {
+      const mine = attempts.filter((a) => a.deliveryId === id);
+      expect(mine).toMatchObject([
+        {
+          attemptNumber: 1,
+          errorClass: "LEASE_EXPIRED",
+          errorMessage: LEASE_EXPIRED_MESSAGE,
+          responseStatus: null,
+          durationMs: leaseMs,
+        },
+        { attemptNumber: 2, errorClass: null, responseStatus: 200 },
+      ]);
+      // It started when the dead worker took it, before the request the receiver got first.
+      expect(mine[0]!.startedAt.getTime()).toBeLessThanOrEqual(
+        s.receiver.requests.find((r) => r.deliveryId === id)!.receivedAt,
+      );
+    }
+  });
+
+  it("a worker slower than its lease: its late outcome takes the place of the lost attempt recorded for it", async () => {
+    const s = await scenario((_r, n) => (n === 0 ? { status: 200, delayMs: 1_000 } : { status: 200 }));
+    // (It claims once, woken by the new event; no poll brings it back to its own delivery.)
+    const slow = await startWorker({
+      accountIds: [s.accountId],
+      leaseMs: 300,
+      pollIntervalMs: 60_000,
+      chatIdleTimeoutMs: null,
+    });
+    let other: Awaited<ReturnType<typeof startWorker>> | undefined;
+    try {
+      const [id] = await s.post(1, "slow");
+      await s.receiver.waitFor((r) => r.length === 1);
+      // The lease runs out while the first request is still out: another worker sends again.
+      other = await startWorker({ accountIds: [s.accountId], pollIntervalMs: 50, chatIdleTimeoutMs: null });
+      await s.allSucceeded([id!]);
+      await waitUntil(() => slow.busy === 0, { what: "the slow request to end" });
+      await slow.stop();
+      const attempts = await db()
+        .select()
+        .from(deliveryAttempts)
+        .where(eq(deliveryAttempts.deliveryId, id!))
+        .orderBy(asc(deliveryAttempts.attemptNumber));
+      expect(s.receiver.requests).toHaveLength(2);
+      expect(attempts).toMatchObject([
+        { attemptNumber: 1, responseStatus: 200, errorClass: null },
+        { attemptNumber: 2, responseStatus: 200, errorClass: null },
+      ]);
+      const [row] = await db().select().from(deliveries).where(eq(deliveries.id, id!));
+      expect(row!.attempts).toBe(2);
+    } finally {
+      await slow.stop();
+      await other?.stop();
+      await s.receiver.close();
+    }
   });
 
   it("a receiver that is down, then up: retried until delivered", async () => {

@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 
 import { db, enginePool } from "@/db";
@@ -9,6 +9,7 @@ import {
   chats,
   deliveries,
   deliveryAttempts,
+  deliveryQueue,
   messages,
 } from "@/db/schema";
 import { createTestAccount } from "@/lib/testing/accounts";
@@ -95,16 +96,25 @@ describe("ingestInbound", () => {
     expect(results.every((r) => r.deliveryIds.length === 1)).toBe(true);
   });
 
-  it("stores messages without a delivery when no ACTIVE integration owns the connection", async () => {
+  it("stores messages without a delivery when no integration owns the connection; a stopped one's wait", async () => {
     const idle = await createTestConnection(accountId);
     const a = await ingestInbound({ connectionId: idle.id, from: "+15550003000", text: "x" });
     expect(a.deliveryIds).toEqual([]);
     const stopped = await createTestConnection(accountId);
-    await createTestIntegration(accountId, { url: URL_, status: "INACTIVE", connectionIds: [stopped.id] });
+    const { integration } = await createTestIntegration(accountId, {
+      url: URL_,
+      status: "INACTIVE",
+      connectionIds: [stopped.id],
+    });
     const b = await ingestInbound({ connectionId: stopped.id, from: "+15550003000", text: "x" });
-    expect(b.deliveryIds).toEqual([]);
+    expect(b.deliveryIds).toHaveLength(1);
+    const [queued] = await db()
+      .select({ due: sql<string>`${deliveryQueue.nextAttemptAt}::text` })
+      .from(deliveryQueue)
+      .where(eq(deliveryQueue.deliveryId, b.deliveryIds[0]!));
+    expect(queued!.due).toBe("infinity");
     const [chat] = await db().select().from(chats).where(eq(chats.id, b.chatId));
-    expect(chat!.integrationId).toBeNull();
+    expect(chat!.integrationId).toBe(integration.id);
   });
 
   it("routes a LIVE Chatbot Service campaign's connection to its linked integration", async () => {

@@ -12,6 +12,7 @@ import { eventPayload } from "./event";
 import { GroupCommit } from "./group-commit";
 import { countIngested, recordBatch } from "./metrics";
 import { routeConnections } from "./routing";
+import { isRetryable } from "./sql";
 
 /** An end user's message arriving on a connection. */
 export interface InboundMessage {
@@ -32,7 +33,10 @@ export interface InboundMessage {
 export interface InboundAccepted {
   chatId: string;
   messageId: string;
-  /** One per integration the event goes to (none when no ACTIVE integration owns the connection). */
+  /**
+   * One per integration the event goes to (none when no integration owns the connection). While the
+   * integration is not Active, its delivery waits for its Start.
+   */
   deliveryIds: string[];
 }
 
@@ -61,8 +65,8 @@ interface Prepared {
 
 /**
  * Accepts an end user's message: finds or opens the chat (one OPEN chat per connection and contact),
- * stores the IN message and, when an ACTIVE integration owns the connection (directly, or through a
- * LIVE Chatbot Service campaign), the MESSAGE delivery — in one transaction, shared with the other
+ * stores the IN message and, when an integration owns the connection (directly, or through a LIVE
+ * Chatbot Service campaign), the MESSAGE delivery (waiting, while the integration is stopped) — in one transaction, shared with the other
  * messages arriving at the same moment (group commit). Once this resolves, the event cannot be lost.
  */
 export async function ingestInbound(message: InboundMessage): Promise<Ingested> {
@@ -223,7 +227,9 @@ async function writeInbound(items: Prepared[], retried = false): Promise<(Ingest
       }));
     } catch (err) {
       // Another process stored the same provider id meanwhile (it committed first): read it this time.
-      if (!retried && isUniqueViolation(err, EXTERNAL_ID_KEY)) return writeInbound(items, true);
+      // A deadlock (with a Delete of the integration, say) rolled the statement back whole: run it again.
+      if (!retried && (isUniqueViolation(err, EXTERNAL_ID_KEY) || isRetryable(err)))
+        return writeInbound(items, true);
       throw err;
     }
     recordBatch("ingest", rows.length, (performance.now() - started) / 1000);

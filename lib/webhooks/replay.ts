@@ -1,11 +1,16 @@
 import { and, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 
 import { db } from "@/db";
-import { deliveries, deliveryQueue } from "@/db/schema";
+import { deliveries } from "@/db/schema";
+
+import { FINISHED_STATUSES } from "@/lib/validation/deliveries";
+
+import { queueCtes } from "./enqueue";
 
 // Back to the queue with a fresh retry window (max attempts and max age count again from now);
 // attempt numbers keep counting. Test events are not part of a chat's stream and are not replayed.
-// Each goes back at its original place in its chat's order; the queue's insert trigger wakes workers.
+// Each goes back at its original place in its chat's order (its seq); queued like a new event, so it
+// waits while its integration is stopped. The queue's insert trigger wakes workers.
 async function requeueWhere(where: SQL): Promise<string[]> {
   return db().transaction(async (tx) => {
     const rows = await tx
@@ -18,26 +23,22 @@ async function requeueWhere(where: SQL): Promise<string[]> {
         completedAt: null,
       })
       .where(and(where, eq(deliveries.isTest, false)))
-      .returning({
-        deliveryId: deliveries.id,
-        accountId: deliveries.accountId,
-        integrationId: deliveries.integrationId,
-        chatId: deliveries.chatId,
-        seq: deliveries.seq,
-        attempts: deliveries.attempts,
-      });
+      .returning({ id: deliveries.id });
     if (rows.length === 0) return [];
-    rows.sort((a, b) => a.seq - b.seq);
-    await tx
-      .insert(deliveryQueue)
-      .values(rows.map((r) => ({ ...r, chatId: r.chatId! })))
-      .onConflictDoNothing();
-    return rows.map((r) => r.deliveryId);
+    const ids = rows.map((r) => r.id);
+    await tx.execute(sql`
+      WITH r AS (
+        SELECT id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts FROM deliveries
+        WHERE id = ANY(${sql.param(ids)}::uuid[]) ORDER BY seq
+      ),
+      ${sql.raw(queueCtes("r"))}
+      SELECT count(*) FROM queued`);
+    return ids;
   });
 }
 
 /**
- * Resend: puts finished deliveries (Succeeded or Failed) of the account back in the queue. They go out
+ * Resend: puts finished deliveries (Succeeded, Failed or Skipped) of the account back in the queue. They go out
  * again in their chat's order. Returns the ids requeued (others were unknown, foreign or unfinished).
  */
 export async function requeueDeliveries(accountId: string, ids: string[]): Promise<string[]> {
@@ -46,7 +47,7 @@ export async function requeueDeliveries(accountId: string, ids: string[]): Promi
     and(
       eq(deliveries.accountId, accountId),
       inArray(deliveries.id, ids),
-      inArray(deliveries.status, ["SUCCEEDED", "FAILED"]),
+      inArray(deliveries.status, FINISHED_STATUSES),
     )!,
   );
 }

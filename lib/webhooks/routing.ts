@@ -8,7 +8,7 @@ export interface ConnectionRoute {
   accountId: string;
   channel: Channel;
   code: string;
-  /** The ACTIVE integration that receives the events, if any. */
+  /** The integration that receives the events, if any; while it is not Active they wait for its Start. */
   integrationId: string | null;
   alias: string | null;
   /** The LIVE Chatbot Service campaign using the connection, if any. */
@@ -18,8 +18,9 @@ export interface ConnectionRoute {
 }
 
 // A connection feeds its own Custom Webhook (integration_connections) or, when a LIVE Chatbot Service
-// campaign uses it, that campaign's linked integration; only an ACTIVE integration receives events.
-// (Migration 0001 makes a connection belong to one side only.)
+// campaign uses it, that campaign's linked integration. An integration that is not Active (stopped, or
+// stopped by a 410 Gone) still gets its events: they wait in the queue until it is started (the queue
+// insert reads the status, see enqueue.ts). (Migration 0001 makes a connection belong to one side only.)
 const ROUTES_SQL = `
 SELECT c.id AS "connectionId", c.account_id AS "accountId", c.channel, c.code,
        coalesce(own.id, camp.integration_id) AS "integrationId",
@@ -30,12 +31,12 @@ SELECT c.id AS "connectionId", c.account_id AS "accountId", c.channel, c.code,
                WHERE kc.connection_id = c.id) AS "liveKeywords"
 FROM connections c
 LEFT JOIN integration_connections ic ON ic.connection_id = c.id
-LEFT JOIN integrations own ON own.id = ic.integration_id AND own.status = 'ACTIVE'
+LEFT JOIN integrations own ON own.id = ic.integration_id
 LEFT JOIN LATERAL (
   SELECT cp.id AS campaign_id, i.id AS integration_id, i.alias
   FROM campaign_connections cc
   JOIN campaigns cp ON cp.id = cc.campaign_id AND cp.type = 'CHATBOT' AND cp.status = 'LIVE'
-  LEFT JOIN integrations i ON i.id = cp.integration_id AND i.status = 'ACTIVE'
+  LEFT JOIN integrations i ON i.id = cp.integration_id
   WHERE cc.connection_id = c.id
   ORDER BY (i.id IS NULL), cp.integration_date DESC NULLS LAST, cp.created_at DESC
   LIMIT 1

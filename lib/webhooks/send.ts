@@ -1,3 +1,5 @@
+import type { Readable } from "node:stream";
+
 import type * as UndiciModule from "undici";
 import type { Pool } from "undici";
 
@@ -6,7 +8,16 @@ import type { BuiltRequest } from "./types";
 
 /** Why an attempt failed, as recorded in delivery_attempts.error_class. */
 export type AttemptErrorClass =
-  "BUILD" | "BLOCKED" | "DNS" | "CONNECT" | "TLS" | "TIMEOUT" | "NETWORK" | "HTTP_STATUS";
+  | "BUILD"
+  | "BLOCKED"
+  | "DNS"
+  | "CONNECT"
+  | "TLS"
+  | "TIMEOUT"
+  | "NETWORK"
+  | "HTTP_STATUS"
+  // Recorded by the engine, never by a request: the worker stopped before recording the outcome.
+  | "LEASE_EXPIRED";
 
 export interface SendOptions {
   /** Whole-request deadline: connect, headers and body (Default: 15 s in production). */
@@ -27,12 +38,23 @@ export interface SendResult {
   body: string | null;
   durationMs: number;
   /** Set when no response arrived (or the request was refused before sending). */
-  error: { errorClass: Exclude<AttemptErrorClass, "HTTP_STATUS" | "BUILD">; message: string } | null;
+  error: {
+    errorClass: Exclude<AttemptErrorClass, "HTTP_STATUS" | "BUILD" | "LEASE_EXPIRED">;
+    message: string;
+  } | null;
 }
 
 /** How much of a response body is kept for the attempt log. */
 export const RESPONSE_BODY_LIMIT = 4096;
-// Past this much body the connection is dropped instead of drained for reuse.
+/**
+ * The status decides an attempt's outcome, not the body: once the headers are in, the body is read
+ * until it ends or RESPONSE_BODY_LIMIT bytes are kept, but for at most this long — a receiver that never
+ * finishes its body does not hold the request slot and its chat until the timeout.
+ */
+export const RESPONSE_BODY_WAIT_MS = 1000;
+// Past the kept excerpt, the rest of the body is drained in the background (the outcome is already
+// written) so the connection can be reused — up to this much and RESPONSE_BODY_WAIT_MS; past either,
+// the connection is dropped.
 const DRAIN_LIMIT = 256 * 1024;
 // Sockets per receiver origin; past this, requests queue in the pool.
 const CONNECTIONS_PER_ORIGIN = 64;
@@ -144,6 +166,16 @@ export async function sendRequest(request: BuiltRequest, options: SendOptions): 
     return failed("DNS", `Could not resolve ${url.hostname}`);
   }
 
+  // Loading the HTTP client (once per process) is ours to wait for, not part of the receiver's deadline.
+  let client: Undici;
+  try {
+    client = await loadUndici();
+  } catch (err) {
+    return failed(
+      "NETWORK",
+      `Could not load the HTTP client: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -151,7 +183,7 @@ export async function sendRequest(request: BuiltRequest, options: SendOptions): 
     controller.abort();
   }, options.timeoutMs);
   try {
-    const pool = poolFor(await loadUndici(), url.origin, address, Math.min(options.timeoutMs, 10_000));
+    const pool = poolFor(client, url.origin, address, Math.min(options.timeoutMs, 10_000));
     const response = await pool.request({
       path: url.pathname + url.search,
       method: request.method,
@@ -165,12 +197,7 @@ export async function sendRequest(request: BuiltRequest, options: SendOptions): 
     for (const [name, value] of Object.entries(response.headers)) {
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(", ") : value;
     }
-    let body: string | null = null;
-    try {
-      body = await readExcerpt(response.body);
-    } catch {
-      // The status is what counts; a body cut short (or timed out) is simply not shown.
-    }
+    const body = await readExcerpt(response.body, RESPONSE_BODY_WAIT_MS);
     return { status: response.statusCode, headers, body, durationMs: elapsed(), error: null };
   } catch (err) {
     if (timedOut) return failed("TIMEOUT", `No response within ${formatMs(options.timeoutMs)}`);
@@ -181,24 +208,49 @@ export async function sendRequest(request: BuiltRequest, options: SendOptions): 
   }
 }
 
-async function readExcerpt(body: AsyncIterable<Buffer> & { destroy(): void }): Promise<string> {
-  const kept: Buffer[] = [];
-  let keptBytes = 0;
-  let total = 0;
-  for await (const chunk of body) {
-    total += chunk.length;
-    if (keptBytes < RESPONSE_BODY_LIMIT) {
-      const part = chunk.subarray(0, RESPONSE_BODY_LIMIT - keptBytes);
-      kept.push(part);
-      keptBytes += part.length;
-    }
-    if (total > DRAIN_LIMIT) {
+/**
+ * The first RESPONSE_BODY_LIMIT bytes of a response body, as text: resolves when the body ends, when
+ * that much is kept, or after `waitMs` (with what came by then; a body cut short is shown as far as it
+ * got). Never rejects. Reading goes on in the background up to DRAIN_LIMIT within `waitMs`, so a
+ * connection whose body ends in time is reused; otherwise the body (and its connection) is destroyed.
+ */
+function readExcerpt(body: Readable, waitMs: number): Promise<string> {
+  return new Promise((resolve) => {
+    const kept: Buffer[] = [];
+    let keptBytes = 0;
+    let total = 0;
+    let resolved = false;
+    const done = () => {
+      if (resolved) return;
+      resolved = true;
+      // PostgreSQL text cannot hold NUL characters.
+      resolve(Buffer.concat(kept).toString("utf8").replaceAll("\u0000", ""));
+    };
+    const finish = () => {
+      clearTimeout(timer);
+      done();
+    };
+    const timer = setTimeout(() => {
       body.destroy();
-      break;
-    }
-  }
-  // PostgreSQL text cannot hold NUL characters.
-  return Buffer.concat(kept).toString("utf8").replaceAll("\u0000", "");
+      done();
+    }, waitMs);
+    body.on("data", (chunk: Buffer) => {
+      total += chunk.length;
+      if (keptBytes < RESPONSE_BODY_LIMIT) {
+        const part = chunk.subarray(0, RESPONSE_BODY_LIMIT - keptBytes);
+        kept.push(part);
+        keptBytes += part.length;
+        if (keptBytes >= RESPONSE_BODY_LIMIT) done();
+      }
+      if (total > DRAIN_LIMIT) {
+        body.destroy();
+        finish();
+      }
+    });
+    body.once("end", finish);
+    body.once("close", finish);
+    body.on("error", finish);
+  });
 }
 
 const formatMs = (ms: number) => (ms % 1000 === 0 ? `${ms / 1000} s` : `${ms} ms`);

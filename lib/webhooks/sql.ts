@@ -9,6 +9,18 @@ export const WAKE_CHANNEL = "webhook_deliveries";
 const RETRYABLE_SQLSTATE = new Set(["40P01", "40001"]);
 
 /**
+ * A deadlock or serialization failure (also wrapped, as Drizzle does): the statement or transaction was
+ * rolled back whole; run it again.
+ */
+export function isRetryable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; cause?: unknown } | null, depth = 0; e && depth < 5; depth++) {
+    if (typeof e.code === "string" && RETRYABLE_SQLSTATE.has(e.code)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
+/**
  * Runs `fn` in a transaction on the engine's pool (the engine's hot paths use plain SQL through
  * node-postgres: set-based statements over JSON batches, prepared by name). Retried on deadlock.
  * Single statements need no transaction: they are atomic on their own (`enginePool().query`).
@@ -31,8 +43,7 @@ export async function transaction<T>(fn: (client: PoolClient) => Promise<T>, att
       await client.query("ROLLBACK").catch(() => {
         broken = true;
       });
-      const code = (err as { code?: string }).code;
-      if (attempt >= attempts || !code || !RETRYABLE_SQLSTATE.has(code)) throw err;
+      if (attempt >= attempts || !isRetryable(err)) throw err;
     } finally {
       // A connection that could not even roll back is discarded rather than reused.
       client.off("error", onError);

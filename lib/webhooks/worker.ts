@@ -14,6 +14,7 @@ import { GroupCommit } from "./group-commit";
 import { DEFAULT_RETRY_SCHEDULE_MS, nextAttemptAt } from "./retry";
 import type { Resolver } from "./ssrf";
 import { WAKE_CHANNEL } from "./sql";
+import { RELEASE_NOTIFICATION, releasePending } from "./waiting";
 
 export interface WorkerOptions {
   /** Names this worker in leases and logs (Default: host:pid:random). */
@@ -92,14 +93,16 @@ export function resolveWorkerOptions(overrides: WorkerOptions = {}): Resolved {
 const MAX_UNWRITTEN = 5_000;
 // Claims one worker runs at once: a second one goes while the first waits on the database.
 const CLAIM_LANES = 2;
+// How long after a delivery's due time the worker wakes to claim it.
+const DUE_WAKE_MARGIN_MS = 2;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * A delivery worker: claims due deliveries in batches under a lease, sends each (many in flight, one
  * per chat at a time), and writes the outcomes in batches. It wakes on NOTIFY from new deliveries, on
- * its own completions (a chat's next event may now go) and on a fallback poll. Any number of workers,
- * in any processes, can share one database.
+ * its own completions (a chat's next event may now go), when the next retry falls due, and on a
+ * fallback poll. Any number of workers, in any processes, can share one database.
  */
 export class DeliveryWorker {
   readonly options: Resolved;
@@ -136,11 +139,17 @@ export class DeliveryWorker {
     if (this.running) return;
     this.running = true;
     const { pollIntervalMs, chatIdleTimeoutMs, sweepIntervalMs, workerId } = this.options;
-    this.timers.push(setInterval(() => this.kick(), pollIntervalMs));
+    this.timers.push(
+      setInterval(() => {
+        this.kick();
+        void this.release();
+      }, pollIntervalMs),
+    );
     if (chatIdleTimeoutMs !== null) this.timers.push(setInterval(() => void this.sweep(), sweepIntervalMs));
     if (this.options.listen) await this.listen();
     log().info({ workerId, concurrency: this.options.concurrency }, "delivery worker started");
     this.kick();
+    void this.release();
   }
 
   /**
@@ -153,7 +162,10 @@ export class DeliveryWorker {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     clearTimeout(this.pacer);
+    clearTimeout(this.dueTimer);
+    this.dueTimer = undefined;
     await Promise.all(this.claims);
+    await this.releasing;
     const sent = Promise.all(this.sending.values());
     const timedOut = await Promise.race([sent.then(() => false), sleep(graceMs).then(() => true)]);
     if (timedOut) {
@@ -225,14 +237,15 @@ export class DeliveryWorker {
     let integrations: Map<string, IntegrationForDelivery>;
     try {
       const busy = [...this.sendingPerIntegration].filter(([, n]) => n >= perIntegrationConcurrency);
-      claimed = await claimDue({
+      const claim = await claimDue({
         workerId,
         limit,
         leaseMs,
         accountIds,
         skipIntegrationIds: busy.map(([id]) => id),
       });
-      claimed = await this.keepWithinIntegrationLimits(claimed);
+      this.wakeIn(claim.nextDueInMs);
+      claimed = await this.keepWithinIntegrationLimits(claim.deliveries);
       integrations = await this.integrationsFor(claimed);
       this.claimFailures = 0;
     } catch (err) {
@@ -250,6 +263,54 @@ export class DeliveryWorker {
     // A full batch suggests more is due.
     if (claimed.length === limit) this.wanted = true;
     else this.caughtUpAt = performance.now();
+  }
+
+  // A retry (or an event held behind one) falls due at a time no notification announces: each claim says
+  // when the earliest delivery not yet due becomes due — whichever worker scheduled it, so one that
+  // died leaves no retry waiting for the fallback poll — and a timer wakes the worker right then.
+  private dueTimer: NodeJS.Timeout | undefined;
+  private dueAt = Infinity;
+
+  private wakeIn(ms: number | null): void {
+    if (ms === null || !this.running) return;
+    // A little past the due time, so the claim's now() has passed it; setTimeout takes at most ~24.8 days.
+    const delay = Math.min(Math.max(0, ms) + DUE_WAKE_MARGIN_MS, 2 ** 31 - 1);
+    const at = performance.now() + delay;
+    if (this.dueTimer && this.dueAt <= at) return; // an earlier wake-up is set; it will look again
+    clearTimeout(this.dueTimer);
+    this.dueAt = at;
+    this.dueTimer = setTimeout(() => {
+      this.dueTimer = undefined;
+      this.dueAt = Infinity;
+      this.kick();
+    }, delay);
+  }
+
+  // Releases the deliveries that waited for integrations just started (see waiting.ts): on their
+  // Start's notification, on the poll (a release cut short by a crash is finished by any worker).
+  private releasing: Promise<void> | undefined;
+  private releaseAgain = false;
+
+  /** Releases what waited for integrations just started (one pass at a time; asked during one, once more). */
+  release(): Promise<void> {
+    if (!this.running) return Promise.resolve();
+    if (this.releasing) {
+      this.releaseAgain = true;
+      return this.releasing;
+    }
+    this.releasing = releasePending({ accountIds: this.options.accountIds })
+      .then((released) => {
+        if (released > 0) this.kick();
+      })
+      .catch((err: unknown) => log().warn({ err: errorText(err) }, "releasing waiting deliveries failed"))
+      .finally(() => {
+        this.releasing = undefined;
+        if (this.releaseAgain) {
+          this.releaseAgain = false;
+          void this.release();
+        }
+      });
+    return this.releasing;
   }
 
   // Requests in flight per integration (see perIntegrationConcurrency).
@@ -390,7 +451,10 @@ export class DeliveryWorker {
 
   private async listen(): Promise<void> {
     const client = new Client({ connectionString: env().DATABASE_URL });
-    client.on("notification", () => this.kick());
+    client.on("notification", (message) => {
+      if (message.payload === RELEASE_NOTIFICATION) void this.release();
+      this.kick();
+    });
     client.on("error", (err) => {
       log().warn({ err: errorText(err) }, "LISTEN connection lost; reconnecting");
       void client.end().catch(() => {});
@@ -463,6 +527,7 @@ export async function drainDeliveries({
   const worker = new DeliveryWorker({ pollIntervalMs: 250, ...options, listen: false });
   await worker.sweep();
   await worker.start();
+  await worker.release();
   let timer: NodeJS.Timeout | undefined;
   await Promise.race([worker.whenIdle(), new Promise((resolve) => (timer = setTimeout(resolve, maxMs)))]);
   clearTimeout(timer);

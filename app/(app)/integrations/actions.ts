@@ -15,6 +15,7 @@ import {
   stopIntegration,
   updateIntegration,
 } from "@/lib/data/integrations";
+import { WAITING_CHOICES } from "@/lib/validation/deliveries";
 import type { IntegrationFormValues } from "@/lib/validation/integration";
 
 const byId = z.object({ id: z.uuid() });
@@ -42,8 +43,11 @@ export const listIntegrationsAction = accountAction(z.object({}), async (_input,
   listIntegrations(accountId),
 );
 
-export const startIntegrationAction = accountAction(byId, async ({ id }, { accountId }) =>
-  startIntegration(accountId, id),
+// Start ▶, with what to do about the events that waited while it was stopped (Default: send them).
+const startInput = byId.extend({ waiting: z.enum(WAITING_CHOICES).default("send") });
+
+export const startIntegrationAction = accountAction(startInput, async ({ id, waiting }, { accountId }) =>
+  startIntegration(accountId, id, waiting),
 );
 
 export const stopIntegrationAction = accountAction(byId, async ({ id }, { accountId }) =>

@@ -38,6 +38,7 @@ export default async function CampaignReportPage({ params }: { params: Promise<{
       color: "bg-amber-500",
     },
     { label: "Failed", value: report.deliveries.FAILED ?? 0, color: "bg-red-600" },
+    { label: "Skipped", value: report.deliveries.SKIPPED ?? 0, color: "bg-slate-500" },
   ];
   const deliveryTotal = deliveryFigures.reduce((s, f) => s + f.value, 0);
 
