@@ -3,7 +3,7 @@
 //  (a) drain of a 20,000-delivery backlog;
 //  (b) steady load through ingestInbound() at 500 / 2,000 / 4,000 events/s (warm-up, then a 20 s
 //      window): accept → received latency p50/p99, and whether it kept up;
-//  (c) the HTTP inbound route (`next start`) under load: durable accepts/s and p99;
+//  (c) the HTTP inbound route (the app's server, as `npm start` runs it) under load: durable accepts/s and p99;
 //  (d) (a) and (b) for a minimal graphile-worker delivery worker (bench/graphile-worker.ts), and the
 //      ratio of the highest rate each sustains with p99 ≤ 50 ms.
 // Flags: --quick (short windows, for trying things), --skip-http, --skip-graphile.
@@ -26,7 +26,7 @@ import { ingestInbound } from "@/lib/webhooks/ingest";
 import { generateSigningSecret } from "@/lib/webhooks/sign";
 import { transaction } from "@/lib/webhooks/sql";
 
-import { buildIfNeeded, nextBin } from "../scripts/lib/build";
+import { buildIfNeeded } from "../scripts/lib/build";
 import { ensureLocalSecrets } from "../scripts/lib/local-env";
 
 const args = process.argv.slice(2);
@@ -470,7 +470,8 @@ async function startGraphileWorker(integrationId: string): Promise<ChildProcess>
 async function httpRoute(connectionId: string, apiKey: string, database: string) {
   await buildIfNeeded();
   const nodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
-  const app = spawn(process.execPath, [...nodeArgs, nextBin, "start", "-p", String(APP_PORT)], {
+  // The server production runs (`npm start`): Next.js behind the app's own node:http server.
+  const app = spawn(process.execPath, [...nodeArgs, path.resolve("scripts/lib/app-server.mjs")], {
     env: childEnv({
       WORKER_IN_PROCESS: "false",
       AUTH_URL: `http://localhost:${APP_PORT}`,
@@ -650,7 +651,7 @@ async function main() {
 
     let http: Awaited<ReturnType<typeof httpRoute>> | undefined;
     if (!args.includes("--skip-http")) {
-      console.log("(c) HTTP inbound route (next start)");
+      console.log("(c) HTTP inbound route (the app's server)");
       const { key } = await createApiKey(accountId, "bench");
       const httpConnection = await createTestConnection(accountId, "SMS", "+15550000003");
       http = await httpRoute(httpConnection.id, key, dbName);
