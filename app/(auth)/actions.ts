@@ -1,6 +1,7 @@
 "use server";
 
 import { AuthError } from "next-auth";
+import type { z } from "zod";
 import { headers } from "next/headers";
 
 import { failure, parseActionInput, type ActionFailure, type ActionResult } from "@/lib/actions";
@@ -77,69 +78,66 @@ export async function signInAction(input: SignInInput, callbackUrl?: string): Pr
   return { ok: true, data: undefined };
 }
 
-/**
- * Sign-up: answers the same whether or not the address has an account — the email says which (see
- * lib/auth/email-flows.ts). Returns the address the email went to.
- */
-export async function signUpAction(input: SignUpInput): Promise<ActionResult<{ email: string }>> {
-  const parsed = parseActionInput(signUpSchema, input);
+// Sign-up and "Forgot password?" take an address and send it an email: the same answer for every address
+// (see lib/auth/email-flows.ts); they return the address the email went to.
+async function sendsEmail<T extends { email: string }>(
+  schema: z.ZodType<T>,
+  input: unknown,
+  send: (data: T) => Promise<unknown>,
+): Promise<ActionResult<{ email: string }>> {
+  const parsed = parseActionInput(schema, input);
   if (!parsed.ok) return parsed;
   if (!canSendMail()) return { ok: false, error: MAIL_UNAVAILABLE };
   const refused = await throttled(mailThrottle(), parsed.data.email, tooManyRequests);
   if (refused) return refused;
   try {
-    await requestSignUp(parsed.data);
+    await send(parsed.data);
   } catch (err) {
     return mailFailure(err);
   }
   return { ok: true, data: { email: parsed.data.email } };
 }
 
-/** The sign-up's link: creates the account (with the password chosen at sign-up) and signs in. */
-export async function confirmSignUpAction(input: ConfirmSignUpInput): Promise<ActionResult> {
-  const parsed = parseActionInput(confirmSignUpSchema, input);
+// The links in those emails: a token and a password, checked like a sign-in, then signed in here.
+async function redeemsLink<T extends { token: string; password: string }>(
+  schema: z.ZodType<T>,
+  input: unknown,
+  redeem: (token: string, password: string) => Promise<{ email: string }>,
+  done: string,
+): Promise<ActionResult> {
+  const parsed = parseActionInput(schema, input);
   if (!parsed.ok) return parsed;
   const refused = await throttled(signInThrottle(), parsed.data.token, tooManyAttempts);
   if (refused) return refused;
   let email: string;
   try {
-    ({ email } = await confirmSignUp(parsed.data.token, parsed.data.password));
+    ({ email } = await redeem(parsed.data.token, parsed.data.password));
   } catch (err) {
     return failure(err);
   }
-  return signInNow(email, parsed.data.password, "Your account was created.");
+  return signInNow(email, parsed.data.password, done);
+}
+
+/** Sign-up: the same answer for every address; the email says what is true. */
+export async function signUpAction(input: SignUpInput): Promise<ActionResult<{ email: string }>> {
+  return sendsEmail(signUpSchema, input, requestSignUp);
+}
+
+/** The sign-up's link: creates the account (with the password chosen at sign-up) and signs in. */
+export async function confirmSignUpAction(input: ConfirmSignUpInput): Promise<ActionResult> {
+  return redeemsLink(confirmSignUpSchema, input, confirmSignUp, "Your account was created.");
 }
 
 /** "Forgot password?": the same answer for every address; the email says what is true. */
 export async function forgotPasswordAction(
   input: ForgotPasswordInput,
 ): Promise<ActionResult<{ email: string }>> {
-  const parsed = parseActionInput(forgotPasswordSchema, input);
-  if (!parsed.ok) return parsed;
-  if (!canSendMail()) return { ok: false, error: MAIL_UNAVAILABLE };
-  const refused = await throttled(mailThrottle(), parsed.data.email, tooManyRequests);
-  if (refused) return refused;
-  try {
-    await requestPasswordReset(parsed.data.email);
-  } catch (err) {
-    return mailFailure(err);
-  }
-  return { ok: true, data: { email: parsed.data.email } };
+  return sendsEmail(forgotPasswordSchema, input, ({ email }) => requestPasswordReset(email));
 }
 
 /** The reset link: sets the new password, ends every session of the user, and signs in here. */
 export async function resetPasswordAction(input: ResetPasswordInput): Promise<ActionResult> {
-  const parsed = parseActionInput(resetPasswordSchema, input);
-  if (!parsed.ok) return parsed;
-  const refused = await throttled(signInThrottle(), parsed.data.token, tooManyAttempts);
-  if (refused) return refused;
-  let email: string;
-  try {
-    ({ email } = await resetPassword(parsed.data.token, parsed.data.password));
-  } catch (err) {
-    return failure(err);
-  }
-  return signInNow(email, parsed.data.password, "Your password was changed.");
+  return redeemsLink(resetPasswordSchema, input, resetPassword, "Your password was changed.");
 }
 
 /** Ends this browser's session on the server (its row), then clears the cookie. */
