@@ -164,7 +164,17 @@ export const invalidJsonText = fc.oneof(
     "{}{}",
   ),
   fc.string({ maxLength: 20 }).map((s) => `{${s}`),
-);
+).filter(isNotJson);
+
+/** Whether JSON.parse refuses the text (a generated "{" + "}" is valid JSON, and must not count). */
+function isNotJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return false;
+  } catch {
+    return true;
+  }
+}
 
 /** Content types that are not JSON (undefined: no Content-Type header at all). */
 export const WRONG_CONTENT_TYPES = [
