@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  date,
   index,
   integer,
   json,
@@ -17,6 +18,7 @@ import {
 } from "drizzle-orm/pg-core";
 
 import type { AuthConfig, FieldRow } from "@/lib/validation/integration-fields";
+import { RETENTION_DAYS } from "@/lib/validation/retention";
 
 // Every timestamp is timezone-aware and comes back as a Date.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -31,6 +33,12 @@ const accountRef = () =>
 // No foreign key: each such row already goes with a parent that goes with the account (chat, integration,
 // delivery), and the check would cost every insert a lookup and a row lock on the account.
 const accountScope = () => uuid("account_id").notNull();
+
+// The tables that grow with traffic (messages, deliveries, delivery_attempts) are partitioned by the day
+// their rows expire: the UTC day they were written plus the account's retention period plus one (see
+// migration 0008 and lib/webhooks/partitions.ts). Expiring a day is dropping its partitions. Their
+// primary keys therefore include this column, and no foreign key leads into or out of them.
+const expiresOn = () => date("expires_on", { mode: "string" }).notNull();
 
 export const channelEnum = pgEnum("channel", ["SMS", "WHATSAPP"]);
 export const providerEnum = pgEnum("channel_provider", ["SIMULATOR", "TWILIO", "WHATSAPP_CLOUD"]);
@@ -66,11 +74,26 @@ export const attemptErrorEnum = pgEnum("attempt_error", [
 
 // ---------------------------------------------------------------- tenancy
 
-export const accounts = pgTable("accounts", {
-  id: id(),
-  name: text("name").notNull(),
-  createdAt: createdAt(),
-});
+export const accounts = pgTable(
+  "accounts",
+  {
+    id: id(),
+    name: text("name").notNull(),
+    // How long finished deliveries, their attempts, messages and closed chats are kept (Settings → Data
+    // retention). New rows take the period in force when they are written.
+    retentionDays: integer("retention_days").notNull().default(RETENTION_DAYS.default),
+    // Set when the period is shortened, to when the last row written under the longer one expires by
+    // itself: until then, rows older than the new period are removed in small batches every day.
+    retentionCatchUpUntil: tz("retention_catch_up_until"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    check(
+      "accounts_retention_days_range",
+      sql`${t.retentionDays} BETWEEN ${sql.raw(String(RETENTION_DAYS.min))} AND ${sql.raw(String(RETENTION_DAYS.max))}`,
+    ),
+  ],
+);
 
 export const users = pgTable(
   "users",
@@ -321,17 +344,19 @@ export const chats = pgTable(
     index("chats_open_idle_idx")
       .on(t.lastMessageAt)
       .where(sql`${t.status} = 'OPEN'`),
+    // Retention: closed chats leave once their account's period has passed since they closed.
+    index("chats_closed_idx")
+      .on(t.accountId, t.closedAt)
+      .where(sql`${t.status} = 'CLOSED'`),
   ],
 );
 
 export const messages = pgTable(
   "messages",
   {
-    id: id(),
+    id: uuid("id").notNull().defaultRandom(),
     accountId: accountScope(),
-    chatId: uuid("chat_id")
-      .notNull()
-      .references(() => chats.id, { onDelete: "cascade" }),
+    chatId: uuid("chat_id").notNull(),
     direction: directionEnum("direction").notNull(),
     text: text("text"),
     multimediaUrl: text("multimedia_url"),
@@ -342,14 +367,27 @@ export const messages = pgTable(
     sendStatus: text("send_status", { enum: ["QUEUED", "SENT", "FAILED"] }),
     sendError: text("send_error"),
     createdAt: createdAt(),
+    expiresOn: expiresOn(),
+  },
+  (t) => [primaryKey({ columns: [t.id, t.expiresOn] }), index("messages_chat_idx").on(t.chatId, t.createdAt)],
+);
+
+// Providers deliver a webhook again when they are unsure it arrived (WhatsApp retries for days): the
+// provider's message id stores an inbound message once, and finds its first answer. (A unique index on
+// the partitioned messages could only be unique within one day's partition.) Expires with the message.
+export const inboundMessageIds = pgTable(
+  "inbound_message_ids",
+  {
+    accountId: uuid("account_id").notNull(),
+    externalId: text("external_id").notNull(),
+    chatId: uuid("chat_id").notNull(),
+    messageId: uuid("message_id").notNull(),
+    expiresOn: expiresOn(),
   },
   (t) => [
-    index("messages_chat_idx").on(t.chatId, t.createdAt),
-    // Providers deliver a webhook again when they are unsure it arrived (WhatsApp retries for days):
-    // the provider's message id stores an inbound message once (and finds it by that id).
-    uniqueIndex("messages_inbound_external_key")
-      .on(t.externalId, t.accountId)
-      .where(sql`${t.direction} = 'IN' AND ${t.externalId} IS NOT NULL`),
+    // Led by the provider's id: a webhook's messages are looked up before their account is known.
+    primaryKey({ columns: [t.externalId, t.accountId] }),
+    index("inbound_message_ids_expires_idx").on(t.expiresOn),
   ],
 );
 
@@ -359,16 +397,18 @@ export const messages = pgTable(
 export const deliveries = pgTable(
   "deliveries",
   {
-    id: id(),
+    id: uuid("id").notNull().defaultRandom(),
     accountId: accountScope(),
-    integrationId: uuid("integration_id")
-      .notNull()
-      .references(() => integrations.id, { onDelete: "cascade" }),
+    integrationId: uuid("integration_id").notNull(),
     // Null only for test events (Send test event), which belong to no chat.
-    chatId: uuid("chat_id").references(() => chats.id, { onDelete: "cascade" }),
-    messageId: uuid("message_id").references(() => messages.id, { onDelete: "set null" }),
-    // Insert order; a chat's deliveries go out in this order.
-    seq: bigint("seq", { mode: "number" }).generatedAlwaysAsIdentity().notNull(),
+    chatId: uuid("chat_id"),
+    // The message that made the event, if any (kept as long as the delivery: same expiry day).
+    messageId: uuid("message_id"),
+    // Insert order; a chat's deliveries go out in this order. (A sequence: identity columns on
+    // partitioned tables need PostgreSQL 17.)
+    seq: bigint("seq", { mode: "number" })
+      .notNull()
+      .default(sql`nextval('deliveries_seq_seq')`),
     event: eventTypeEnum("event").notNull(),
     // The event's variables at the time it happened; requests are rebuilt from it on each attempt.
     payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
@@ -389,10 +429,12 @@ export const deliveries = pgTable(
     isTest: boolean("is_test").notNull().default(false),
     createdAt: createdAt(),
     completedAt: tz("completed_at"),
+    expiresOn: expiresOn(),
   },
   // No index here covers a column that changes after insert: recording an attempt's outcome then
   // updates the row in place (HOT, with the fillfactor set in migration 0003), touching no index.
   (t) => [
+    primaryKey({ columns: [t.id, t.expiresOn] }),
     index("deliveries_chat_seq_idx").on(t.chatId, t.integrationId, t.seq),
     check("deliveries_chat_unless_test", sql`${t.isTest} OR ${t.chatId} IS NOT NULL`),
     // Every read names the integration, the chat or the delivery: no index by account alone (each
@@ -407,9 +449,10 @@ export const deliveries = pgTable(
 export const deliveryQueue = pgTable(
   "delivery_queue",
   {
-    deliveryId: uuid("delivery_id")
-      .primaryKey()
-      .references(() => deliveries.id, { onDelete: "cascade" }),
+    deliveryId: uuid("delivery_id").primaryKey(),
+    // The delivery's partition: claims and completions address one partition per row. A deliveries
+    // partition with queue rows is never dropped (nothing unfinished expires).
+    expiresOn: expiresOn(),
     // Copies of the delivery's, so a claim reads this table only.
     accountId: uuid("account_id").notNull(),
     integrationId: uuid("integration_id").notNull(),
@@ -447,12 +490,11 @@ export const deliveryReleases = pgTable("delivery_releases", {
 export const deliveryAttempts = pgTable(
   "delivery_attempts",
   {
-    id: id(),
     accountId: accountScope(),
-    deliveryId: uuid("delivery_id")
-      .notNull()
-      .references(() => deliveries.id, { onDelete: "cascade" }),
+    deliveryId: uuid("delivery_id").notNull(),
     attemptNumber: integer("attempt_number").notNull(),
+    // The delivery's: an attempt leaves with its delivery.
+    expiresOn: expiresOn(),
     startedAt: tz("started_at").notNull(),
     durationMs: integer("duration_ms").notNull(),
     // Method, URL, headers (secrets masked) and body as sent. Plain json: written on every attempt,
@@ -467,7 +509,7 @@ export const deliveryAttempts = pgTable(
     errorClass: attemptErrorEnum("error_class"),
     errorMessage: text("error_message"),
   },
-  (t) => [index("delivery_attempts_delivery_idx").on(t.deliveryId, t.attemptNumber)],
+  (t) => [primaryKey({ columns: [t.deliveryId, t.attemptNumber, t.expiresOn] })],
 );
 
 // Idempotency-Key records of the external API: same key + same body within 24 h → same answer.
@@ -500,6 +542,7 @@ export type Delivery = typeof deliveries.$inferSelect;
 export type NewDelivery = typeof deliveries.$inferInsert;
 export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
 export type DeliveryQueueRow = typeof deliveryQueue.$inferSelect;
+export type InboundMessageId = typeof inboundMessageIds.$inferSelect;
 export type Channel = (typeof channelEnum.enumValues)[number];
 export type HttpMethod = (typeof httpMethodEnum.enumValues)[number];
 export type DeliveryStatus = (typeof deliveryStatusEnum.enumValues)[number];

@@ -9,6 +9,7 @@ import { createIntegration, startIntegration } from "@/lib/data/integrations";
 import { integrationFormValues } from "@/lib/validation/integration";
 
 import { expectAccessible, signInAsNewAccount } from "./helpers";
+import { expiresOnFor } from "@/lib/webhooks/partitions";
 
 test("API Details documents the endpoints for this integration; Try Out sends real replies", async ({
   page,
@@ -59,7 +60,13 @@ test("API Details documents the endpoints for this integration; Try Out sends re
     .returning();
   await db()
     .insert(messages)
-    .values({ accountId: user.accountId, chatId: chat!.id, direction: "IN", text: "Hi" });
+    .values({
+      accountId: user.accountId,
+      chatId: chat!.id,
+      direction: "IN",
+      text: "Hi",
+      expiresOn: expiresOnFor(user.accountId),
+    });
   await dialog.getByRole("tab", { name: "API Details" }).click();
   await dialog.getByRole("tab", { name: "Try Out" }).click();
   await expect(dialog.getByLabel("Chat", { exact: true })).toContainText("+15550802002");

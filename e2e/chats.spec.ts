@@ -5,6 +5,7 @@ import { chats, messages } from "@/db/schema";
 import { createConnection } from "@/lib/data/connections";
 
 import { expectAccessible, signInAsNewAccount, snap } from "./helpers";
+import { expiresOnFor } from "@/lib/webhooks/partitions";
 
 test("the Chats inbox lists chats, shows a thread and keeps it live", async ({ page }) => {
   const user = await signInAsNewAccount(page, "Inbox");
@@ -18,6 +19,7 @@ test("the Chats inbox lists chats, shows a thread and keeps it live", async ({ p
     chatId: chat!.id,
     direction: "IN",
     text: "Hello, is my order shipped?",
+    expiresOn: expiresOnFor(user.accountId),
   });
 
   await page.getByRole("link", { name: "Chats" }).click();
@@ -33,7 +35,13 @@ test("the Chats inbox lists chats, shows a thread and keeps it live", async ({ p
   // A reply stored by the API appears without a reload.
   await db()
     .insert(messages)
-    .values({ accountId: user.accountId, chatId: chat!.id, direction: "OUT", text: "Yes, it left today." });
+    .values({
+      accountId: user.accountId,
+      chatId: chat!.id,
+      direction: "OUT",
+      text: "Yes, it left today.",
+      expiresOn: expiresOnFor(user.accountId),
+    });
   await expect(thread.getByText("Yes, it left today.")).toBeVisible({ timeout: 8_000 });
   await expectAccessible(page);
   await snap(page, "chats-thread");

@@ -168,7 +168,9 @@ function DetailContent({
           {attempts.length === 0 ? (
             <p className="text-slate-600">No attempt yet: it is waiting to be sent.</p>
           ) : (
-            attempts.map((a) => <AttemptView key={a.id} attempt={a} title={`Attempt ${a.attemptNumber}`} />)
+            attempts.map((a) => (
+              <AttemptView key={a.attemptNumber} attempt={a} title={`Attempt ${a.attemptNumber}`} />
+            ))
           )}
         </section>
       </div>

@@ -124,13 +124,10 @@ export const deliveryOut = z
     lastStatusCode: z.number().int().nullable().meta({ description: "HTTP status of the last attempt" }),
     lastError: z.string().nullable(),
     lastLatencyMs: z.number().int().nullable(),
-    nextAttemptAt: z.iso
-      .datetime()
-      .nullable()
-      .meta({
-        description:
-          "When a Pending or Retrying delivery is tried next; null while it waits for its integration to be started",
-      }),
+    nextAttemptAt: z.iso.datetime().nullable().meta({
+      description:
+        "When a Pending or Retrying delivery is tried next; null while it waits for its integration to be started",
+    }),
     test: z.boolean().meta({ description: "Sent with Send test event" }),
     createdAt: z.iso.datetime(),
     completedAt: z.iso.datetime().nullable(),
@@ -181,5 +178,9 @@ export const deliveryPageOut = z
       .string()
       .nullable()
       .meta({ description: "Pass as `cursor` for the next page; null on the last page" }),
+    retentionDays: z.number().int().meta({
+      description:
+        "How many days the account keeps finished deliveries (Settings → Data retention); older ones are gone. Unfinished ones are kept until they finish",
+    }),
   })
   .meta({ id: "DeliveryPage" });

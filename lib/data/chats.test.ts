@@ -7,6 +7,7 @@ import { createTestAccount } from "@/lib/testing/accounts";
 
 import { getChatThread, listChats } from "./chats";
 import { createConnection } from "./connections";
+import { expiresOnFor } from "@/lib/webhooks/partitions";
 
 async function chatWithMessages(
   accountId: string,
@@ -28,6 +29,7 @@ async function chatWithMessages(
         direction: i % 2 ? "OUT" : "IN",
         text,
         createdAt: new Date(at.getTime() + i),
+        expiresOn: expiresOnFor(accountId),
       });
   }
   return chat!;

@@ -5,9 +5,11 @@ import {
   deliveries,
   deliveryAttempts,
   deliveryQueue,
+  integrations,
   type DeliveryStatus,
   type EventType,
 } from "@/db/schema";
+import { getRetentionDays } from "@/lib/data/accounts";
 import type { EventPayload } from "@/lib/webhooks/event";
 
 // Account-scoped reads of the delivery log, for the Deliveries tab and the API. Mutations (Resend,
@@ -38,7 +40,10 @@ export interface DeliveryFilter {
   cursor?: number;
 }
 
-/** One page of an integration's deliveries, newest first. */
+/**
+ * One page of an integration's deliveries, newest first, and how many days the account keeps them
+ * (its data retention: older ones are gone).
+ */
 export async function listDeliveries(accountId: string, filter: DeliveryFilter) {
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
   const where: (SQL | undefined)[] = [
@@ -53,6 +58,7 @@ export async function listDeliveries(accountId: string, filter: DeliveryFilter) 
     filter.includeTests === false ? eq(deliveries.isTest, false) : undefined,
     filter.cursor !== undefined ? lt(deliveries.seq, filter.cursor) : undefined,
   ];
+  const retention = getRetentionDays(accountId);
   const rows = await db()
     .select({
       id: deliveries.id,
@@ -76,7 +82,11 @@ export async function listDeliveries(accountId: string, filter: DeliveryFilter) 
     .orderBy(desc(deliveries.seq))
     .limit(limit + 1);
   const page = rows.slice(0, limit);
-  return { deliveries: page, nextCursor: rows.length > limit ? page[page.length - 1]!.seq : null };
+  return {
+    deliveries: page,
+    nextCursor: rows.length > limit ? page[page.length - 1]!.seq : null,
+    retentionDays: await retention,
+  };
 }
 
 export type DeliveryListItem = Awaited<ReturnType<typeof listDeliveries>>["deliveries"][number];
@@ -86,6 +96,11 @@ export async function getDelivery(accountId: string, deliveryId: string) {
   const [row] = await db()
     .select({ delivery: deliveries, status: shownStatus, nextAttemptAt: shownNextAttemptAt })
     .from(deliveries)
+    // A deleted integration's log stays until its days expire, but is no longer anyone's to read.
+    .innerJoin(
+      integrations,
+      and(eq(integrations.id, deliveries.integrationId), eq(integrations.accountId, accountId)),
+    )
     .leftJoin(deliveryQueue, eq(deliveryQueue.deliveryId, deliveries.id))
     .where(and(eq(deliveries.accountId, accountId), eq(deliveries.id, deliveryId)))
     .limit(1);
@@ -94,7 +109,13 @@ export async function getDelivery(accountId: string, deliveryId: string) {
   const attempts = await db()
     .select()
     .from(deliveryAttempts)
-    .where(and(eq(deliveryAttempts.accountId, accountId), eq(deliveryAttempts.deliveryId, deliveryId)))
+    .where(
+      and(
+        eq(deliveryAttempts.accountId, accountId),
+        eq(deliveryAttempts.deliveryId, deliveryId),
+        eq(deliveryAttempts.expiresOn, delivery.expiresOn),
+      ),
+    )
     .orderBy(asc(deliveryAttempts.startedAt));
   return { ...delivery, payload: delivery.payload as EventPayload, attempts };
 }

@@ -4,6 +4,7 @@ import { db } from "@/db";
 import { chats, integrations, messages, type Chat, type Message } from "@/db/schema";
 import { AppError, notFound } from "@/lib/errors";
 import type { ReplyMessage } from "@/lib/validation/api";
+import { expiresOnFor, withPartitions } from "@/lib/webhooks/partitions";
 
 import { servedBy } from "./chats";
 import { loadChannelAdapter } from "./connections";
@@ -18,24 +19,27 @@ export async function sendToChat(
   chat: Pick<Chat, "id" | "connectionId" | "contact">,
   content: { text?: string; multimedia?: { url: string; caption?: string } },
 ): Promise<Message> {
-  const [stored] = await db().transaction(async (tx) => {
-    await tx
-      .update(chats)
-      .set({ lastMessageAt: new Date() })
-      .where(and(eq(chats.accountId, accountId), eq(chats.id, chat.id)));
-    return tx
-      .insert(messages)
-      .values({
-        accountId,
-        chatId: chat.id,
-        direction: "OUT",
-        text: content.text ?? null,
-        multimediaUrl: content.multimedia?.url ?? null,
-        multimediaCaption: content.multimedia?.caption ?? null,
-        sendStatus: "QUEUED",
-      })
-      .returning();
-  });
+  const [stored] = await withPartitions(() =>
+    db().transaction(async (tx) => {
+      await tx
+        .update(chats)
+        .set({ lastMessageAt: new Date() })
+        .where(and(eq(chats.accountId, accountId), eq(chats.id, chat.id)));
+      return tx
+        .insert(messages)
+        .values({
+          accountId,
+          chatId: chat.id,
+          direction: "OUT",
+          text: content.text ?? null,
+          multimediaUrl: content.multimedia?.url ?? null,
+          multimediaCaption: content.multimedia?.caption ?? null,
+          sendStatus: "QUEUED",
+          expiresOn: expiresOnFor(accountId),
+        })
+        .returning();
+    }),
+  );
   const { adapter } = await loadChannelAdapter(accountId, chat.connectionId);
   const result = await adapter.send({ to: chat.contact, ...content });
   const [sent] = await db()
@@ -45,7 +49,13 @@ export async function sendToChat(
         ? { sendStatus: "SENT", externalId: result.externalId }
         : { sendStatus: "FAILED", sendError: result.error.message },
     )
-    .where(and(eq(messages.accountId, accountId), eq(messages.id, stored!.id)))
+    .where(
+      and(
+        eq(messages.accountId, accountId),
+        eq(messages.id, stored!.id),
+        eq(messages.expiresOn, stored!.expiresOn),
+      ),
+    )
     .returning();
   return sent!;
 }

@@ -12,6 +12,8 @@ export interface ClaimedDelivery {
   integrationId: string;
   chatId: string;
   seq: number;
+  /** The delivery's partition (YYYY-MM-DD): its attempts go to the same one. */
+  expiresOn: string;
   event: EventType;
   payload: EventPayload;
   /** This attempt's number (attempts so far, this one included). */
@@ -26,14 +28,14 @@ export interface ClaimedDelivery {
 // lease is found expired (the claim taking the delivery again, or a Skip): attempt numbers then have no
 // hole and deliveries.attempts always equals the delivery's attempt rows. Its request is unknown (the
 // worker built it): the method and URL stand in, as for a request that could not be built. Shared SQL:
-// `source` has delivery_id, account_id, attempts, leased_at, lease_expires_at, method, url of the rows.
+// `source` has delivery_id, expires_on, account_id, attempts, leased_at, lease_expires_at, method, url.
 export const LEASE_EXPIRED_MESSAGE = "The worker stopped before recording the outcome (its lease expired)";
 export function lostAttemptsCte(source: string): string {
   return `
 lost AS (
-  INSERT INTO delivery_attempts (account_id, delivery_id, attempt_number, started_at, duration_ms, request,
-                                 error_class, error_message)
-  SELECT s.account_id, s.delivery_id, s.attempts, coalesce(s.leased_at, s.lease_expires_at),
+  INSERT INTO delivery_attempts (account_id, delivery_id, attempt_number, expires_on, started_at, duration_ms,
+                                 request, error_class, error_message)
+  SELECT s.account_id, s.delivery_id, s.attempts, s.expires_on, coalesce(s.leased_at, s.lease_expires_at),
          greatest(0, (extract(epoch FROM s.lease_expires_at - coalesce(s.leased_at, s.lease_expires_at)) * 1000))::int,
          json_build_object('method', s.method, 'url', s.url, 'headers', '{}'::json, 'body', NULL),
          'LEASE_EXPIRED', '${LEASE_EXPIRED_MESSAGE}'
@@ -54,7 +56,8 @@ lost AS (
 // scheduled), so an idle worker can wake right then; the claimed deliveries, if any, fill the rest.
 const CLAIM_SQL = `
 WITH due AS (
-  SELECT c.delivery_id, c.account_id, c.attempts, c.leased_at, c.lease_expires_at, i.method, i.url
+  SELECT c.delivery_id, c.expires_on, c.account_id, c.attempts, c.leased_at, c.lease_expires_at, i.method,
+         i.url
   FROM delivery_queue c
   JOIN integrations i ON i.id = c.integration_id AND i.status = 'ACTIVE'
   WHERE c.next_attempt_at <= now()
@@ -73,11 +76,11 @@ leased AS (
   SET lease_expires_at = now() + $3 * interval '1 millisecond', leased_at = now(), leased_by = $1,
       attempts = q.attempts + 1
   WHERE q.delivery_id = ANY(ARRAY(SELECT delivery_id FROM due))
-  RETURNING q.delivery_id, q.attempts
+  RETURNING q.delivery_id, q.expires_on, q.attempts
 ),
 ${lostAttemptsCte("due")}
 SELECT d.id, d.account_id AS "accountId", d.integration_id AS "integrationId", d.chat_id AS "chatId",
-       d.seq::float8 AS seq, d.event, d.payload,
+       d.seq::float8 AS seq, d.expires_on::text AS "expiresOn", d.event, d.payload,
        (SELECT l.attempts FROM leased l WHERE l.delivery_id = d.id) AS attempts,
        d.attempts_before_window AS "attemptsBeforeWindow", d.window_started_at AS "windowStartedAt",
        (SELECT i.updated_at FROM integrations i WHERE i.id = d.integration_id) AS "integrationVersion",
@@ -87,7 +90,9 @@ FROM (
     SELECT min(f.next_attempt_at) FROM delivery_queue f
     WHERE f.next_attempt_at > now() AND f.next_attempt_at < 'infinity') - now()) * 1000)::float8 AS "nextDueInMs"
 ) n
-LEFT JOIN deliveries d ON d.id = ANY(ARRAY(SELECT delivery_id FROM leased))`;
+LEFT JOIN deliveries d ON d.id = ANY(ARRAY(SELECT delivery_id FROM leased))
+  -- The days of the leased rows: run-time pruning leaves only their partitions to probe.
+  AND d.expires_on = ANY(ARRAY(SELECT expires_on FROM leased))`;
 
 /** What a claim brings: the deliveries now leased, and when the next one falls due. */
 export interface Claim {

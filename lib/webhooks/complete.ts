@@ -9,6 +9,8 @@ export interface Completion {
   accountId: string;
   integrationId: string;
   seq: number;
+  /** The delivery's partition (YYYY-MM-DD). */
+  expiresOn: string;
   workerId: string;
   /** The attempt number the lease was taken for: a completion for an older lease is ignored. */
   attemptNumber: number;
@@ -32,7 +34,8 @@ export interface Completion {
 const COMPLETE_SQL = `
 WITH c AS (
   SELECT * FROM json_to_recordset($1::json) AS c(
-    id uuid, "accountId" uuid, "integrationId" uuid, seq bigint, "workerId" text, "attemptNumber" int,
+    id uuid, "accountId" uuid, "integrationId" uuid, seq bigint, "expiresOn" date, "workerId" text,
+    "attemptNumber" int,
     status text, "nextAttemptAt" timestamptz, "disableReason" text, "startedAt" timestamptz,
     "durationMs" int, request json, "responseStatus" int, "responseHeaders" json, "responseBody" text,
     "errorClass" text, "errorMessage" text)
@@ -76,16 +79,17 @@ replaced AS (
       error_message = c."errorMessage"
   FROM c
   WHERE c.id NOT IN (SELECT delivery_id FROM ours)
-    AND a.delivery_id = c.id AND a.attempt_number = c."attemptNumber" AND a.error_class = 'LEASE_EXPIRED'
+    AND a.delivery_id = c.id AND a.expires_on = c."expiresOn" AND a.attempt_number = c."attemptNumber"
+    AND a.error_class = 'LEASE_EXPIRED'
   RETURNING a.delivery_id
 ),
 recorded AS (
-  INSERT INTO delivery_attempts (account_id, delivery_id, attempt_number, started_at, duration_ms, request,
-    response_status, response_headers, response_body, error_class, error_message)
-  SELECT c."accountId", c.id, c."attemptNumber", c."startedAt", c."durationMs", c.request,
+  INSERT INTO delivery_attempts (account_id, delivery_id, attempt_number, expires_on, started_at, duration_ms,
+    request, response_status, response_headers, response_body, error_class, error_message)
+  SELECT c."accountId", c.id, c."attemptNumber", c."expiresOn", c."startedAt", c."durationMs", c.request,
          c."responseStatus", c."responseHeaders", c."responseBody", c."errorClass"::attempt_error, c."errorMessage"
   FROM c
-  WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = c.id)
+  WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = c.id AND d.expires_on = c."expiresOn")
     AND NOT EXISTS (SELECT 1 FROM replaced r WHERE r.delivery_id = c.id)
   RETURNING 1
 )
@@ -95,8 +99,9 @@ SET status = c.status::delivery_status, attempts = c."attemptNumber",
     last_status_code = c."responseStatus", last_error = c."errorMessage", last_latency_ms = c."durationMs",
     completed_at = CASE WHEN c.status IN ('SUCCEEDED', 'FAILED') THEN now() END
 FROM c
-WHERE d.id = c.id
-  AND d.id = ANY(ARRAY(SELECT delivery_id FROM ours))`;
+WHERE d.id = c.id AND d.expires_on = c."expiresOn"
+  AND d.id = ANY(ARRAY(SELECT delivery_id FROM ours))
+  AND d.expires_on = ANY(ARRAY(SELECT "expiresOn" FROM c))`;
 
 /** Writes a batch of attempt outcomes; returns how many were still ours to complete. */
 export async function completeDeliveries(completions: Completion[]): Promise<number> {
@@ -111,6 +116,7 @@ export async function completeDeliveries(completions: Completion[]): Promise<num
           accountId: c.accountId,
           integrationId: c.integrationId,
           seq: c.seq,
+          expiresOn: c.expiresOn,
           workerId: c.workerId,
           attemptNumber: c.attemptNumber,
           status: c.status,

@@ -16,7 +16,7 @@ export interface NewDeliveryRow {
 
 /**
  * SQL for the CTEs `target` and `queued` that put deliveries in the queue, from the relation `source`
- * (columns: id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts) — shared by everything that
+ * (columns: id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts, expires_on) — shared by everything that
  * queues (new events, END, Resend, Replay). A delivery of an integration that is not Active waits: it is
  * queued at 'infinity' until a Start releases it (lib/webhooks/waiting.ts). The integration is locked
  * FOR SHARE to read its status: a locking read sees the latest committed status, and a Start or Stop
@@ -34,8 +34,9 @@ target AS (
   FOR SHARE OF i
 ),
 queued AS (
-  INSERT INTO delivery_queue (delivery_id, account_id, integration_id, chat_id, seq, attempts, next_attempt_at)
-  SELECT s.id, s.account_id, s.integration_id, s.chat_id, s.seq, s.attempts,
+  INSERT INTO delivery_queue (delivery_id, expires_on, account_id, integration_id, chat_id, seq, attempts,
+                              next_attempt_at)
+  SELECT s.id, s.expires_on, s.account_id, s.integration_id, s.chat_id, s.seq, s.attempts,
          CASE WHEN t.status = 'ACTIVE' THEN s.next_attempt_at ELSE 'infinity' END
   FROM ${source} s LEFT JOIN target t ON t.id = s.integration_id
   RETURNING 1
@@ -45,7 +46,8 @@ queued AS (
 /**
  * SQL for the CTEs `delivery`, `target` and `queued` that store deliveries (the log) and queue them (the
  * outbox) from the relation `source` (columns: id, "accountId", "integrationId", "chatId", "messageId",
- * event, payload, n) — shared by every statement that creates deliveries. Rows go in `n` order, so `seq`
+ * event, payload, n, "expiresOn" — the day the event's rows expire, see lib/webhooks/partitions.ts) —
+ * shared by every statement that creates deliveries. Rows go in `n` order, so `seq`
  * (a chat's delivery order) follows it. A delivery queued behind a chat event that waits for a retry
  * becomes due no earlier than that retry: workers then do not keep looking at it while it cannot go
  * anyway (the claim's ordering check is what guarantees order; this only saves work). Rows waiting for
@@ -54,28 +56,31 @@ queued AS (
 export function enqueueCtes(source: string): string {
   return `
 delivery AS (
-  INSERT INTO deliveries (id, account_id, integration_id, chat_id, message_id, event, payload, next_attempt_at)
+  INSERT INTO deliveries (id, account_id, integration_id, chat_id, message_id, event, payload, expires_on,
+                          next_attempt_at)
   SELECT s.id, s."accountId", s."integrationId", s."chatId", s."messageId", s.event::event_type, s.payload,
+         s."expiresOn",
          greatest(now(), (
            SELECT max(p.next_attempt_at) FROM delivery_queue p
            WHERE p.integration_id = s."integrationId" AND p.chat_id = s."chatId"
              AND p.lease_expires_at IS NULL AND p.next_attempt_at < 'infinity'))
   FROM ${source} s ORDER BY s.n
-  RETURNING id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts
+  RETURNING id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts, expires_on
 ),
 ${queueCtes("delivery")}`;
 }
 
 const INSERT_SQL = `
 WITH s AS (
-  SELECT * FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (
+  SELECT x.*, retention_expires_on(x."accountId") AS "expiresOn"
+  FROM ROWS FROM (jsonb_to_recordset($1::jsonb) AS (
     id uuid, "accountId" uuid, "integrationId" uuid, "chatId" uuid, "messageId" uuid, event text, payload jsonb))
-    WITH ORDINALITY AS s(id, "accountId", "integrationId", "chatId", "messageId", event, payload, n)
+    WITH ORDINALITY AS x(id, "accountId", "integrationId", "chatId", "messageId", event, payload, n)
 ),
 ${enqueueCtes("s")}
 SELECT count(*) FROM queued`;
 
-/** Inserts deliveries and queues them, inside the caller's transaction. */
+/** Inserts deliveries and queues them, inside the caller's transaction; they expire by the account's period. */
 export async function insertDeliveries(client: PoolClient, rows: NewDeliveryRow[]): Promise<void> {
   if (rows.length === 0) return;
   await client.query({ name: "webhooks.enqueue", text: INSERT_SQL, values: [JSON.stringify(rows)] });

@@ -8,7 +8,6 @@ import {
   campaigns,
   chats,
   deliveries,
-  deliveryAttempts,
   deliveryQueue,
   messages,
 } from "@/db/schema";
@@ -17,6 +16,8 @@ import { createTestConnection, createTestIntegration } from "@/lib/testing/integ
 
 import { closeChat, closeIdleChats } from "./close";
 import { ingestInbound } from "./ingest";
+import { getChatThread } from "@/lib/data/chats";
+import { getDelivery } from "@/lib/data/deliveries";
 
 // No worker runs in this file: deliveries stay PENDING for the assertions.
 const { accountId } = await createTestAccount("Ingest");
@@ -248,13 +249,21 @@ describe("messages a provider delivers again", () => {
     const connection = await createTestConnection(accountId);
     const chat = await ingestInbound({ connectionId: connection.id, from: "+15550007004", text: "opens" });
     // Another process's transaction holds the id, uncommitted: this one cannot see it yet and waits on
-    // the unique index, then fails on it when the other commits — and answers with the stored message.
+    // the provider ids' primary key, then fails on it when the other commits — and answers with the
+    // stored message.
     const client = await enginePool().connect();
     try {
       await client.query("BEGIN");
       const { rows } = await client.query<{ id: string }>(
-        `INSERT INTO messages (account_id, chat_id, direction, text, external_id)
-         VALUES ($1, $2, 'IN', 'from elsewhere', 'SMrace') RETURNING id`,
+        `WITH m AS (
+           INSERT INTO messages (account_id, chat_id, direction, text, external_id, expires_on)
+           VALUES ($1, $2, 'IN', 'from elsewhere', 'SMrace', retention_expires_on($1))
+           RETURNING id, account_id, chat_id, external_id, expires_on
+         ), provider AS (
+           INSERT INTO inbound_message_ids (external_id, account_id, chat_id, message_id, expires_on)
+           SELECT external_id, account_id, chat_id, id, expires_on FROM m
+         )
+         SELECT id FROM m`,
         [accountId, chat.chatId],
       );
       const racing = ingestInbound({
@@ -317,34 +326,25 @@ describe("closing chats", () => {
 });
 
 describe("deleting an account", () => {
-  it("takes its chats, messages, deliveries, queue rows and attempts along", async () => {
+  it("takes its chats and queue rows along; what is left of its log is unreachable and expires", async () => {
     const gone = await createTestAccount("Leaving");
     const connection = await createTestConnection(gone.accountId);
     await createTestIntegration(gone.accountId, { url: URL_, connectionIds: [connection.id] });
-    const { deliveryIds } = await ingestInbound({
+    const { chatId, deliveryIds } = await ingestInbound({
       connectionId: connection.id,
       from: "+15550008000",
       text: "bye",
     });
-    await db()
-      .insert(deliveryAttempts)
-      .values({
-        accountId: gone.accountId,
-        deliveryId: deliveryIds[0]!,
-        attemptNumber: 1,
-        startedAt: new Date(),
-        durationMs: 3,
-        request: { method: "POST", url: URL_, headers: {}, body: "{}" },
-        responseStatus: 500,
-      });
     await db().delete(accounts).where(eq(accounts.id, gone.accountId));
-    const left = await enginePool().query<{ n: number }>(
-      `SELECT (SELECT count(*) FROM chats WHERE account_id = $1) + (SELECT count(*) FROM messages WHERE account_id = $1)
-            + (SELECT count(*) FROM deliveries WHERE account_id = $1)
-            + (SELECT count(*) FROM delivery_queue WHERE account_id = $1)
-            + (SELECT count(*) FROM delivery_attempts WHERE account_id = $1) AS n`,
+    const left = await enginePool().query<{ chats: number; queue: number; integrations: number }>(
+      `SELECT (SELECT count(*) FROM chats WHERE account_id = $1)::int AS chats,
+              (SELECT count(*) FROM delivery_queue WHERE account_id = $1)::int AS queue,
+              (SELECT count(*) FROM integrations WHERE account_id = $1)::int AS integrations`,
       [gone.accountId],
     );
-    expect(Number(left.rows[0]!.n)).toBe(0);
+    expect(left.rows[0]).toEqual({ chats: 0, queue: 0, integrations: 0 });
+    // Nothing more is sent for it, and no read reaches its log, which leaves with its day's partitions.
+    expect(await getChatThread(gone.accountId, chatId)).toBeNull();
+    expect(await getDelivery(gone.accountId, deliveryIds[0]!)).toBeNull();
   });
 });

@@ -10,6 +10,7 @@ import { storableText } from "@/lib/validation/text";
 import { enqueueCtes } from "./enqueue";
 import { eventPayload } from "./event";
 import { GroupCommit } from "./group-commit";
+import { withPartitions } from "./partitions";
 import { countIngested, recordBatch } from "./metrics";
 import { routeConnections } from "./routing";
 import { isRetryable } from "./sql";
@@ -117,9 +118,10 @@ WITH x AS (
   SELECT * FROM ROWS FROM (json_to_recordset($1::json) AS (
     "accountId" uuid, "connectionId" uuid, contact text, "integrationId" uuid, "campaignId" uuid,
     "messageId" uuid, "deliveryId" uuid, text text, "multimediaUrl" text, "multimediaCaption" text,
-    "externalId" text, payload jsonb))
+    "externalId" text, payload jsonb, "expiresOn" date))
     WITH ORDINALITY AS x("accountId", "connectionId", contact, "integrationId", "campaignId", "messageId",
-                         "deliveryId", text, "multimediaUrl", "multimediaCaption", "externalId", payload, n)
+                         "deliveryId", text, "multimediaUrl", "multimediaCaption", "externalId", payload,
+                         "expiresOn", n)
 ),
 chat AS (
   INSERT INTO chats (account_id, connection_id, contact, integration_id, campaign_id)
@@ -140,15 +142,22 @@ xc AS (
 ),
 message AS (
   INSERT INTO messages (id, account_id, chat_id, direction, text, multimedia_url, multimedia_caption,
-                        external_id, created_at)
+                        external_id, created_at, expires_on)
   SELECT xc."messageId", xc."accountId", xc."chatId", 'IN', xc.text, xc."multimediaUrl",
-         xc."multimediaCaption", xc."externalId", clock_timestamp()
+         xc."multimediaCaption", xc."externalId", clock_timestamp(), xc."expiresOn"
   FROM xc ORDER BY xc.n
+  RETURNING 1
+),
+provider_id AS (
+  INSERT INTO inbound_message_ids (external_id, account_id, chat_id, message_id, expires_on)
+  SELECT xc."externalId", xc."accountId", xc."chatId", xc."messageId", xc."expiresOn"
+  FROM xc WHERE xc."externalId" IS NOT NULL
   RETURNING 1
 ),
 routed AS (
   SELECT xc."deliveryId" AS id, xc."accountId", xc."integrationId", xc."chatId", xc."messageId",
-         'MESSAGE' AS event, xc.payload || jsonb_build_object('chatId', xc."chatId") AS payload, xc.n
+         'MESSAGE' AS event, xc.payload || jsonb_build_object('chatId', xc."chatId") AS payload, xc.n,
+         xc."expiresOn"
   FROM xc WHERE xc."deliveryId" IS NOT NULL
 ),
 ${enqueueCtes("routed")}
@@ -208,6 +217,7 @@ async function writeInbound(items: Prepared[], retried = false): Promise<(Ingest
       multimediaUrl: item.multimediaUrl,
       multimediaCaption: item.multimediaCaption,
       externalId: item.externalId,
+      expiresOn: route.expiresOn,
       payload: integrationId
         ? eventPayload(
             { ...route, integrationId },
@@ -220,11 +230,13 @@ async function writeInbound(items: Prepared[], retried = false): Promise<(Ingest
     const started = performance.now();
     let chats: { n: number; chatId: string }[];
     try {
-      ({ rows: chats } = await pool.query<{ n: number; chatId: string }>({
-        name: "webhooks.ingest",
-        text: WRITE_SQL,
-        values: [JSON.stringify(rows)],
-      }));
+      ({ rows: chats } = await withPartitions(() =>
+        pool.query<{ n: number; chatId: string }>({
+          name: "webhooks.ingest",
+          text: WRITE_SQL,
+          values: [JSON.stringify(rows)],
+        }),
+      ));
     } catch (err) {
       // Another process stored the same provider id meanwhile (it committed first): read it this time.
       // A deadlock (with a Delete of the integration, say) rolled the statement back whole: run it again.
@@ -246,7 +258,7 @@ async function writeInbound(items: Prepared[], retried = false): Promise<(Ingest
   return out;
 }
 
-const EXTERNAL_ID_KEY = "messages_inbound_external_key";
+const EXTERNAL_ID_KEY = "inbound_message_ids_external_id_account_id_pk";
 
 const externalKey = (accountId: string, externalId: string) => `${accountId} ${externalId}`;
 
@@ -260,12 +272,12 @@ async function receivedBefore(pool: Pool, items: Prepared[]): Promise<Map<string
   if (externalIds.length === 0) return found;
   const { rows } = await pool.query<InboundAccepted & { accountId: string; externalId: string }>({
     name: "webhooks.ingest.received-before",
-    text: `SELECT m.account_id AS "accountId", m.external_id AS "externalId", m.chat_id AS "chatId",
-                  m.id AS "messageId",
-                  array(SELECT d.id FROM deliveries d WHERE d.chat_id = m.chat_id AND d.message_id = m.id
+    text: `SELECT i.account_id AS "accountId", i.external_id AS "externalId", i.chat_id AS "chatId",
+                  i.message_id AS "messageId",
+                  array(SELECT d.id FROM deliveries d WHERE d.chat_id = i.chat_id AND d.message_id = i.message_id
                         ORDER BY d.seq) AS "deliveryIds"
-           FROM messages m
-           WHERE m.direction = 'IN' AND m.external_id = ANY($1::text[])`,
+           FROM inbound_message_ids i
+           WHERE i.external_id = ANY($1::text[])`,
     values: [externalIds],
   });
   for (const { accountId, externalId, ...accepted } of rows) {

@@ -7,6 +7,11 @@ import { FINISHED_STATUSES } from "@/lib/validation/deliveries";
 
 import { queueCtes } from "./enqueue";
 
+// Only what the retention keeps: not yet expired, and within the account's period (a row written under a
+// longer period that outlives a shortened one is on its way out; see lib/webhooks/retention.ts).
+const withinRetention = sql`${deliveries.expiresOn} > (now() AT TIME ZONE 'UTC')::date
+  AND ${deliveries.createdAt} >= now() - (SELECT retention_days FROM accounts a WHERE a.id = ${deliveries.accountId}) * interval '1 day'`;
+
 // Back to the queue with a fresh retry window (max attempts and max age count again from now);
 // attempt numbers keep counting. Test events are not part of a chat's stream and are not replayed.
 // Each goes back at its original place in its chat's order (its seq); queued like a new event, so it
@@ -22,13 +27,13 @@ async function requeueWhere(where: SQL): Promise<string[]> {
         attemptsBeforeWindow: sql`${deliveries.attempts}`,
         completedAt: null,
       })
-      .where(and(where, eq(deliveries.isTest, false)))
+      .where(and(where, eq(deliveries.isTest, false), withinRetention))
       .returning({ id: deliveries.id });
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     await tx.execute(sql`
       WITH r AS (
-        SELECT id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts FROM deliveries
+        SELECT id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts, expires_on FROM deliveries
         WHERE id = ANY(${sql.param(ids)}::uuid[]) ORDER BY seq
       ),
       ${sql.raw(queueCtes("r"))}

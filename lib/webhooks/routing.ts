@@ -15,6 +15,8 @@ export interface ConnectionRoute {
   campaignId: string | null;
   /** Whether a LIVE Keyword campaign uses the connection (its messages may need an auto-reply). */
   liveKeywords: boolean;
+  /** The day what the connection's account writes now expires (YYYY-MM-DD; lib/webhooks/partitions.ts). */
+  expiresOn: string;
 }
 
 // A connection feeds its own Custom Webhook (integration_connections) or, when a LIVE Chatbot Service
@@ -28,8 +30,10 @@ SELECT c.id AS "connectionId", c.account_id AS "accountId", c.channel, c.code,
        camp.campaign_id AS "campaignId",
        EXISTS (SELECT 1 FROM campaign_connections kc
                JOIN campaigns k ON k.id = kc.campaign_id AND k.type = 'KEYWORD' AND k.status = 'LIVE'
-               WHERE kc.connection_id = c.id) AS "liveKeywords"
+               WHERE kc.connection_id = c.id) AS "liveKeywords",
+       ((now() AT TIME ZONE 'UTC')::date + a.retention_days + 1)::text AS "expiresOn"
 FROM connections c
+JOIN accounts a ON a.id = c.account_id
 LEFT JOIN integration_connections ic ON ic.connection_id = c.id
 LEFT JOIN integrations own ON own.id = ic.integration_id
 LEFT JOIN LATERAL (

@@ -7,6 +7,7 @@ import { connections, deliveries, deliveryAttempts, integrationConnections, inte
 import { env } from "@/lib/env";
 import { notFound } from "@/lib/errors";
 
+import { expiresOnFor, withPartitions } from "./partitions";
 import { attempt, type AttemptRecord } from "./attempt";
 import type { IntegrationForDelivery } from "./claim";
 import type { EventPayload } from "./event";
@@ -62,23 +63,31 @@ export async function sendTestEvent(
     },
   );
   const status = verdict.kind === "SUCCEEDED" ? "SUCCEEDED" : "FAILED";
-  await db().transaction(async (tx) => {
-    await tx.insert(deliveries).values({
-      id: deliveryId,
-      accountId,
-      integrationId,
-      chatId: null,
-      event: "MESSAGE",
-      payload,
-      status,
-      attempts: 1,
-      isTest: true,
-      lastStatusCode: record.responseStatus,
-      lastError: record.errorMessage,
-      lastLatencyMs: record.durationMs,
-      completedAt: new Date(),
-    });
-    await tx.insert(deliveryAttempts).values({ accountId, deliveryId, attemptNumber: 1, ...record });
-  });
+  await withPartitions(() =>
+    db().transaction(async (tx) => {
+      const [{ expiresOn }] = (await tx
+        .insert(deliveries)
+        .values({
+          id: deliveryId,
+          accountId,
+          integrationId,
+          chatId: null,
+          event: "MESSAGE",
+          payload,
+          status,
+          attempts: 1,
+          isTest: true,
+          lastStatusCode: record.responseStatus,
+          lastError: record.errorMessage,
+          lastLatencyMs: record.durationMs,
+          completedAt: new Date(),
+          expiresOn: expiresOnFor(accountId),
+        })
+        .returning({ expiresOn: deliveries.expiresOn })) as [{ expiresOn: string }];
+      await tx
+        .insert(deliveryAttempts)
+        .values({ accountId, deliveryId, attemptNumber: 1, expiresOn, ...record });
+    }),
+  );
   return { deliveryId, status, attempt: record };
 }

@@ -2,6 +2,8 @@ import type { PoolClient } from "pg";
 
 import { enginePool } from "@/db";
 
+import { withPartitions } from "./partitions";
+
 /** The LISTEN/NOTIFY channel that wakes idle delivery workers (see migration 0003). */
 export const WAKE_CHANNEL = "webhook_deliveries";
 
@@ -22,10 +24,15 @@ export function isRetryable(err: unknown): boolean {
 
 /**
  * Runs `fn` in a transaction on the engine's pool (the engine's hot paths use plain SQL through
- * node-postgres: set-based statements over JSON batches, prepared by name). Retried on deadlock.
+ * node-postgres: set-based statements over JSON batches, prepared by name). Retried on deadlock, and
+ * once more after making the partitions if it met a day that had none.
  * Single statements need no transaction: they are atomic on their own (`enginePool().query`).
  */
 export async function transaction<T>(fn: (client: PoolClient) => Promise<T>, attempts = 3): Promise<T> {
+  return withPartitions(() => transactionOnce(fn, attempts));
+}
+
+async function transactionOnce<T>(fn: (client: PoolClient) => Promise<T>, attempts: number): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const client = await enginePool().connect();
     let broken = false;

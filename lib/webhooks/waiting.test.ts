@@ -342,12 +342,14 @@ describe("the waiting count", () => {
     const { chatId } = await ingestInbound({ connectionId: connection.id, from: "+15558700001", text: "x" });
     await db().execute(sql`
       WITH d AS (
-        INSERT INTO deliveries (account_id, integration_id, chat_id, event, payload)
-        SELECT ${accountId}, ${integration.id}, ${chatId}, 'MESSAGE', '{}'::jsonb
+        INSERT INTO deliveries (account_id, integration_id, chat_id, event, payload, expires_on)
+        SELECT ${accountId}, ${integration.id}, ${chatId}, 'MESSAGE', '{}'::jsonb,
+               retention_expires_on(${accountId})
         FROM generate_series(1, ${WAITING_COUNT_CAP + 50})
-        RETURNING id, account_id, integration_id, chat_id, seq)
-      INSERT INTO delivery_queue (delivery_id, account_id, integration_id, chat_id, seq, next_attempt_at)
-      SELECT id, account_id, integration_id, chat_id, seq, 'infinity' FROM d`);
+        RETURNING id, account_id, integration_id, chat_id, seq, expires_on)
+      INSERT INTO delivery_queue (delivery_id, expires_on, account_id, integration_id, chat_id, seq,
+                                  next_attempt_at)
+      SELECT id, expires_on, account_id, integration_id, chat_id, seq, 'infinity' FROM d`);
     const card = await cardOf(integration.id);
     expect(card.waiting).toBe(WAITING_COUNT_CAP + 1);
     expect(waitingEventsText(card.waiting)).toBe("10,000+ events");

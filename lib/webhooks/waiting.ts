@@ -46,7 +46,7 @@ WITH started AS (
   SELECT id FROM integrations WHERE id = $1 AND status = 'ACTIVE' FOR SHARE
 ),
 chunk AS (
-  SELECT q.delivery_id, q.chat_id, q.seq FROM delivery_queue q
+  SELECT q.delivery_id, q.expires_on, q.chat_id, q.seq FROM delivery_queue q
   WHERE q.integration_id = $1 AND (q.chat_id, q.seq) > ($3::uuid, $4::bigint)
     AND q.next_attempt_at = 'infinity' AND EXISTS (SELECT 1 FROM started)
   ORDER BY q.chat_id, q.seq
@@ -61,7 +61,7 @@ released AS (
 ),
 renewed AS (
   UPDATE deliveries d SET window_started_at = now(), attempts_before_window = d.attempts
-  WHERE d.id = ANY(ARRAY(SELECT delivery_id FROM chunk))
+  WHERE d.id = ANY(ARRAY(SELECT delivery_id FROM chunk)) AND d.expires_on = ANY(ARRAY(SELECT expires_on FROM chunk))
   RETURNING 1
 ),
 last AS (SELECT chat_id, seq FROM chunk ORDER BY chat_id DESC, seq DESC LIMIT 1)
@@ -118,8 +118,8 @@ WITH stopped AS (
   SELECT id, method, url FROM integrations WHERE id = $1 AND status <> 'ACTIVE' FOR SHARE
 ),
 chunk AS (
-  SELECT q.delivery_id, q.account_id, q.attempts, q.leased_at, q.lease_expires_at, q.chat_id, q.seq,
-         s.method, s.url
+  SELECT q.delivery_id, q.expires_on, q.account_id, q.attempts, q.leased_at, q.lease_expires_at, q.chat_id,
+         q.seq, s.method, s.url
   FROM delivery_queue q CROSS JOIN stopped s
   WHERE q.integration_id = $1 AND (q.chat_id, q.seq) > ($3::uuid, $4::bigint)
     AND (q.lease_expires_at IS NULL OR q.lease_expires_at <= now())
@@ -135,7 +135,7 @@ ${lostAttemptsCte("chunk")},
 skipped AS (
   UPDATE deliveries d SET status = 'SKIPPED', attempts = c.attempts, completed_at = now()
   FROM chunk c
-  WHERE d.id = c.delivery_id
+  WHERE d.id = c.delivery_id AND d.expires_on = c.expires_on
   RETURNING 1
 ),
 last AS (SELECT chat_id, seq FROM chunk ORDER BY chat_id DESC, seq DESC LIMIT 1)
