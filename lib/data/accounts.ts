@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 
 import { db, type Executor } from "@/db";
 import { accounts, users } from "@/db/schema";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { endUserSessions } from "@/lib/auth/sessions";
-import { AppError, isUniqueViolation } from "@/lib/errors";
+import { AppError, isUniqueViolation, notFound } from "@/lib/errors";
+import { retentionSchema } from "@/lib/validation/retention";
 import { signUpSchema, type SignUpInput } from "@/lib/validation/auth";
 
 let dummyHash: Promise<string> | undefined;
@@ -94,4 +95,36 @@ export async function changePassword(
     await tx.update(users).set({ passwordHash }).where(eq(users.id, userId));
     return { endedSessions: await endUserSessions(userId, { keep: keepSessionId, executor: tx }) };
   });
+}
+
+/** The account's data retention period, in days (Settings → Data retention). */
+export async function getRetentionDays(accountId: string): Promise<number> {
+  const [row] = await db()
+    .select({ days: accounts.retentionDays })
+    .from(accounts)
+    .where(eq(accounts.id, accountId));
+  if (!row) throw notFound("Account");
+  return row.days;
+}
+
+/**
+ * Sets the account's retention period. What is written from now on takes it; stored rows keep the day
+ * they were given. So a shorter period also marks the account until the last row written under the
+ * longer one would expire by itself: until then, the retention removes what is older than the new
+ * period in small batches (lib/webhooks/retention.ts).
+ */
+export async function setRetentionDays(accountId: string, days: number): Promise<number> {
+  const { days: valid } = retentionSchema.parse({ days });
+  const [row] = await db()
+    .update(accounts)
+    .set({
+      retentionDays: valid,
+      retentionCatchUpUntil: sql`CASE WHEN ${valid} < ${accounts.retentionDays}
+        THEN greatest(coalesce(${accounts.retentionCatchUpUntil}, now()), now() + (${accounts.retentionDays} + 1) * interval '1 day')
+        ELSE ${accounts.retentionCatchUpUntil} END`,
+    })
+    .where(eq(accounts.id, accountId))
+    .returning({ days: accounts.retentionDays });
+  if (!row) throw notFound("Account");
+  return row.days;
 }

@@ -9,6 +9,7 @@ import { log } from "@/lib/log";
 import { attempt } from "./attempt";
 import { claimDue, loadIntegrations, type ClaimedDelivery, type IntegrationForDelivery } from "./claim";
 import { closeIdleChats } from "./close";
+import { maybeRunRetention } from "./retention";
 import { completeDeliveries, releaseLeases, type Completion } from "./complete";
 import { GroupCommit } from "./group-commit";
 import { DEFAULT_RETRY_SCHEDULE_MS, nextAttemptAt } from "./retry";
@@ -55,6 +56,11 @@ export interface WorkerOptions {
   sweepIntervalMs?: number;
   /** Only these accounts' deliveries and chats — for tests that share one database. */
   accountIds?: string[];
+  /**
+   * Run the retention (lib/webhooks/retention.ts) in the sweep, at most every 10 minutes (Default: true,
+   * but false when `accountIds` limits the worker: it is database-wide).
+   */
+  retention?: boolean;
 }
 
 export interface WorkerStats {
@@ -64,8 +70,11 @@ export interface WorkerStats {
   failed: number;
 }
 
-type Resolved = Required<Omit<WorkerOptions, "resolver" | "accountIds" | "chatIdleTimeoutMs">> &
-  Pick<WorkerOptions, "resolver" | "accountIds"> & { chatIdleTimeoutMs: number | null };
+type Resolved = Required<
+  Omit<WorkerOptions, "resolver" | "accountIds" | "chatIdleTimeoutMs" | "retention">
+> & { retention: boolean } & Pick<WorkerOptions, "resolver" | "accountIds"> & {
+    chatIdleTimeoutMs: number | null;
+  };
 
 /** The worker's settings from the environment, with `overrides` on top. */
 export function resolveWorkerOptions(overrides: WorkerOptions = {}): Resolved {
@@ -86,6 +95,7 @@ export function resolveWorkerOptions(overrides: WorkerOptions = {}): Resolved {
     chatIdleTimeoutMs: e.CHAT_IDLE_TIMEOUT_MINUTES > 0 ? e.CHAT_IDLE_TIMEOUT_MINUTES * 60_000 : null,
     sweepIntervalMs: 30_000,
     ...overrides,
+    retention: overrides.retention ?? !overrides.accountIds,
   };
 }
 
@@ -145,7 +155,8 @@ export class DeliveryWorker {
         void this.release();
       }, pollIntervalMs),
     );
-    if (chatIdleTimeoutMs !== null) this.timers.push(setInterval(() => void this.sweep(), sweepIntervalMs));
+    if (chatIdleTimeoutMs !== null || this.options.retention)
+      this.timers.push(setInterval(() => void this.sweep(), sweepIntervalMs));
     if (this.options.listen) await this.listen();
     log().info({ workerId, concurrency: this.options.concurrency }, "delivery worker started");
     this.kick();
@@ -411,6 +422,7 @@ export class DeliveryWorker {
       accountId: delivery.accountId,
       integrationId: delivery.integrationId,
       seq: delivery.seq,
+      expiresOn: delivery.expiresOn,
       workerId: o.workerId,
       attemptNumber: delivery.attempts,
       status,
@@ -488,19 +500,25 @@ export class DeliveryWorker {
   }
 
   private sweeping = false;
-  /** Closes idle chats now (the timer calls this; so does the drain route). */
+  /** Closes idle chats, then runs the retention when due (the timer calls this; so does the drain route). */
   async sweep(): Promise<void> {
     const idleMs = this.options.chatIdleTimeoutMs;
-    if (this.sweeping || idleMs === null) return;
+    if (this.sweeping) return;
     this.sweeping = true;
     try {
-      for (;;) {
+      for (; idleMs !== null;) {
         const closed = await closeIdleChats({ idleMs, accountIds: this.options.accountIds });
         if (closed.length > 0) log().info({ closed: closed.length }, "closed idle chats");
         if (closed.length < 500) break;
       }
     } catch (err) {
       log().warn({ err: errorText(err) }, "idle chat sweep failed");
+    }
+    try {
+      if (this.options.retention) {
+        const stats = await maybeRunRetention();
+        if (stats?.daysDropped.length) log().info({ days: stats.daysDropped }, "expired days dropped");
+      }
     } finally {
       this.sweeping = false;
     }
