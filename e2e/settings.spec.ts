@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
 
+import { getRetentionDays } from "@/lib/data/accounts";
 import { listApiKeys } from "@/lib/data/api-keys";
 
 import { expectAccessible, signInAsNewAccount, snap } from "./helpers";
@@ -49,4 +50,28 @@ test("create an API key, see it once, revoke it", async ({ page }) => {
   await snap(page, "settings-revoke-confirm");
   await confirm.getByRole("button", { name: "Revoke" }).click();
   await expect(table.getByText("Revoked")).toBeVisible();
+});
+
+test("Data retention: a longer period saves at once, a shorter one asks first", async ({ page }) => {
+  const user = await signInAsNewAccount(page, "Retention");
+  await page.getByRole("link", { name: "Settings" }).click();
+  const card = page.getByRole("region", { name: "Data retention" });
+  await expect(card).toContainText("kept for 30 days");
+  await card.getByLabel("Keep data for").selectOption("60");
+  await card.getByRole("button", { name: "Save" }).click();
+  await expect(card.getByRole("status")).toHaveText("Saved: data is kept for 60 days.");
+  expect(await getRetentionDays(user.accountId)).toBe(60);
+
+  await card.getByLabel("Keep data for").selectOption("7");
+  await card.getByRole("button", { name: "Save" }).click();
+  const confirm = page.getByRole("alertdialog", { name: "Keep data for 7 days?" });
+  await expect(confirm).toContainText("will be removed within the hour");
+  await expectAccessible(page);
+  await snap(page, "settings-retention-confirm");
+  await confirm.getByRole("button", { name: "Remove older data" }).click();
+  await expect(card.getByRole("status")).toHaveText("Saved: data is kept for 7 days.");
+  expect(await getRetentionDays(user.accountId)).toBe(7);
+  await page.reload();
+  await expect(page.getByLabel("Keep data for")).toHaveValue("7");
+  await snap(page, "settings-retention");
 });

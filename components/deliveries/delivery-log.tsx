@@ -16,6 +16,7 @@ import { deliveryKeys, LIVE_REFRESH_MS } from "./query-keys";
 import { ReplayFailedDialog } from "./replay-failed-dialog";
 import { SendTestEventButton } from "./send-test-event";
 import type { DeliveryPage } from "./types";
+import { formatDays } from "@/lib/validation/retention";
 
 export interface DeliveryLogProps {
   integrationId: string;
@@ -89,6 +90,12 @@ export function DeliveryLog({
         </FormMessage>
       )}
 
+      {list.data && (
+        <p className="text-xs text-slate-500">
+          Finished deliveries are kept for {formatDays(list.data.pages[0]!.retentionDays)} (Settings → Data
+          retention).
+        </p>
+      )}
       {rows.length > 0 ? (
         <DeliveryTable
           rows={rows}

@@ -8,11 +8,12 @@ import { accountAction } from "@/lib/actions";
 import { signOut } from "@/lib/auth";
 import { endAccountSessions, endOwnSession } from "@/lib/auth/sessions";
 import { clientAddress, signInThrottle, tooManyAttempts } from "@/lib/auth/throttle";
-import { changePassword } from "@/lib/data/accounts";
+import { changePassword, setRetentionDays } from "@/lib/data/accounts";
 import { createApiKey, revokeApiKey } from "@/lib/data/api-keys";
 import { AppError, notFound } from "@/lib/errors";
 import { apiKeyInputSchema } from "@/lib/validation/api-key";
 import { changePasswordSchema } from "@/lib/validation/auth";
+import { retentionSchema } from "@/lib/validation/retention";
 
 export const createApiKeyAction = accountAction(apiKeyInputSchema, async ({ name }, { accountId }) => {
   const created = await createApiKey(accountId, name);
@@ -55,4 +56,13 @@ export const signOutEverywhereAction = accountAction(z.object({}), async (_input
   // This browser's session row is gone with the others; clear its cookie too.
   await signOut({ redirect: false });
   return { ended };
+});
+
+/** Settings → Data retention (the account's owner only): how long finished data is kept. */
+export const setRetentionAction = accountAction(retentionSchema, async ({ days }, session) => {
+  if (session.role !== "OWNER") throw new AppError("FORBIDDEN", "Only the account's owner can change this");
+  const saved = await setRetentionDays(session.accountId, days);
+  revalidatePath("/settings");
+  revalidatePath("/integrations");
+  return { days: saved };
 });

@@ -7,8 +7,10 @@ import { describeDevice } from "@/lib/auth/device";
 import { listUserSessions } from "@/lib/auth/sessions";
 import { getAccount } from "@/lib/data/accounts";
 import { listApiKeys } from "@/lib/data/api-keys";
+import { RETENTION_DAYS } from "@/lib/validation/retention";
 
 import { ApiKeys } from "./api-keys";
+import { DataRetention } from "./data-retention";
 import { Security } from "./security";
 
 export const metadata: Metadata = { title: "Settings" };
@@ -24,7 +26,7 @@ export default async function SettingsPage() {
     <>
       <PageHeader
         title="Settings"
-        description="Your account, the API keys external systems use to call the platform, and where you are signed in."
+        description="Your account, the API keys external systems use to call the platform, how long data is kept, and where you are signed in."
       />
       <Card className="p-5">
         <h2 className="mb-3 flex items-center gap-2 text-base font-semibold">
@@ -43,6 +45,12 @@ export default async function SettingsPage() {
       </Card>
       <div className="mt-6">
         <ApiKeys keys={keys} />
+      </div>
+      <div className="mt-6">
+        <DataRetention
+          retentionDays={account?.retentionDays ?? RETENTION_DAYS.default}
+          isOwner={session.role === "OWNER"}
+        />
       </div>
       <div className="mt-6">
         <Security

@@ -21,6 +21,7 @@ export const GET = apiRoute(
     return Response.json({
       deliveries: page.deliveries.map(toDeliveryOut),
       nextCursor: page.nextCursor === null ? null : String(page.nextCursor),
+      retentionDays: page.retentionDays,
     });
   },
 );
