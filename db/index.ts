@@ -20,6 +20,9 @@ export function db(): Database {
       connectionString: env().DATABASE_URL,
       max: env().DATABASE_POOL_SIZE,
       connectionTimeoutMillis: env().DATABASE_CONNECT_TIMEOUT_MS,
+      // Pages of at most a few hundred rows: compiling a plan (JIT, which high cost estimates on the
+      // partitioned tables set off) takes far longer than running it.
+      options: "-c jit=off",
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on("error", () => {});

@@ -5,7 +5,8 @@ import path from "node:path";
 import { Client } from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-import { PARTITIONS_AHEAD_DAYS } from "@/lib/webhooks/partitions";
+import { RETENTION_DAYS } from "@/lib/validation/retention";
+import { PARTITIONS_SLACK_DAYS } from "@/lib/webhooks/partitions";
 
 import { migrateDatabase, migrationsFolder } from "./migrate";
 import { createTestDatabase } from "./test-database";
@@ -59,7 +60,8 @@ describe("migrations", () => {
         "campaign_connections_use",
         "integration_connections_use",
       ]);
-      // The tables that grow with traffic are partitioned by expiry day, a partition per day ahead.
+      // The tables that grow with traffic are partitioned by expiry day, a partition per day from today to
+      // the default period's last day and a week of slack.
       const parts = await client.query<{ parent: string; n: number }>(
         `SELECT p.relname AS parent, count(*)::int AS n FROM pg_inherits i
          JOIN pg_class p ON p.oid = i.inhparent JOIN pg_class c ON c.oid = i.inhrelid
@@ -68,7 +70,7 @@ describe("migrations", () => {
       expect(parts.rows).toEqual(
         ["deliveries", "delivery_attempts", "messages"].map((parent) => ({
           parent,
-          n: PARTITIONS_AHEAD_DAYS + 1,
+          n: RETENTION_DAYS.default + 1 + PARTITIONS_SLACK_DAYS + 1,
         })),
       );
     } finally {

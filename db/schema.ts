@@ -3,6 +3,7 @@ import {
   bigint,
   boolean,
   check,
+  customType,
   date,
   index,
   integer,
@@ -20,6 +21,9 @@ import {
 
 import type { AuthConfig, FieldRow } from "@/lib/validation/integration-fields";
 import { RETENTION_DAYS } from "@/lib/validation/retention";
+
+// Binary data (packed attempt logs) as a Buffer.
+const bytea = customType<{ data: Buffer; driverData: Buffer }>({ dataType: () => "bytea" });
 
 // Every timestamp is timezone-aware and comes back as a Date.
 const tz = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
@@ -560,14 +564,21 @@ export const deliveryAttempts = pgTable(
     expiresOn: expiresOn(),
     startedAt: tz("started_at").notNull(),
     durationMs: integer("duration_ms").notNull(),
-    // Method, URL, headers (secrets masked) and body as sent. Plain json: written on every attempt,
-    // read whole, never queried inside (cheaper to store than jsonb).
-    request: json("request")
-      .$type<{ method: string; url: string; headers: Record<string, string>; body: string | null }>()
-      .notNull(),
+    // Method, URL, headers (secrets masked) and body as sent, and the response's headers and first 4 KB
+    // of body: packed (lib/webhooks/attempt-log.ts), the request left out when it repeats an earlier
+    // attempt's (request_repeats). The plain json/text columns hold what was stored before packing, and
+    // the request of an attempt whose worker stopped (only its method and URL are known).
+    requestPacked: bytea("request_packed"),
+    requestRepeats: smallint("request_repeats"),
+    responsePacked: bytea("response_packed"),
+    request: json("request").$type<{
+      method: string;
+      url: string;
+      headers: Record<string, string>;
+      body: string | null;
+    }>(),
     responseStatus: integer("response_status"),
     responseHeaders: json("response_headers").$type<Record<string, string>>(),
-    // First 4 KB of the response body.
     responseBody: text("response_body"),
     errorClass: attemptErrorEnum("error_class"),
     errorMessage: text("error_message"),

@@ -90,17 +90,23 @@ export function AttemptView({ attempt, title }: { attempt: ShownAttempt; title: 
       </header>
       <div className="grid divide-slate-200 md:grid-cols-2 md:divide-x">
         <Part title="Request">
-          <p className="font-mono break-all">
-            <span className="mr-1.5 rounded bg-slate-800 px-1.5 py-0.5 font-semibold text-white">
-              {request.method}
-            </span>
-            {request.url}
-          </p>
-          <HeaderList headers={request.headers} label="Request headers" />
-          {request.body === null ? (
-            <p className="text-slate-500">No body ({request.method}).</p>
+          {request === null ? (
+            <p className="text-slate-500">Not recorded.</p>
           ) : (
-            <Block label="Request body">{prettyJson(request.body)}</Block>
+            <>
+              <p className="font-mono break-all">
+                <span className="mr-1.5 rounded bg-slate-800 px-1.5 py-0.5 font-semibold text-white">
+                  {request.method}
+                </span>
+                {request.url}
+              </p>
+              <HeaderList headers={request.headers} label="Request headers" />
+              {request.body === null ? (
+                <p className="text-slate-500">No body ({request.method}).</p>
+              ) : (
+                <Block label="Request body">{prettyJson(request.body)}</Block>
+              )}
+            </>
           )}
         </Part>
         <Part title="Response">

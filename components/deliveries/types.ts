@@ -20,7 +20,8 @@ export interface StatsResponse {
 export interface ShownAttempt {
   startedAt: string | Date;
   durationMs: number;
-  request: { method: string; url: string; headers: Record<string, string>; body: string | null };
+  /** Null when it could not be read back from the log. */
+  request: { method: string; url: string; headers: Record<string, string>; body: string | null } | null;
   responseStatus: number | null;
   responseHeaders: Record<string, string> | null;
   responseBody: string | null;

@@ -166,7 +166,7 @@ CREATE TEMPORARY TABLE delivery_expiry ON COMMIT DROP AS
 SELECT ensure_expiry_partitions(
   least((SELECT min(expires_on) FROM message_expiry), (SELECT min(expires_on) FROM delivery_expiry),
         (now() AT TIME ZONE 'UTC')::date),
-  (now() AT TIME ZONE 'UTC')::date + 90 + 1 + 7);--> statement-breakpoint
+  (now() AT TIME ZONE 'UTC')::date + (SELECT coalesce(max(retention_days), 30) FROM accounts) + 1 + 7);--> statement-breakpoint
 
 INSERT INTO "messages" (id, account_id, chat_id, direction, text, multimedia_url, multimedia_caption,
                         external_id, send_status, send_error, created_at, expires_on)

@@ -8,6 +8,7 @@ import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { endUserSessions } from "@/lib/auth/sessions";
 import { AppError, isUniqueViolation, notFound } from "@/lib/errors";
 import { retentionSchema } from "@/lib/validation/retention";
+import { ensurePartitions, utcDay } from "@/lib/webhooks/partitions";
 import { signUpSchema, type SignUpInput } from "@/lib/validation/auth";
 
 let dummyHash: Promise<string> | undefined;
@@ -99,12 +100,27 @@ export async function changePassword(
 
 /** The account's data retention period, in days (Settings → Data retention). */
 export async function getRetentionDays(accountId: string): Promise<number> {
+  return (await getRetentionWindow(accountId)).retentionDays;
+}
+
+/**
+ * The account's retention period, and the latest expiry day (YYYY-MM-DD) any of its stored rows can
+ * have: reads of the partitioned tables bound expires_on by it, so the planner leaves out the
+ * partitions made ahead for longer periods (planning every day's partition costs more than the read).
+ * A day of margin covers a clock a little behind the database's around midnight.
+ */
+export async function getRetentionWindow(
+  accountId: string,
+): Promise<{ retentionDays: number; lastExpiresOn: string }> {
   const [row] = await db()
-    .select({ days: accounts.retentionDays })
+    .select({ days: accounts.retentionDays, catchUpUntil: accounts.retentionCatchUpUntil })
     .from(accounts)
     .where(eq(accounts.id, accountId));
   if (!row) throw notFound("Account");
-  return row.days;
+  const now = new Date();
+  const byPeriod = utcDay(now, row.days + 2);
+  const byCatchUp = row.catchUpUntil ? utcDay(row.catchUpUntil, 2) : byPeriod;
+  return { retentionDays: row.days, lastExpiresOn: byCatchUp > byPeriod ? byCatchUp : byPeriod };
 }
 
 /**
@@ -126,5 +142,7 @@ export async function setRetentionDays(accountId: string, days: number): Promise
     .where(eq(accounts.id, accountId))
     .returning({ days: accounts.retentionDays });
   if (!row) throw notFound("Account");
+  // A longer period writes to days further ahead: make their partitions now.
+  await ensurePartitions();
   return row.days;
 }

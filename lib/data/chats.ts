@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, lte, sql, type SQL } from "drizzle-orm";
 
 import { db } from "@/db";
 import {
@@ -11,6 +11,7 @@ import {
   integrations,
   messages,
 } from "@/db/schema";
+import { getRetentionWindow } from "@/lib/data/accounts";
 import { cursorTime, decodeCursor, encodeCursor } from "@/lib/data/cursor";
 import type { ChatOrder } from "@/lib/validation/chat";
 import { isUuid } from "@/lib/validation/ids";
@@ -129,13 +130,22 @@ export async function getChat(accountId: string, chatId: string) {
 
 /** One chat with its messages in order and, for each event, the status of its delivery. */
 export async function getChatThread(accountId: string, chatId: string) {
-  const header = await getChat(accountId, chatId);
+  const [header, { lastExpiresOn }] = await Promise.all([
+    getChat(accountId, chatId),
+    getRetentionWindow(accountId),
+  ]);
   if (!header) return null;
   const [thread, events] = await Promise.all([
     db()
       .select()
       .from(messages)
-      .where(and(eq(messages.accountId, accountId), eq(messages.chatId, chatId)))
+      .where(
+        and(
+          eq(messages.accountId, accountId),
+          eq(messages.chatId, chatId),
+          lte(messages.expiresOn, lastExpiresOn),
+        ),
+      )
       .orderBy(asc(messages.createdAt)),
     db()
       .select({
@@ -149,7 +159,12 @@ export async function getChatThread(accountId: string, chatId: string) {
       })
       .from(deliveries)
       .where(
-        and(eq(deliveries.accountId, accountId), eq(deliveries.chatId, chatId), eq(deliveries.isTest, false)),
+        and(
+          eq(deliveries.accountId, accountId),
+          eq(deliveries.chatId, chatId),
+          eq(deliveries.isTest, false),
+          lte(deliveries.expiresOn, lastExpiresOn),
+        ),
       )
       .orderBy(asc(deliveries.seq)),
   ]);

@@ -12,8 +12,9 @@ import {
   type DeliveryStatus,
   type EventType,
 } from "@/db/schema";
-import { getRetentionDays } from "@/lib/data/accounts";
+import { getRetentionWindow } from "@/lib/data/accounts";
 import { cursorTime, decodeCursor, encodeCursor } from "@/lib/data/cursor";
+import { unpackAttempts } from "@/lib/webhooks/attempt-log";
 import type { EventPayload } from "@/lib/webhooks/event";
 import { latencyPercentile } from "@/lib/webhooks/rollups";
 
@@ -78,20 +79,21 @@ async function chatsOfContact(accountId: string, contact: string): Promise<strin
 export async function listDeliveries(accountId: string, filter: DeliveryFilter) {
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
   const after = filter.cursor ? decodeCursor(filter.cursor, LOG_CURSOR, isSeq) : null;
-  const retention = getRetentionDays(accountId);
+  const [{ retentionDays, lastExpiresOn }, ofContact] = await Promise.all([
+    getRetentionWindow(accountId),
+    filter.contact ? chatsOfContact(accountId, filter.contact) : undefined,
+  ]);
   const source = sourceOf(filter);
   let chatIds: string[] | undefined = filter.chatId ? [filter.chatId] : undefined;
-  if (filter.contact) {
-    const ofContact = await chatsOfContact(accountId, filter.contact);
-    chatIds = chatIds ? chatIds.filter((id) => ofContact.includes(id)) : ofContact;
-  }
-  if (chatIds?.length === 0) return { deliveries: [], nextCursor: null, retentionDays: await retention };
+  if (ofContact) chatIds = chatIds ? chatIds.filter((id) => ofContact.includes(id)) : ofContact;
+  if (chatIds?.length === 0) return { deliveries: [], nextCursor: null, retentionDays };
 
   // The queue pages by seq alone (its index); every other source by (created_at, seq).
   const bySeq = source === "queue";
   const where: (SQL | undefined)[] = [
     eq(deliveries.accountId, accountId),
     eq(deliveries.integrationId, filter.integrationId),
+    lte(deliveries.expiresOn, lastExpiresOn),
     filter.status ? sql`${shownStatus} = ${filter.status}` : undefined,
     filter.event ? eq(deliveries.event, filter.event) : undefined,
     chatIds ? inArray(deliveries.chatId, chatIds) : undefined,
@@ -175,7 +177,7 @@ export async function listDeliveries(accountId: string, filter: DeliveryFilter) 
   return {
     deliveries: page,
     nextCursor: last ? encodeCursor(LOG_CURSOR, last.cursorAt, last.seq) : null,
-    retentionDays: await retention,
+    retentionDays,
   };
 }
 
@@ -183,6 +185,7 @@ export type DeliveryListItem = Awaited<ReturnType<typeof listDeliveries>>["deliv
 
 /** A delivery with its event payload and every attempt (request with secrets masked, response). */
 export async function getDelivery(accountId: string, deliveryId: string) {
+  const { lastExpiresOn } = await getRetentionWindow(accountId);
   const [row] = await db()
     .select({ delivery: deliveries, status: shownStatus, nextAttemptAt: shownNextAttemptAt })
     .from(deliveries)
@@ -192,11 +195,17 @@ export async function getDelivery(accountId: string, deliveryId: string) {
       and(eq(integrations.id, deliveries.integrationId), eq(integrations.accountId, accountId)),
     )
     .leftJoin(deliveryQueue, eq(deliveryQueue.deliveryId, deliveries.id))
-    .where(and(eq(deliveries.accountId, accountId), eq(deliveries.id, deliveryId)))
+    .where(
+      and(
+        eq(deliveries.accountId, accountId),
+        eq(deliveries.id, deliveryId),
+        lte(deliveries.expiresOn, lastExpiresOn),
+      ),
+    )
     .limit(1);
   if (!row) return null;
   const delivery = { ...row.delivery, status: row.status, nextAttemptAt: row.nextAttemptAt };
-  const attempts = await db()
+  const rows = await db()
     .select()
     .from(deliveryAttempts)
     .where(
@@ -207,6 +216,9 @@ export async function getDelivery(accountId: string, deliveryId: string) {
       ),
     )
     .orderBy(asc(deliveryAttempts.startedAt));
+  const attempts = unpackAttempts(rows, { deliveryId: delivery.id, payload: delivery.payload }).map(
+    ({ accountId: _a, expiresOn: _e, ...attempt }) => attempt,
+  );
   return { ...delivery, payload: delivery.payload as EventPayload, attempts };
 }
 

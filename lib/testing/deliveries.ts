@@ -9,6 +9,7 @@ import {
 import { integrationFormValues } from "@/lib/validation/integration";
 
 import { claimDue } from "@/lib/webhooks/claim";
+import type { AttemptRecord } from "@/lib/webhooks/attempt";
 import { completeDeliveries, type Completion } from "@/lib/webhooks/complete";
 
 import { createTestConnection } from "./integrations";
@@ -49,7 +50,10 @@ const WORKER = "test-attempts";
 export async function attemptDue(
   accountId: string,
   outcome: (id: string) => Completion["status"] | null,
-  { latencyMs = 5 }: { latencyMs?: number } = {},
+  {
+    latencyMs = 5,
+    request = { method: "POST", url: "https://hooks.example.com/in", headers: {}, body: "{}" },
+  }: { latencyMs?: number; request?: AttemptRecord["request"] } = {},
 ) {
   const claim = await claimDue({ workerId: WORKER, limit: 100, leaseMs: 60_000, accountIds: [accountId] });
   const completions: Completion[] = [];
@@ -69,13 +73,14 @@ export async function attemptDue(
       record: {
         startedAt: new Date(),
         durationMs: latencyMs,
-        request: { method: "POST", url: "https://hooks.example.com/in", headers: {}, body: "{}" },
+        request,
         responseStatus: status === "SUCCEEDED" ? 200 : 500,
         responseHeaders: {},
         responseBody: "",
         errorClass: status === "SUCCEEDED" ? null : "HTTP_STATUS",
         errorMessage: status === "SUCCEEDED" ? null : "HTTP 500",
       },
+      payload: d.payload,
       disableReason: null,
     });
   }

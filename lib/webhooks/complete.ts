@@ -1,6 +1,7 @@
 import { enginePool } from "@/db";
 
 import type { AttemptRecord } from "./attempt";
+import { packAttempt } from "./attempt-log";
 import { recordAttempt, recordBatch } from "./metrics";
 
 /** The outcome of one attempt, ready to be written (many are written together). */
@@ -18,6 +19,8 @@ export interface Completion {
   /** For RETRYING: when to try again. */
   nextAttemptAt: Date | null;
   record: AttemptRecord;
+  /** The delivery's payload: its attempts' logs are packed against it (lib/webhooks/attempt-log.ts). */
+  payload: unknown;
   /** 410 Gone: stop the integration with this reason. */
   disableReason: string | null;
 }
@@ -37,8 +40,17 @@ WITH c AS (
     id uuid, "accountId" uuid, "integrationId" uuid, seq bigint, "expiresOn" date, "workerId" text,
     "attemptNumber" int,
     status text, "nextAttemptAt" timestamptz, "disableReason" text, "startedAt" timestamptz,
-    "durationMs" int, request json, "responseStatus" int, "responseHeaders" json, "responseBody" text,
+    "durationMs" int, "requestPacked" text, "responseStatus" int, "responsePacked" text,
     "errorClass" text, "errorMessage" text)
+),
+-- The packed logs, and for each the earlier attempt of the same delivery whose request it repeats.
+p AS (
+  SELECT c.id, decode(c."requestPacked", 'base64') AS request_packed,
+         decode(c."responsePacked", 'base64') AS response_packed,
+         (SELECT min(a.attempt_number) FROM delivery_attempts a
+          WHERE a.delivery_id = c.id AND a.expires_on = c."expiresOn" AND a.attempt_number < c."attemptNumber"
+            AND a.request_packed = decode(c."requestPacked", 'base64')) AS repeats
+  FROM c
 ),
 finished AS (
   DELETE FROM delivery_queue q USING c
@@ -73,11 +85,11 @@ ours AS (
 ),
 replaced AS (
   UPDATE delivery_attempts a
-  SET started_at = c."startedAt", duration_ms = c."durationMs", request = c.request,
-      response_status = c."responseStatus", response_headers = c."responseHeaders",
-      response_body = c."responseBody", error_class = c."errorClass"::attempt_error,
-      error_message = c."errorMessage"
-  FROM c
+  SET started_at = c."startedAt", duration_ms = c."durationMs", request = NULL,
+      request_packed = CASE WHEN p.repeats IS NULL THEN p.request_packed END, request_repeats = p.repeats,
+      response_status = c."responseStatus", response_packed = p.response_packed,
+      error_class = c."errorClass"::attempt_error, error_message = c."errorMessage"
+  FROM c JOIN p ON p.id = c.id
   WHERE c.id NOT IN (SELECT delivery_id FROM ours)
     AND a.delivery_id = c.id AND a.expires_on = c."expiresOn" AND a.attempt_number = c."attemptNumber"
     AND a.error_class = 'LEASE_EXPIRED'
@@ -85,10 +97,11 @@ replaced AS (
 ),
 recorded AS (
   INSERT INTO delivery_attempts (account_id, delivery_id, attempt_number, expires_on, started_at, duration_ms,
-    request, response_status, response_headers, response_body, error_class, error_message)
-  SELECT c."accountId", c.id, c."attemptNumber", c."expiresOn", c."startedAt", c."durationMs", c.request,
-         c."responseStatus", c."responseHeaders", c."responseBody", c."errorClass"::attempt_error, c."errorMessage"
-  FROM c
+    request_packed, request_repeats, response_status, response_packed, error_class, error_message)
+  SELECT c."accountId", c.id, c."attemptNumber", c."expiresOn", c."startedAt", c."durationMs",
+         CASE WHEN p.repeats IS NULL THEN p.request_packed END, p.repeats,
+         c."responseStatus", p.response_packed, c."errorClass"::attempt_error, c."errorMessage"
+  FROM c JOIN p ON p.id = c.id
   WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = c.id AND d.expires_on = c."expiresOn")
     AND NOT EXISTS (SELECT 1 FROM replaced r WHERE r.delivery_id = c.id)
   RETURNING 1
@@ -103,6 +116,20 @@ WHERE d.id = c.id AND d.expires_on = c."expiresOn"
   AND d.id = ANY(ARRAY(SELECT delivery_id FROM ours))
   AND d.expires_on = ANY(ARRAY(SELECT "expiresOn" FROM c))`;
 
+/** An attempt's record as COMPLETE_SQL takes it: the request and response packed (base64 in the JSON). */
+function attemptColumns({ record, deliveryId, payload }: Completion) {
+  const { requestPacked, responsePacked } = packAttempt(record, { deliveryId, payload });
+  return {
+    startedAt: record.startedAt,
+    durationMs: record.durationMs,
+    requestPacked: requestPacked.toString("base64"),
+    responseStatus: record.responseStatus,
+    responsePacked: responsePacked?.toString("base64") ?? null,
+    errorClass: record.errorClass,
+    errorMessage: record.errorMessage,
+  };
+}
+
 /** Writes a batch of attempt outcomes; returns how many were still ours to complete. */
 export async function completeDeliveries(completions: Completion[]): Promise<number> {
   const started = performance.now();
@@ -112,6 +139,7 @@ export async function completeDeliveries(completions: Completion[]): Promise<num
     values: [
       JSON.stringify(
         completions.map((c) => ({
+          ...attemptColumns(c),
           id: c.deliveryId,
           accountId: c.accountId,
           integrationId: c.integrationId,
@@ -122,7 +150,6 @@ export async function completeDeliveries(completions: Completion[]): Promise<num
           status: c.status,
           nextAttemptAt: c.nextAttemptAt,
           disableReason: c.disableReason,
-          ...c.record,
         })),
       ),
     ],

@@ -13,6 +13,7 @@ import {
 import { startReceiver, type Responder, type TestReceiver } from "@/lib/testing/receiver";
 import { waitUntil } from "@/lib/testing/wait";
 
+import { unpackAttempts } from "./attempt-log";
 import { ingestInbound } from "./ingest";
 import { replayFailed, requeueDeliveries } from "./replay";
 import { closeSendPools } from "./send";
@@ -61,12 +62,19 @@ const delivery = (id: string) =>
     .from(deliveries)
     .where(eq(deliveries.id, id))
     .then((rows) => rows[0]!);
-const attemptsOf = (id: string) =>
-  db()
+/** A delivery's attempts as stored, their packed request and response read back. */
+const attemptsOf = async (id: string) => {
+  const rows = await db()
     .select()
     .from(deliveryAttempts)
     .where(eq(deliveryAttempts.deliveryId, id))
     .orderBy(asc(deliveryAttempts.attemptNumber));
+  const [stored] = await db()
+    .select({ payload: deliveries.payload })
+    .from(deliveries)
+    .where(eq(deliveries.id, id));
+  return unpackAttempts(rows, { deliveryId: id, payload: stored?.payload });
+};
 const settled = (id: string, status: string, timeoutMs = 8_000) =>
   waitUntil(
     async () => {
@@ -171,7 +179,7 @@ describe("delivering", () => {
     });
     const logged = JSON.stringify(attempt!.request);
     if (options.authSecret) expect(logged).not.toContain(options.authSecret);
-    expect(attempt!.request.headers["webhook-signature"]).toBe("v1,••••••••");
+    expect(attempt!.request!.headers["webhook-signature"]).toBe("v1,••••••••");
     expect(await delivery(id)).toMatchObject({
       attempts: 1,
       lastStatusCode: 200,

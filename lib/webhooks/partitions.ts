@@ -2,6 +2,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { Pool, PoolClient } from "pg";
 
 import { enginePool } from "@/db";
+import { RETENTION_DAYS } from "@/lib/validation/retention";
 
 // The tables that grow with traffic — messages, deliveries, delivery_attempts — are partitioned by the
 // day their rows expire (`expires_on`, one partition per UTC day; migration 0008). A row's day is fixed
@@ -13,9 +14,13 @@ import { enginePool } from "@/db";
 export const PARTITIONED_TABLES = ["delivery_attempts", "deliveries", "messages"] as const;
 export type PartitionedTable = (typeof PARTITIONED_TABLES)[number];
 
-/** Partitions made ahead of need: the longest period (90 days) and a day, plus a week of slack. */
-export const PARTITIONS_AHEAD_DAYS = 90 + 1 + 7;
-
+/**
+ * Days of partitions made ahead of need beyond the longest period any account has now (and a day):
+ * slack for the maintenance to be late. Not every day up to the longest allowed period: each partition
+ * costs every statement on the table planning or locking time. A longer period makes its days at once
+ * (setRetentionDays), and an insert that meets a missing day makes them (withPartitions).
+ */
+export const PARTITIONS_SLACK_DAYS = 7;
 /** The expiry day of a row the account writes now, as a value for an insert (drizzle). */
 export const expiresOnFor = (accountId: string): SQL<string> =>
   sql<string>`retention_expires_on(${accountId}::uuid)`;
@@ -30,13 +35,14 @@ export function utcDay(now: Date, days = 0): string {
 export const partitionName = (table: PartitionedTable, day: string) => `${table}_p${day.replaceAll("-", "")}`;
 
 /**
- * Makes the day partitions from today to PARTITIONS_AHEAD_DAYS ahead that are missing (none, normally:
- * a catalog check per day). Returns how many it made.
+ * Makes the day partitions from today to the longest period in force (+ 1 + PARTITIONS_SLACK_DAYS)
+ * that are missing (none, normally: a catalog check per day). Returns how many it made.
  */
 export async function ensurePartitions(client: Pool | PoolClient = enginePool(), now = new Date()) {
   const { rows } = await client.query<{ made: number }>(
-    "SELECT ensure_expiry_partitions($1::date, $2::date) AS made",
-    [utcDay(now), utcDay(now, PARTITIONS_AHEAD_DAYS)],
+    `SELECT ensure_expiry_partitions($1::date,
+       $1::date + (SELECT coalesce(max(retention_days), $2::int) FROM accounts) + 1 + $3::int) AS made`,
+    [utcDay(now), RETENTION_DAYS.default, PARTITIONS_SLACK_DAYS],
   );
   return rows[0]!.made;
 }

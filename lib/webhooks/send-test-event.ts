@@ -7,6 +7,7 @@ import { connections, deliveries, deliveryAttempts, integrationConnections, inte
 import { env } from "@/lib/env";
 import { notFound } from "@/lib/errors";
 
+import { packAttempt } from "./attempt-log";
 import { expiresOnFor, withPartitions } from "./partitions";
 import { attempt, type AttemptRecord } from "./attempt";
 import type { IntegrationForDelivery } from "./claim";
@@ -84,9 +85,20 @@ export async function sendTestEvent(
           expiresOn: expiresOnFor(accountId),
         })
         .returning({ expiresOn: deliveries.expiresOn })) as [{ expiresOn: string }];
-      await tx
-        .insert(deliveryAttempts)
-        .values({ accountId, deliveryId, attemptNumber: 1, expiresOn, ...record });
+      const { requestPacked, responsePacked } = packAttempt(record, { deliveryId, payload });
+      await tx.insert(deliveryAttempts).values({
+        accountId,
+        deliveryId,
+        attemptNumber: 1,
+        expiresOn,
+        startedAt: record.startedAt,
+        durationMs: record.durationMs,
+        requestPacked,
+        responseStatus: record.responseStatus,
+        responsePacked,
+        errorClass: record.errorClass,
+        errorMessage: record.errorMessage,
+      });
     }),
   );
   return { deliveryId, status, attempt: record };

@@ -429,6 +429,7 @@ export class DeliveryWorker {
       status,
       nextAttemptAt: next,
       record,
+      payload: delivery.payload,
       disableReason:
         verdict.kind === "GONE"
           ? `The receiver answered 410 Gone on ${record.startedAt.toISOString()}: deliveries stopped until the integration is started again`

@@ -142,10 +142,10 @@ describe("GET /api/portal/deliveries/{id}", () => {
       responseBody: '{"received":true}',
       errorClass: null,
     });
-    expect(attempt!.request.headers["webhook-id"]).toBe(first.deliveryIds[0]);
-    expect(attempt!.request.headers["webhook-signature"]).not.toMatch(/^v1,[A-Za-z0-9+/=]{40,}$/);
+    expect(attempt!.request!.headers["webhook-id"]).toBe(first.deliveryIds[0]);
+    expect(attempt!.request!.headers["webhook-signature"]).not.toMatch(/^v1,[A-Za-z0-9+/=]{40,}$/);
     expect(attempt!.responseHeaders?.["content-type"]).toBe("application/json");
-    expect(JSON.parse(attempt!.request.body!)).toMatchObject({ text: "one", event: "MESSAGE" });
+    expect(JSON.parse(attempt!.request!.body!)).toMatchObject({ text: "one", event: "MESSAGE" });
 
     const failed = await call<DeliveryDetail>(getDelivery, "/x", { deliveryId: refused.deliveryIds[0]! });
     expect(failed.body.attempts[0]).toMatchObject({ responseStatus: 422, errorClass: "HTTP_STATUS" });
