@@ -100,23 +100,25 @@ export async function changePassword(
 
 /** The account's data retention period, in days (Settings → Data retention). */
 export async function getRetentionDays(accountId: string): Promise<number> {
-  return (await getRetentionWindow(accountId)).retentionDays;
+  const window = await getRetentionWindow(accountId);
+  if (!window) throw notFound("Account");
+  return window.retentionDays;
 }
 
 /**
  * The account's retention period, and the latest expiry day (YYYY-MM-DD) any of its stored rows can
  * have: reads of the partitioned tables bound expires_on by it, so the planner leaves out the
  * partitions made ahead for longer periods (planning every day's partition costs more than the read).
- * A day of margin covers a clock a little behind the database's around midnight.
+ * A day of margin covers a clock a little behind the database's around midnight. Null: no such account.
  */
 export async function getRetentionWindow(
   accountId: string,
-): Promise<{ retentionDays: number; lastExpiresOn: string }> {
+): Promise<{ retentionDays: number; lastExpiresOn: string } | null> {
   const [row] = await db()
     .select({ days: accounts.retentionDays, catchUpUntil: accounts.retentionCatchUpUntil })
     .from(accounts)
     .where(eq(accounts.id, accountId));
-  if (!row) throw notFound("Account");
+  if (!row) return null; // a deleted account: nothing of it is anyone's to read
   const now = new Date();
   const byPeriod = utcDay(now, row.days + 2);
   const byCatchUp = row.catchUpUntil ? utcDay(row.catchUpUntil, 2) : byPeriod;

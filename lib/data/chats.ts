@@ -130,11 +130,9 @@ export async function getChat(accountId: string, chatId: string) {
 
 /** One chat with its messages in order and, for each event, the status of its delivery. */
 export async function getChatThread(accountId: string, chatId: string) {
-  const [header, { lastExpiresOn }] = await Promise.all([
-    getChat(accountId, chatId),
-    getRetentionWindow(accountId),
-  ]);
-  if (!header) return null;
+  const [header, window] = await Promise.all([getChat(accountId, chatId), getRetentionWindow(accountId)]);
+  if (!header || !window) return null;
+  const { lastExpiresOn } = window;
   const [thread, events] = await Promise.all([
     db()
       .select()

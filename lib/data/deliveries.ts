@@ -13,6 +13,7 @@ import {
   type EventType,
 } from "@/db/schema";
 import { getRetentionWindow } from "@/lib/data/accounts";
+import { notFound } from "@/lib/errors";
 import { cursorTime, decodeCursor, encodeCursor } from "@/lib/data/cursor";
 import { unpackAttempts } from "@/lib/webhooks/attempt-log";
 import type { EventPayload } from "@/lib/webhooks/event";
@@ -79,10 +80,12 @@ async function chatsOfContact(accountId: string, contact: string): Promise<strin
 export async function listDeliveries(accountId: string, filter: DeliveryFilter) {
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
   const after = filter.cursor ? decodeCursor(filter.cursor, LOG_CURSOR, isSeq) : null;
-  const [{ retentionDays, lastExpiresOn }, ofContact] = await Promise.all([
+  const [window, ofContact] = await Promise.all([
     getRetentionWindow(accountId),
     filter.contact ? chatsOfContact(accountId, filter.contact) : undefined,
   ]);
+  if (!window) throw notFound("Account");
+  const { retentionDays, lastExpiresOn } = window;
   const source = sourceOf(filter);
   let chatIds: string[] | undefined = filter.chatId ? [filter.chatId] : undefined;
   if (ofContact) chatIds = chatIds ? chatIds.filter((id) => ofContact.includes(id)) : ofContact;
@@ -185,7 +188,9 @@ export type DeliveryListItem = Awaited<ReturnType<typeof listDeliveries>>["deliv
 
 /** A delivery with its event payload and every attempt (request with secrets masked, response). */
 export async function getDelivery(accountId: string, deliveryId: string) {
-  const { lastExpiresOn } = await getRetentionWindow(accountId);
+  const window = await getRetentionWindow(accountId);
+  if (!window) return null;
+  const { lastExpiresOn } = window;
   const [row] = await db()
     .select({ delivery: deliveries, status: shownStatus, nextAttemptAt: shownNextAttemptAt })
     .from(deliveries)
