@@ -37,7 +37,8 @@ export async function countRows(url: string, estimate = false): Promise<Counts> 
       if (!estimate || !table) return exact(sql);
       return exact(
         `SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint AS n FROM pg_class c
-         WHERE c.oid = '${table}'::regclass OR c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = '${table}'::regclass)`,
+         WHERE c.oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = '${table}'::regclass)
+            OR (c.oid = '${table}'::regclass AND c.relkind = 'r')`,
       );
     };
     const statuses = Object.fromEntries(

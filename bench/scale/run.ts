@@ -19,7 +19,10 @@ import { ensureLocalSecrets } from "../../scripts/lib/local-env";
 import { checkGenerated, countRows, type Counts } from "./check";
 import { createBenchDatabase, existingDatabase, pointAppAt, type BenchDatabase } from "./db";
 import { generate, type StepTiming } from "./generate";
-import { table } from "./stats";
+import { reads, readsTable, runReads, sample } from "./reads";
+import { claimComplete, CLAIM_LIMIT, ingestCost, ingestTargets } from "./hotpath";
+import { totalBytes, tableSizes } from "./sizes";
+import { bytes, ms, table, type Summary } from "./stats";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -31,6 +34,9 @@ const KEEP = flag("keep");
 const REUSE = option("reuse");
 const ONLY = option("only")?.split(",");
 const wants = (part: string) => !ONLY || ONLY.includes(part);
+const RUNS = Number(option("runs") ?? 30);
+// Per read: the varied runs stop once this much time went by (at least 5 runs).
+const READ_BUDGET_MS = Number(option("read-budget-s") ?? 45) * 1000;
 
 export interface Report {
   startedAt: string;
@@ -72,7 +78,7 @@ async function main() {
     report.database = full.name;
     process.env.DATABASE_URL = full.url;
     await pointAppAt(full.url);
-    const counts = await countRows(full.url, SCALE > 0.1 || flag("estimate"));
+    const counts = await countRows(full.url, SCALE > 0.1 || !!REUSE || flag("estimate"));
     report.counts = counts;
     console.log(`  rows: ${JSON.stringify(counts)}`);
     if (!REUSE || flag("check")) {
@@ -80,7 +86,16 @@ async function main() {
       for (const p of report.problems) console.log(`  !! ${p}`);
       if (report.problems.length === 0) console.log("  checks: consistent; requests match buildRequest");
     }
-    void wants;
+    if (wants("reads")) {
+      console.log(`\nReads (first pass, then up to ${RUNS} varied runs)`);
+      const s = await sample(full.url, RUNS);
+      const results = await runReads(reads(s), RUNS, READ_BUDGET_MS);
+      report.sections.push({ title: "Reads", markdown: readsTable(results), data: results });
+      writeResults(report, true);
+    }
+    writeResults(report);
+    if (wants("hot")) report.sections.push(await hotPath(full, drops));
+    if (wants("bytes")) report.sections.push(await bytesPerDelivery(full, counts));
     writeResults(report);
     if (KEEP && !REUSE) console.log(`\nKept database: ${full.name}\n  DATABASE_URL=${full.url}\n  reuse: npm run bench:scale -- --reuse=${full.name}`);
   } finally {
@@ -89,7 +104,83 @@ async function main() {
   }
 }
 
-function writeResults(report: Report) {
+const HOT_ITERATIONS = Number(option("hot-iterations") ?? 25);
+const INGEST_EVENTS = Number(option("ingest-events") ?? 3000);
+
+async function hotPath(full: BenchDatabase, drops: BenchDatabase[]): Promise<Report["sections"][number]> {
+  console.log(`\nHot path: claim ${CLAIM_LIMIT} + complete × ${HOT_ITERATIONS}, ingest ${INGEST_EVENTS} events — full vs empty`);
+  const fullCC = await claimComplete(HOT_ITERATIONS);
+  console.log(`    full:  claim ${line(fullCC.claim)}; complete ${line(fullCC.complete)}; claimed ${fullCC.claimed.join(",")}`);
+  const fullIngest = await ingestCost(await ingestTargets(full.url), INGEST_EVENTS);
+  console.log(`    full:  ingest ${fullIngest.msPerEvent.toFixed(3)} ms/event; per call ${line(fullIngest.call)}`);
+
+  const empty = await createBenchDatabase();
+  drops.push(empty);
+  await generate({ url: empty.url, scale: 0, log: () => {} });
+  await pointAppAt(empty.url);
+  const emptyTargets = await ingestTargets(empty.url);
+  const emptyIngest = await ingestCost(emptyTargets, INGEST_EVENTS);
+  console.log(`    empty: ingest ${emptyIngest.msPerEvent.toFixed(3)} ms/event; per call ${line(emptyIngest.call)}`);
+  // Enough due rows for every claim to find 200 (untimed).
+  const due = (HOT_ITERATIONS + 2) * CLAIM_LIMIT * 1.3 - INGEST_EVENTS;
+  if (due > 0) await ingestCost(emptyTargets, Math.ceil(due), 100, 7);
+  const emptyCC = await claimComplete(HOT_ITERATIONS);
+  console.log(`    empty: claim ${line(emptyCC.claim)}; complete ${line(emptyCC.complete)}; claimed ${emptyCC.claimed.join(",")}`);
+  await pointAppAt(full.url);
+  await empty.drop();
+  drops.splice(drops.indexOf(empty), 1);
+
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  const rows = [
+    ["claim 200 (claimDue)", fullCC.claim, emptyCC.claim],
+    ["complete 200 (completeDeliveries)", fullCC.complete, emptyCC.complete],
+    ["ingestInbound, per call", fullIngest.call, emptyIngest.call],
+  ] as const;
+  const markdown = table(
+    ["operation", "full p50 / p95 / max", "empty p50 / p95 / max", "ratio p50", "ratio p95"],
+    [
+      ...rows.map(([name, f, e]) => [
+        name,
+        `${ms(f.p50)} / ${ms(f.p95)} / ${ms(f.max)}`,
+        `${ms(e.p50)} / ${ms(e.p95)} / ${ms(e.max)}`,
+        ratio(f.p50, e.p50),
+        ratio(f.p95, e.p95),
+      ]),
+      [
+        `ingestInbound, wall per event (50 in flight)`,
+        `${fullIngest.msPerEvent.toFixed(3)} ms`,
+        `${emptyIngest.msPerEvent.toFixed(3)} ms`,
+        ratio(fullIngest.msPerEvent, emptyIngest.msPerEvent),
+        "",
+      ],
+    ],
+  );
+  console.log("\n" + markdown);
+  return {
+    title: "Hot path: full vs empty database",
+    markdown,
+    data: { full: { claimComplete: fullCC, ingest: fullIngest }, empty: { claimComplete: emptyCC, ingest: emptyIngest } },
+  };
+}
+
+const line = (s: Summary) => `p50 ${ms(s.p50)} p95 ${ms(s.p95)} max ${ms(s.max)}`;
+
+async function bytesPerDelivery(full: BenchDatabase, counts: Counts): Promise<Report["sections"][number]> {
+  const sizes = await tableSizes(full.url);
+  const total = totalBytes(sizes);
+  const n = Math.max(1, counts.deliveries);
+  const markdown = table(
+    ["table (all partitions, heap + indexes + TOAST)", "size", "bytes per delivery"],
+    [
+      ...Object.entries(sizes).map(([name, b]) => [name, bytes(b), (b / n).toFixed(0)]),
+      ["**all**", `**${bytes(total)}**`, `**${(total / n).toFixed(0)}**`],
+    ],
+  );
+  console.log(`\nBytes per delivery (${n.toLocaleString("en")} deliveries)\n${markdown}`);
+  return { title: "Bytes per delivery, all-in", markdown, data: { sizes, deliveries: n, perDelivery: total / n } };
+}
+
+function writeResults(report: Report, quiet = false) {
   mkdirSync("bench/results", { recursive: true });
   const stamp = report.startedAt.replace(/[:.]/g, "-");
   const base = path.join("bench/results", `scale-${stamp}`);
@@ -112,7 +203,7 @@ function writeResults(report: Report) {
   ].join("\n");
   writeFileSync(`${base}.md`, md);
   writeFileSync(`${base}.json`, JSON.stringify(report, null, 2));
-  console.log(`\nResults: ${base}.md, ${base}.json`);
+  if (!quiet) console.log(`\nResults: ${base}.md, ${base}.json`);
 }
 
 main().catch(async (err) => {
