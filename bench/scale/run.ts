@@ -21,6 +21,7 @@ import { createBenchDatabase, existingDatabase, pointAppAt, type BenchDatabase }
 import { generate, type StepTiming } from "./generate";
 import { reads, readsTable, runReads, sample } from "./reads";
 import { claimComplete, CLAIM_LIMIT, ingestCost, ingestTargets } from "./hotpath";
+import { retentionPhase, retentionTable } from "./retention";
 import { totalBytes, tableSizes } from "./sizes";
 import { bytes, ms, table, type Summary } from "./stats";
 
@@ -96,6 +97,14 @@ async function main() {
     writeResults(report);
     if (wants("hot")) report.sections.push(await hotPath(full, drops));
     if (wants("bytes")) report.sections.push(await bytesPerDelivery(full, counts));
+    writeResults(report, true);
+    if (wants("retention")) {
+      console.log(`\nRetention: ${RETENTION_RUNS} runs, each expiring the oldest day with data (destructive)`);
+      const runs = await retentionPhase(full.url, RETENTION_RUNS);
+      const markdown = retentionTable(runs);
+      console.log("\n" + markdown);
+      report.sections.push({ title: "Retention run", markdown, data: runs });
+    }
     writeResults(report);
     if (KEEP && !REUSE) console.log(`\nKept database: ${full.name}\n  DATABASE_URL=${full.url}\n  reuse: npm run bench:scale -- --reuse=${full.name}`);
   } finally {
@@ -104,6 +113,7 @@ async function main() {
   }
 }
 
+const RETENTION_RUNS = Number(option("retention-runs") ?? 3);
 const HOT_ITERATIONS = Number(option("hot-iterations") ?? 25);
 const INGEST_EVENTS = Number(option("ingest-events") ?? 3000);
 
