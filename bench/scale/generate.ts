@@ -48,6 +48,8 @@ export interface GenOptions {
   /** Accounts' retention period for every account (the soak uses a short one); Default: the mix. */
   retentionDays?: number;
   accounts?: number;
+  /** Keep the plan tables (the soak plans more chats into them). */
+  keepPlan?: boolean;
   /** Partitions written at once (Default: 3 — two cores, and the writes wait on the disk too). */
   parallel?: number;
 }
@@ -485,7 +487,22 @@ async function setup(pool: Pool, opts: GenOptions, now: Date): Promise<StepTimin
  */
 export async function planChats(
   pool: Pool,
-  { batch, chats, from, to, deliveries }: { batch: number; chats: number; from: Date; to: Date; deliveries: number },
+  {
+    batch,
+    chats,
+    from,
+    to,
+    deliveries,
+    openShare = 0.5,
+  }: {
+    batch: number;
+    chats: number;
+    from: Date;
+    to: Date;
+    deliveries: number;
+    /** Of the chats opened in the last day, the share still OPEN (the rest closed, with END). */
+    openShare?: number;
+  },
 ): Promise<{ days: string[]; backlogDays: string[] }> {
   await q(
     pool,
@@ -525,7 +542,7 @@ export async function planChats(
      ),
      f AS (
        SELECT e.*, least(interval '6 hours' * r2, avail * 0.9) AS span,
-              (opened_at < $3::timestamptz - interval '1 day' OR r3 < 0.5) AS closed
+              (opened_at < $3::timestamptz - interval '1 day' OR r3 >= $6) AS closed
        FROM e
      )
      INSERT INTO bench_chat_plan
@@ -537,7 +554,7 @@ export async function planChats(
             opened_at, span, closed, opened_at + span + least(interval '10 minutes', (avail - span) * 0.5),
             least(200, 1 + floor(-ln(1 - r5) * $5))::int, seed, (NOT busy AND seed % 200 = 0), down
      FROM f`,
-    [chats, from, to, batch, meanExtra],
+    [chats, from, to, batch, meanExtra, openShare],
   );
   const { rows } = await pool.query<{ day: string; backlog: boolean }>(
     `SELECT expires_on::text AS day, bool_or(down AND opened_at + span > $2::timestamptz) AS backlog
@@ -629,7 +646,7 @@ export async function generate(opts: GenOptions): Promise<{ timings: StepTiming[
     log(`    ${"(chat plan)".padEnd(20)} ${chats.toLocaleString("en").padStart(12)} rows  ${fmtS(performance.now() - tplan)}`);
     timings.push(...(await runTrafficSteps(pool, { batch: 0, now, ...plan, log }, parallel)));
     const tf = performance.now();
-    await finish(pool);
+    await finish(pool, opts.keepPlan);
     timings.push({ step: "analyze", ms: performance.now() - tf, rows: 0 });
     log(`    ${"(seq, ANALYZE)".padEnd(20)} ${"".padStart(12)}       ${fmtS(performance.now() - tf)}`);
     return { timings, totalMs: performance.now() - t0 };
@@ -639,11 +656,11 @@ export async function generate(opts: GenOptions): Promise<{ timings: StepTiming[
 }
 
 /** The deliveries sequence past the generated seqs, the plan tables gone, statistics fresh. */
-export async function finish(pool: Pool) {
+export async function finish(pool: Pool, keepPlan = false) {
   await pool.query(
     "SELECT setval('deliveries_seq_seq', greatest(1, coalesce((SELECT max(seq) FROM deliveries), 0)) + 1, false)",
   );
-  if (!process.env.SCALE_KEEP_PLAN)
+  if (!keepPlan && !process.env.SCALE_KEEP_PLAN)
     await pool.query("DROP TABLE IF EXISTS bench_chat_plan, bench_integrations, bench_accounts");
   await pool.query("ANALYZE");
 }

@@ -240,7 +240,7 @@ export interface ReadResult extends Summary {
   error?: string;
 }
 
-/** Runs each read: a first pass, then up to `runs` varied runs within `budgetMs` (at least 5). */
+/** Runs each read: a first pass, then up to `runs` varied runs within `budgetMs` (at least 3). */
 export async function runReads(list: Read[], runs: number, budgetMs: number, log = console.log) {
   const results: ReadResult[] = [];
   for (const read of list) {
@@ -252,7 +252,7 @@ export async function runReads(list: Read[], runs: number, budgetMs: number, log
       const firstMs = performance.now() - t0;
       const times: number[] = [];
       for (let i = 1; i <= runs; i++) {
-        if (i > 5 && performance.now() - start > budgetMs) break;
+        if (i > 3 && performance.now() - start > budgetMs) break;
         const state = await read.prepare(i);
         const t = performance.now();
         await read.run(state);

@@ -22,6 +22,7 @@ import { generate, type StepTiming } from "./generate";
 import { reads, readsTable, runReads, sample } from "./reads";
 import { claimComplete, CLAIM_LIMIT, ingestCost, ingestTargets } from "./hotpath";
 import { retentionPhase, retentionTable } from "./retention";
+import { soak } from "./soak";
 import { totalBytes, tableSizes } from "./sizes";
 import { bytes, ms, table, type Summary } from "./stats";
 
@@ -36,7 +37,7 @@ const REUSE = option("reuse");
 const ONLY = option("only")?.split(",");
 const wants = (part: string) => !ONLY || ONLY.includes(part);
 const RUNS = Number(option("runs") ?? 30);
-// Per read: the varied runs stop once this much time went by (at least 5 runs).
+// Per read: the varied runs stop once this much time went by (at least 3 runs).
 const READ_BUDGET_MS = Number(option("read-budget-s") ?? 45) * 1000;
 
 export interface Report {
@@ -59,6 +60,24 @@ async function main() {
   const drops: BenchDatabase[] = [];
   const report: Report = { startedAt: new Date().toISOString(), scale: SCALE, database: "", sections: [] };
   try {
+    if (flag("soak")) {
+      const opts = {
+        rate: Number(option("soak-rate") ?? 200),
+        days: Number(option("soak-days") ?? 12),
+        daySeconds: Number(option("soak-day-seconds") ?? 8),
+        retentionDays: Number(option("soak-retention") ?? 3),
+        keep: KEEP,
+      };
+      console.log(
+        `Soak: ${opts.rate} events/s, ${opts.days} simulated days of ${opts.daySeconds} s, retention ${opts.retentionDays} days`,
+      );
+      const result = await soak(opts);
+      report.database = result.database;
+      report.sections.push({ title: "Soak", markdown: result.markdown, data: result.data });
+      console.log("\n" + result.markdown);
+      writeResults(report);
+      return;
+    }
     let full: BenchDatabase;
     if (REUSE) {
       full = await existingDatabase(REUSE);
