@@ -514,9 +514,10 @@ export async function planChats(
   await q(pool, "CREATE INDEX IF NOT EXISTS bench_chat_plan_day ON bench_chat_plan (expires_on, batch)");
   await q(pool, "CREATE INDEX IF NOT EXISTS bench_chat_plan_chat ON bench_chat_plan (chat_id)");
   if (chats <= 0) return { days: [], backlogDays: [] };
-  // Messages per chat: 1 + an exponential draw, so that deliveries ≈ chats × (messages + END share).
-  const closedShare = 0.93;
-  const meanExtra = Math.max(0, deliveries / chats - closedShare - 1);
+  // Messages per chat: 1 + floor(an exponential draw) (which averages its mean − ½), so that
+  // deliveries ≈ chats × (messages + the share closed, with an END).
+  const closedShare = 0.98;
+  const meanExtra = Math.max(0, deliveries / chats - closedShare - 1 + 0.5);
   await q(
     pool,
     `WITH w AS (
