@@ -24,7 +24,7 @@ import { claimComplete, CLAIM_LIMIT, ingestCost, ingestTargets } from "./hotpath
 import { retentionPhase, retentionTable } from "./retention";
 import { soak } from "./soak";
 import { totalBytes, tableSizes } from "./sizes";
-import { bytes, ms, table, type Summary } from "./stats";
+import { bytes, median, ms, table, type Summary } from "./stats";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -38,7 +38,7 @@ const ONLY = option("only")?.split(",");
 const wants = (part: string) => !ONLY || ONLY.includes(part);
 const RUNS = Number(option("runs") ?? 30);
 // Per read: the varied runs stop once this much time went by (at least 3 runs).
-const READ_BUDGET_MS = Number(option("read-budget-s") ?? 45) * 1000;
+const READ_BUDGET_MS = Number(option("read-budget-s") ?? (QUICK ? 4 : 45)) * 1000;
 
 export interface Report {
   startedAt: string;
@@ -48,6 +48,8 @@ export interface Report {
   counts?: Counts;
   problems?: string[];
   sections: { title: string; markdown: string; data: unknown }[];
+  /** The one summary table: measure, value, detail. */
+  summary: string[][];
 }
 
 async function main() {
@@ -58,7 +60,7 @@ async function main() {
   process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS = "true";
   process.env.WEBHOOK_ALLOW_INSECURE_URLS = "true";
   const drops: BenchDatabase[] = [];
-  const report: Report = { startedAt: new Date().toISOString(), scale: SCALE, database: "", sections: [] };
+  const report: Report = { startedAt: new Date().toISOString(), scale: SCALE, database: "", sections: [], summary: [] };
   try {
     if (flag("soak")) {
       const opts = {
@@ -74,7 +76,9 @@ async function main() {
       const result = await soak(opts);
       report.database = result.database;
       report.sections.push({ title: "Soak", markdown: result.markdown, data: result.data });
+      report.summary.push(["soak", result.data.levelsOff ? "levels off" : "still growing", result.data.verdict]);
       console.log("\n" + result.markdown);
+      console.log(`\nSummary\n${table(["measure", "value", "detail"], report.summary)}`);
       writeResults(report);
       return;
     }
@@ -94,12 +98,25 @@ async function main() {
       });
       report.generation = gen;
       console.log(`  generated in ${(gen.totalMs / 1000).toFixed(1)} s`);
+      report.summary.push([
+        `generation (scale ${SCALE})`,
+        `${(gen.totalMs / 1000).toFixed(0)} s`,
+        gen.timings
+          .filter((t) => t.ms > 1000)
+          .map((t) => `${t.step} ${(t.ms / 1000).toFixed(0)} s`)
+          .join(", "),
+      ]);
     }
     report.database = full.name;
     process.env.DATABASE_URL = full.url;
     await pointAppAt(full.url);
     const counts = await countRows(full.url, SCALE > 0.1 || !!REUSE || flag("estimate"));
     report.counts = counts;
+    report.summary.push([
+      "rows",
+      `${counts.deliveries.toLocaleString("en")} deliveries`,
+      `${counts.attempts.toLocaleString("en")} attempts, ${counts.chats.toLocaleString("en")} chats, ${counts.messages.toLocaleString("en")} messages, ${counts.dueQueue.toLocaleString("en")} due in the queue`,
+    ]);
     console.log(`  rows: ${JSON.stringify(counts)}`);
     if (!REUSE || flag("check")) {
       report.problems = await checkGenerated(full.url);
@@ -111,11 +128,25 @@ async function main() {
       const s = await sample(full.url, RUNS);
       const results = await runReads(reads(s), RUNS, READ_BUDGET_MS);
       report.sections.push({ title: "Reads", markdown: readsTable(results), data: results });
+      for (const r of results)
+        report.summary.push(
+          r.error
+            ? [r.name, "error", r.error.slice(0, 80)]
+            : [r.name, `p50 ${ms(r.p50)}, p95 ${ms(r.p95)}`, `first pass ${ms(r.firstMs)}, ${r.n} runs, max ${ms(r.max)}`],
+        );
       writeResults(report, true);
     }
     writeResults(report);
-    if (wants("hot")) report.sections.push(await hotPath(full, drops));
-    if (wants("bytes")) report.sections.push(await bytesPerDelivery(full, counts));
+    if (wants("hot")) {
+      const section = await hotPath(full, drops);
+      report.sections.push(section);
+      report.summary.push(...section.summary);
+    }
+    if (wants("bytes")) {
+      const section = await bytesPerDelivery(full, counts);
+      report.sections.push(section);
+      report.summary.push(...section.summary);
+    }
     writeResults(report, true);
     if (wants("retention")) {
       console.log(`\nRetention: ${RETENTION_RUNS} runs, each expiring the oldest day with data (destructive)`);
@@ -123,7 +154,15 @@ async function main() {
       const markdown = retentionTable(runs);
       console.log("\n" + markdown);
       report.sections.push({ title: "Retention run", markdown, data: runs });
+      const med = (f: (r: (typeof runs)[number]) => number) => ms(median(runs.map(f)));
+      const longest = runs.flatMap((r) => r.locks).sort((a, b) => b.ms - a.ms)[0];
+      report.summary.push(
+        ["retention: expire one day", med((r) => r.ms), `median of ${runs.length}; ${runs.map((r) => ms(r.ms)).join(", ")}${runs.some((r) => r.stats.unfinished) ? "; some stopped at maxMs (unfinished)" : ""}`],
+        ["retention: longest lock seen", longest ? ms(longest.ms) : "—", longest ? `${longest.mode} on ${longest.relation}; probe max ${med((r) => r.probe.max)} (median)` : ""],
+        ["retention: loop p99 during / without", `${med((r) => r.loop.p99)} / ${med((r) => r.baseline.p99)}`, "ingest 5 → claim → complete, medians"],
+      );
     }
+    console.log(`\nSummary\n${table(["measure", "value", "detail"], report.summary)}`);
     writeResults(report);
     if (KEEP && !REUSE) console.log(`\nKept database: ${full.name}\n  DATABASE_URL=${full.url}\n  reuse: npm run bench:scale -- --reuse=${full.name}`);
   } finally {
@@ -133,10 +172,12 @@ async function main() {
 }
 
 const RETENTION_RUNS = Number(option("retention-runs") ?? 3);
-const HOT_ITERATIONS = Number(option("hot-iterations") ?? 25);
-const INGEST_EVENTS = Number(option("ingest-events") ?? 3000);
+const HOT_ITERATIONS = Number(option("hot-iterations") ?? (QUICK ? 20 : 25));
+const INGEST_EVENTS = Number(option("ingest-events") ?? (QUICK ? 1000 : 3000));
 
-async function hotPath(full: BenchDatabase, drops: BenchDatabase[]): Promise<Report["sections"][number]> {
+type Section = Report["sections"][number] & { summary: string[][] };
+
+async function hotPath(full: BenchDatabase, drops: BenchDatabase[]): Promise<Section> {
   console.log(`\nHot path: claim ${CLAIM_LIMIT} + complete × ${HOT_ITERATIONS}, ingest ${INGEST_EVENTS} events — full vs empty`);
   const fullCC = await claimComplete(HOT_ITERATIONS);
   console.log(`    full:  claim ${line(fullCC.claim)}; complete ${line(fullCC.complete)}; claimed ${fullCC.claimed.join(",")}`);
@@ -188,13 +229,18 @@ async function hotPath(full: BenchDatabase, drops: BenchDatabase[]): Promise<Rep
   return {
     title: "Hot path: full vs empty database",
     markdown,
+    summary: rows.map(([name, f, e]) => [
+      name,
+      `${ratio(f.p50, e.p50)} (p50)`,
+      `full p50 ${ms(f.p50)} p95 ${ms(f.p95)} max ${ms(f.max)}; empty p50 ${ms(e.p50)} p95 ${ms(e.p95)}`,
+    ]),
     data: { full: { claimComplete: fullCC, ingest: fullIngest }, empty: { claimComplete: emptyCC, ingest: emptyIngest } },
   };
 }
 
 const line = (s: Summary) => `p50 ${ms(s.p50)} p95 ${ms(s.p95)} max ${ms(s.max)}`;
 
-async function bytesPerDelivery(full: BenchDatabase, counts: Counts): Promise<Report["sections"][number]> {
+async function bytesPerDelivery(full: BenchDatabase, counts: Counts): Promise<Section> {
   const sizes = await tableSizes(full.url);
   const total = totalBytes(sizes);
   const n = Math.max(1, counts.deliveries);
@@ -206,7 +252,18 @@ async function bytesPerDelivery(full: BenchDatabase, counts: Counts): Promise<Re
     ],
   );
   console.log(`\nBytes per delivery (${n.toLocaleString("en")} deliveries)\n${markdown}`);
-  return { title: "Bytes per delivery, all-in", markdown, data: { sizes, deliveries: n, perDelivery: total / n } };
+  return {
+    title: "Bytes per delivery, all-in",
+    markdown,
+    data: { sizes, deliveries: n, perDelivery: total / n },
+    summary: [
+      [
+        "bytes per delivery, all-in",
+        `${(total / n).toFixed(0)} B`,
+        `${bytes(total)} in all; ` + Object.entries(sizes).map(([k, b]) => `${k} ${(b / n).toFixed(0)}`).join(", "),
+      ],
+    ],
+  };
 }
 
 function writeResults(report: Report, quiet = false) {
@@ -218,6 +275,10 @@ function writeResults(report: Report, quiet = false) {
     "",
     `Scale ${report.scale}, database ${report.database}` +
       (report.generation ? `, generated in ${(report.generation.totalMs / 1000).toFixed(1)} s` : ", reused"),
+    "",
+    "## Summary",
+    "",
+    table(["measure", "value", "detail"], report.summary),
     "",
     ...(report.generation
       ? [
