@@ -38,6 +38,7 @@ describe("migrations", () => {
         "connections",
         "deliveries",
         "delivery_attempts",
+        "delivery_minutes",
         "delivery_queue",
         "delivery_releases",
         "idempotency_keys",
@@ -48,6 +49,7 @@ describe("migrations", () => {
         "password_resets",
         "pending_signups",
         "sessions",
+        "unsuccessful_deliveries",
         "users",
       ]);
       const triggers = await client.query<{ tgname: string }>(

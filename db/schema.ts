@@ -11,6 +11,7 @@ import {
   pgEnum,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -333,14 +334,21 @@ export const chats = pgTable(
     openedAt: tz("opened_at").notNull().defaultNow(),
     closedAt: tz("closed_at"),
     lastMessageAt: tz("last_message_at").notNull().defaultNow(),
+    // The start of the latest message (its text, else its caption or media URL), for the inbox: kept
+    // here so a page of chats reads no messages.
+    lastMessagePreview: text("last_message_preview"),
   },
   (t) => [
     // One OPEN chat per connection and contact.
     uniqueIndex("chats_open_contact_key")
       .on(t.connectionId, t.contact)
       .where(sql`${t.status} = 'OPEN'`),
-    index("chats_account_recent_idx").on(t.accountId, t.lastMessageAt),
-    index("chats_integration_idx").on(t.integrationId, t.status),
+    // The inbox (latest first) and the API's listings (oldest first), keyset-paginated on (time, id).
+    index("chats_account_recent_idx").on(t.accountId, t.lastMessageAt, t.id),
+    index("chats_integration_opened_idx").on(t.integrationId, t.openedAt, t.id),
+    index("chats_connection_opened_idx").on(t.connectionId, t.openedAt, t.id),
+    // The delivery log's contact filter finds the contact's chats first.
+    index("chats_account_contact_idx").on(t.accountId, t.contact),
     index("chats_open_idle_idx")
       .on(t.lastMessageAt)
       .where(sql`${t.status} = 'OPEN'`),
@@ -438,8 +446,59 @@ export const deliveries = pgTable(
     index("deliveries_chat_seq_idx").on(t.chatId, t.integrationId, t.seq),
     check("deliveries_chat_unless_test", sql`${t.isTest} OR ${t.chatId} IS NOT NULL`),
     // Every read names the integration, the chat or the delivery: no index by account alone (each
-    // index is one more write per event).
-    index("deliveries_integration_recent_idx").on(t.integrationId, t.createdAt),
+    // index is one more write per event). The log, newest first, keyset-paginated on (created_at, seq).
+    index("deliveries_integration_log_idx").on(t.integrationId, t.createdAt, t.seq),
+  ],
+);
+
+// The deliveries that ended Failed or Skipped — a few in a hundred — for the log's status filter and
+// Replay failed, which would otherwise walk an integration's whole history to find them. Kept by the
+// trigger of migration 0009 on deliveries (a status index there would cost every completion its
+// in-place update); rows expire with their delivery's day (lib/webhooks/retention.ts).
+export const unsuccessfulDeliveries = pgTable(
+  "unsuccessful_deliveries",
+  {
+    deliveryId: uuid("delivery_id").primaryKey(),
+    expiresOn: expiresOn(),
+    accountId: uuid("account_id").notNull(),
+    integrationId: uuid("integration_id").notNull(),
+    chatId: uuid("chat_id"),
+    status: deliveryStatusEnum("status").notNull(),
+    createdAt: tz("created_at").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    index("unsuccessful_deliveries_log_idx").on(t.integrationId, t.status, t.createdAt, t.seq),
+    index("unsuccessful_deliveries_expires_idx").on(t.expiresOn),
+  ],
+);
+
+// The Deliveries tab's chart, per integration and minute of creation: how many of that minute's
+// deliveries are in each status now, and (latency_bucket) how long the last attempt of the finished
+// ones took. Written by the statement triggers of migration 0010 on deliveries as rows of changes
+// (+1 to the new status, -1 to the old: inserts only, so no writer waits for another), then folded
+// into one row per (integration, minute, bucket) by lib/webhooks/rollups.ts. A read sums the rows.
+export const deliveryMinutes = pgTable(
+  "delivery_minutes",
+  {
+    accountId: uuid("account_id").notNull(),
+    integrationId: uuid("integration_id").notNull(),
+    minute: tz("minute").notNull(),
+    // latency_bucket() of the last attempt's duration (Succeeded, Failed, Retrying); null before one.
+    latencyBucket: smallint("latency_bucket"),
+    pending: integer("pending").notNull().default(0),
+    retrying: integer("retrying").notNull().default(0),
+    succeeded: integer("succeeded").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+    skipped: integer("skipped").notNull().default(0),
+    // Whether this row is the sum of earlier ones (false: a change the next fold takes in).
+    folded: boolean("folded").notNull().default(false),
+  },
+  (t) => [
+    index("delivery_minutes_chart_idx").on(t.integrationId, t.minute),
+    index("delivery_minutes_unfolded_idx")
+      .on(t.minute)
+      .where(sql`NOT ${t.folded}`),
   ],
 );
 
@@ -468,9 +527,13 @@ export const deliveryQueue = pgTable(
     leasedBy: text("leased_by"),
     // The attempt the lease was taken for: a late outcome of an older lease is recognised and dropped.
     attempts: integer("attempts").notNull().default(0),
+    // The delivery's written status, Pending or Retrying (set with the retry's next time, which
+    // rewrites the indexed row anyway): the log's filters for unfinished deliveries read the queue.
+    status: deliveryStatusEnum("status").notNull().default("PENDING"),
   },
   (t) => [
     index("delivery_queue_due_idx").on(t.nextAttemptAt),
+    index("delivery_queue_log_idx").on(t.integrationId, t.status, t.seq),
     // Per-chat ordering asks "is an earlier event of this chat still unfinished?" on every claim; led by
     // the integration, the same index finds (and counts) an integration's waiting deliveries.
     index("delivery_queue_integration_chat_idx").on(t.integrationId, t.chatId, t.seq),
@@ -543,6 +606,8 @@ export type NewDelivery = typeof deliveries.$inferInsert;
 export type DeliveryAttempt = typeof deliveryAttempts.$inferSelect;
 export type DeliveryQueueRow = typeof deliveryQueue.$inferSelect;
 export type InboundMessageId = typeof inboundMessageIds.$inferSelect;
+export type UnsuccessfulDelivery = typeof unsuccessfulDeliveries.$inferSelect;
+export type DeliveryMinute = typeof deliveryMinutes.$inferSelect;
 export type Channel = (typeof channelEnum.enumValues)[number];
 export type HttpMethod = (typeof httpMethodEnum.enumValues)[number];
 export type DeliveryStatus = (typeof deliveryStatusEnum.enumValues)[number];

@@ -50,7 +50,7 @@ export function DeliveryLog({
     queryKey: deliveryKeys.list(integrationId, filters),
     queryFn: ({ pageParam }) =>
       fetchJson<DeliveryPage>(deliveriesUrl(integrationId, filters, { cursor: pageParam })),
-    initialPageParam: null as number | null,
+    initialPageParam: null as string | null,
     getNextPageParam: (last) => last.nextCursor,
     initialData: initialPage && sameAsInitial ? { pages: [initialPage], pageParams: [null] } : undefined,
     refetchInterval: LIVE_REFRESH_MS,

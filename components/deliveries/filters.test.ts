@@ -56,7 +56,7 @@ describe("asking the list endpoint", () => {
     const url = deliveriesUrl(
       "i-1",
       { ...NO_FILTERS, chatId: chat, tests: false },
-      { status: "FAILED", cursor: 42 },
+      { status: "FAILED", cursor: "bG9nfDIwMjYtMTItMDFUMDA6MDA6MDAuMDAwMDAwWnw0Mg" },
     );
     const params = new URL(url, "http://x").searchParams;
     expect(url.startsWith("/api/portal/integrations/i-1/deliveries?")).toBe(true);
@@ -64,7 +64,7 @@ describe("asking the list endpoint", () => {
       status: "FAILED",
       chatId: chat,
       includeTests: "false",
-      cursor: "42",
+      cursor: "bG9nfDIwMjYtMTItMDFUMDA6MDA6MDAuMDAwMDAwWnw0Mg",
     });
   });
 });

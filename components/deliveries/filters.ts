@@ -111,7 +111,7 @@ export function listFilter(
 export function deliveriesUrl(
   integrationId: string,
   filters: LogFilters,
-  { cursor, limit, status }: { cursor?: number | null; limit?: number; status?: DeliveryStatus } = {},
+  { cursor, limit, status }: { cursor?: string | null; limit?: number; status?: DeliveryStatus } = {},
 ): string {
   const wanted = listFilter(status ? { ...filters, status } : filters);
   const params = new URLSearchParams();
@@ -122,7 +122,7 @@ export function deliveriesUrl(
       params.set(key, value instanceof Date ? value.toISOString() : String(value));
     }
   }
-  if (cursor) params.set("cursor", String(cursor));
+  if (cursor) params.set("cursor", cursor);
   if (limit) params.set("limit", String(limit));
   const query = params.toString();
   return `/api/portal/integrations/${integrationId}/deliveries${query ? `?${query}` : ""}`;

@@ -5,9 +5,12 @@ import { db } from "@/db";
 import { chats, messages } from "@/db/schema";
 import { createTestAccount } from "@/lib/testing/accounts";
 
-import { getChatThread, listChats } from "./chats";
-import { createConnection } from "./connections";
+import { ingestInbound } from "@/lib/webhooks/ingest";
 import { expiresOnFor } from "@/lib/webhooks/partitions";
+
+import { getChat, getChatThread, listChats } from "./chats";
+import { createConnection } from "./connections";
+import { sendToChat } from "./messages";
 
 async function chatWithMessages(
   accountId: string,
@@ -18,7 +21,8 @@ async function chatWithMessages(
 ) {
   const [chat] = await db()
     .insert(chats)
-    .values({ accountId, connectionId, contact, lastMessageAt: at })
+    // As the writers of messages keep it (lib/webhooks/ingest.ts, sendToChat): the latest one's text.
+    .values({ accountId, connectionId, contact, lastMessageAt: at, lastMessagePreview: texts.at(-1) })
     .returning();
   for (const [i, text] of texts.entries()) {
     await db()
@@ -141,5 +145,30 @@ describe("chats data", () => {
     // The two that tie come in id order, then the others by opening time.
     const tied = [made[0]!.id, made[1]!.id].sort();
     expect(seen).toEqual([...tied, made[2]!.id, made[3]!.id, made[4]!.id]);
+  });
+});
+
+describe("a chat's last message in the inbox", () => {
+  it("is the latest one written, inbound (several in one batch) or a reply, without reading messages", async () => {
+    const { accountId } = await createTestAccount("Preview");
+    const conn = await createConnection(accountId, { channel: "SMS", code: "+15550401101" });
+    const from = "+15550402101";
+    // Sent together, these are written in one batch: the chat keeps the last of them.
+    const sent = await Promise.all(
+      ["first", "second", "third"].map((text) => ingestInbound({ connectionId: conn.id, from, text })),
+    );
+    const inbox = async () => (await listChats(accountId)).chats.find((c) => c.id === sent[0]!.chatId);
+    expect((await inbox())?.lastMessage).toBe("third");
+
+    await ingestInbound({
+      connectionId: conn.id,
+      from,
+      multimedia: { url: "https://example.com/cat.png", caption: "a cat" },
+    });
+    expect((await inbox())?.lastMessage).toBe("a cat");
+
+    const chat = (await getChat(accountId, sent[0]!.chatId))!;
+    await sendToChat(accountId, chat, { text: "Thanks!" });
+    expect((await inbox())?.lastMessage).toBe("Thanks!");
   });
 });

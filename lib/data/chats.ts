@@ -1,7 +1,8 @@
-import { and, asc, desc, eq, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, sql, type SQL } from "drizzle-orm";
 
 import { db } from "@/db";
 import {
+  campaignConnections,
   campaigns,
   chats,
   connections,
@@ -10,10 +11,9 @@ import {
   integrations,
   messages,
 } from "@/db/schema";
-import { AppError } from "@/lib/errors";
+import { cursorTime, decodeCursor, encodeCursor } from "@/lib/data/cursor";
 import type { ChatOrder } from "@/lib/validation/chat";
 import { isUuid } from "@/lib/validation/ids";
-import { isStorableInstant } from "@/lib/validation/time";
 
 export interface ChatFilter {
   status?: "OPEN" | "CLOSED";
@@ -26,25 +26,6 @@ export interface ChatFilter {
   /** The `nextCursor` of the previous page, in the same order. */
   cursor?: string;
   limit?: number;
-}
-
-// The timestamp in a cursor: UTC with microseconds, whatever the session's DateStyle or TimeZone.
-const CURSOR_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
-const asCursorTime = (column: AnyColumn) =>
-  sql<string>`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
-const encodeCursor = (order: ChatOrder, at: string, id: string) =>
-  Buffer.from(`${order}|${at}|${id}`).toString("base64url");
-
-function decodeCursor(cursor: string, order: ChatOrder): { at: string; id: string } {
-  const [cursorOrder, at, id, ...rest] = Buffer.from(cursor, "base64url").toString().split("|");
-  const realTime = (t: string) =>
-    isStorableInstant(new Date(t)) && new Date(t).toISOString().slice(0, 19) === t.slice(0, 19);
-  if (cursorOrder !== order || !at || !CURSOR_TIME.test(at) || !realTime(at) || !isUuid(id) || rest.length) {
-    const message = "This cursor is not one this listing gave out: start again without it";
-    throw new AppError("INVALID", message, { cursor: [message] });
-  }
-  return { at, id };
 }
 
 // What every chat listing shows: the chat, its connection, and who it was attributed to.
@@ -62,10 +43,7 @@ const chatFields = {
   integrationAlias: integrations.alias,
   campaignId: chats.campaignId,
   campaignName: campaigns.name,
-  lastMessage: sql<
-    string | null
-  >`(select coalesce(${messages.text}, ${messages.multimediaCaption}, ${messages.multimediaUrl})
-    from ${messages} where ${messages.chatId} = ${chats.id} order by ${messages.createdAt} desc limit 1)`,
+  lastMessage: chats.lastMessagePreview,
 };
 
 function selectChats<Extra extends Record<string, SQL>>(extra: Extra = {} as Extra) {
@@ -85,22 +63,27 @@ export async function listChats(
   accountId: string,
   { status, integrationId, order = "recent", cursor, limit = 50 }: ChatFilter = {},
 ) {
-  const after = cursor ? decodeCursor(cursor, order) : null;
+  const after = cursor ? decodeCursor(cursor, order, isUuid) : null;
   const recent = order === "recent";
   const column = recent ? chats.lastMessageAt : chats.openedAt;
+  // One page in index order: (account or integration or connection, time, id), from the cursor on.
+  const page_ = {
+    where: and(
+      status ? eq(chats.status, status) : undefined,
+      after
+        ? sql`(${column}, ${chats.id}) ${sql.raw(recent ? "<" : ">")} (${after.at}::timestamptz, ${after.key}::uuid)`
+        : undefined,
+    ),
+    orderBy: recent ? sql`${column} desc, ${chats.id} desc` : sql`${column}, ${chats.id}`,
+    limit: limit + 1,
+  };
   // The cursor keeps the timestamp as stored, to the microsecond (a JS Date would drop those).
-  const rows = await selectChats({ cursorAt: asCursorTime(column) })
+  const rows = await selectChats({ cursorAt: cursorTime(column) })
     .where(
       and(
         eq(chats.accountId, accountId),
-        status ? eq(chats.status, status) : undefined,
-        integrationId ? servedBy(integrationId) : undefined,
-        after && recent
-          ? sql`(${column}, ${chats.id}) < (${after.at}::timestamptz, ${after.id}::uuid)`
-          : undefined,
-        after && !recent
-          ? sql`(${column}, ${chats.id}) > (${after.at}::timestamptz, ${after.id}::uuid)`
-          : undefined,
+        page_.where,
+        integrationId ? sql`${chats.id} IN (${servedChatsPage(integrationId, page_)})` : undefined,
       ),
     )
     .orderBy(...(recent ? [desc(column), desc(chats.id)] : [asc(column), asc(chats.id)]))
@@ -108,6 +91,32 @@ export async function listChats(
   const page = rows.slice(0, limit).map(({ cursorAt: _at, ...chat }) => chat);
   const last = rows.length > limit ? rows[limit - 1] : undefined;
   return { chats: page, nextCursor: last ? encodeCursor(order, last.cursorAt, last.id) : null };
+}
+
+/**
+ * The ids of one page of the chats an integration serves (see servedBy), each way it can serve them
+ * read through its own index and cut at the page size: attributed to it (integration_id), on a
+ * connection feeding it, of a Chatbot Service campaign linking it (on that campaign's connections).
+ */
+function servedChatsPage(
+  integrationId: string,
+  page: { where: SQL | undefined; orderBy: SQL; limit: number },
+) {
+  const where = page.where ? sql`AND ${page.where}` : sql``;
+  const tail = sql`${where} ORDER BY ${page.orderBy} LIMIT ${page.limit}`;
+  return sql`
+    (SELECT ${chats.id} FROM ${chats} WHERE ${chats.integrationId} = ${integrationId} ${tail})
+    UNION
+    (SELECT served.id FROM ${integrationConnections} feeding CROSS JOIN LATERAL (
+       SELECT ${chats.id} FROM ${chats} WHERE ${chats.connectionId} = feeding.connection_id ${tail}) served
+     WHERE feeding.integration_id = ${integrationId})
+    UNION
+    (SELECT served.id FROM ${campaigns} linking
+     JOIN ${campaignConnections} cc ON cc.campaign_id = linking.id
+     CROSS JOIN LATERAL (
+       SELECT ${chats.id} FROM ${chats}
+       WHERE ${chats.connectionId} = cc.connection_id AND ${chats.campaignId} = linking.id ${tail}) served
+     WHERE linking.integration_id = ${integrationId})`;
 }
 
 export type ChatListItem = Awaited<ReturnType<typeof listChats>>["chats"][number];

@@ -1,16 +1,21 @@
-import { and, asc, desc, eq, gte, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, lte, sql, type AnyColumn, type SQL } from "drizzle-orm";
 
 import { db } from "@/db";
 import {
+  chats,
   deliveries,
   deliveryAttempts,
+  deliveryMinutes,
   deliveryQueue,
   integrations,
+  unsuccessfulDeliveries,
   type DeliveryStatus,
   type EventType,
 } from "@/db/schema";
 import { getRetentionDays } from "@/lib/data/accounts";
+import { cursorTime, decodeCursor, encodeCursor } from "@/lib/data/cursor";
 import type { EventPayload } from "@/lib/webhooks/event";
+import { latencyPercentile } from "@/lib/webhooks/rollups";
 
 // Account-scoped reads of the delivery log, for the Deliveries tab and the API. Mutations (Resend,
 // Replay failed, Send test event) live in lib/webhooks/replay.ts and lib/webhooks/send-test-event.ts.
@@ -26,7 +31,7 @@ export interface DeliveryFilter {
   status?: DeliveryStatus;
   event?: EventType;
   chatId?: string;
-  /** The contact's number, exact. */
+  /** The contact's number, exact: the deliveries of the account's chats with that contact. */
   contact?: string;
   /** Created at or after. */
   from?: Date;
@@ -36,55 +41,140 @@ export interface DeliveryFilter {
   includeTests?: boolean;
   /** Page size (Default: 50, at most 200). */
   limit?: number;
-  /** Rows older than this `seq` (the previous page's `nextCursor`). */
-  cursor?: number;
+  /** The previous page's `nextCursor`. */
+  cursor?: string;
+}
+
+const LOG_CURSOR = "log";
+const isSeq = (key: string) => /^\d{1,18}$/.test(key);
+
+// Where a page of the log is read from, so that no filter walks an integration's history:
+// - a chat or a contact: that chat's deliveries (a few), through the chat index;
+// - Pending, Retrying, Delivering: the queue, which holds exactly the unfinished ones (by seq);
+// - Failed, Skipped: unsuccessful_deliveries, a few in a hundred;
+// - anything else (no status, Succeeded): the log index, newest first, cut at the page.
+type Source = "chats" | "queue" | "unsuccessful" | "log";
+function sourceOf(filter: DeliveryFilter): Source {
+  if (filter.chatId || filter.contact) return "chats";
+  if (filter.status === "PENDING" || filter.status === "RETRYING" || filter.status === "DELIVERING")
+    return "queue";
+  if (filter.status === "FAILED" || filter.status === "SKIPPED") return "unsuccessful";
+  return "log";
+}
+
+/** The account's chats with this contact (the contact filter goes through them). */
+async function chatsOfContact(accountId: string, contact: string): Promise<string[]> {
+  const rows = await db()
+    .select({ id: chats.id })
+    .from(chats)
+    .where(and(eq(chats.accountId, accountId), eq(chats.contact, contact)));
+  return rows.map((r) => r.id);
 }
 
 /**
  * One page of an integration's deliveries, newest first, and how many days the account keeps them
- * (its data retention: older ones are gone).
+ * (its data retention: older ones are gone). Throws AppError INVALID for a cursor it did not give out.
  */
 export async function listDeliveries(accountId: string, filter: DeliveryFilter) {
   const limit = Math.min(Math.max(filter.limit ?? 50, 1), 200);
+  const after = filter.cursor ? decodeCursor(filter.cursor, LOG_CURSOR, isSeq) : null;
+  const retention = getRetentionDays(accountId);
+  const source = sourceOf(filter);
+  let chatIds: string[] | undefined = filter.chatId ? [filter.chatId] : undefined;
+  if (filter.contact) {
+    const ofContact = await chatsOfContact(accountId, filter.contact);
+    chatIds = chatIds ? chatIds.filter((id) => ofContact.includes(id)) : ofContact;
+  }
+  if (chatIds?.length === 0) return { deliveries: [], nextCursor: null, retentionDays: await retention };
+
+  // The queue pages by seq alone (its index); every other source by (created_at, seq).
+  const bySeq = source === "queue";
   const where: (SQL | undefined)[] = [
     eq(deliveries.accountId, accountId),
     eq(deliveries.integrationId, filter.integrationId),
     filter.status ? sql`${shownStatus} = ${filter.status}` : undefined,
     filter.event ? eq(deliveries.event, filter.event) : undefined,
-    filter.chatId ? eq(deliveries.chatId, filter.chatId) : undefined,
-    filter.contact ? sql`${deliveries.payload}->>'contact' = ${filter.contact}` : undefined,
+    chatIds ? inArray(deliveries.chatId, chatIds) : undefined,
     filter.from ? gte(deliveries.createdAt, filter.from) : undefined,
     filter.to ? lte(deliveries.createdAt, filter.to) : undefined,
     filter.includeTests === false ? eq(deliveries.isTest, false) : undefined,
-    filter.cursor !== undefined ? lt(deliveries.seq, filter.cursor) : undefined,
+    after && bySeq ? lt(deliveries.seq, Number(after.key)) : undefined,
+    after && !bySeq
+      ? sql`(${deliveries.createdAt}, ${deliveries.seq}) < (${after.at}::timestamptz, ${Number(after.key)})`
+      : undefined,
   ];
-  const retention = getRetentionDays(accountId);
-  const rows = await db()
-    .select({
-      id: deliveries.id,
-      seq: deliveries.seq,
-      event: deliveries.event,
-      chatId: deliveries.chatId,
-      contact: sql<string>`${deliveries.payload}->>'contact'`,
-      status: shownStatus,
-      attempts: deliveries.attempts,
-      lastStatusCode: deliveries.lastStatusCode,
-      lastError: deliveries.lastError,
-      lastLatencyMs: deliveries.lastLatencyMs,
-      nextAttemptAt: shownNextAttemptAt,
-      isTest: deliveries.isTest,
-      createdAt: deliveries.createdAt,
-      completedAt: deliveries.completedAt,
-    })
-    .from(deliveries)
-    .leftJoin(deliveryQueue, eq(deliveryQueue.deliveryId, deliveries.id))
-    .where(and(...where))
-    .orderBy(desc(deliveries.seq))
-    .limit(limit + 1);
-  const page = rows.slice(0, limit);
+  const fields = {
+    id: deliveries.id,
+    seq: deliveries.seq,
+    event: deliveries.event,
+    chatId: deliveries.chatId,
+    contact: sql<string>`${deliveries.payload}->>'contact'`,
+    status: shownStatus,
+    attempts: deliveries.attempts,
+    lastStatusCode: deliveries.lastStatusCode,
+    lastError: deliveries.lastError,
+    lastLatencyMs: deliveries.lastLatencyMs,
+    nextAttemptAt: shownNextAttemptAt,
+    isTest: deliveries.isTest,
+    createdAt: deliveries.createdAt,
+    completedAt: deliveries.completedAt,
+    cursorAt: cursorTime(deliveries.createdAt),
+  };
+  const newestFirst = bySeq
+    ? [desc(deliveryQueue.seq)]
+    : source === "unsuccessful"
+      ? [desc(unsuccessfulDeliveries.createdAt), desc(unsuccessfulDeliveries.seq)]
+      : [desc(deliveries.createdAt), desc(deliveries.seq)];
+  const sameDelivery = (table: typeof deliveryQueue | typeof unsuccessfulDeliveries) =>
+    and(eq(deliveries.id, table.deliveryId), eq(deliveries.expiresOn, table.expiresOn));
+
+  let query;
+  if (source === "queue") {
+    // Delivering is a leased row of either written status; Pending and Retrying are the unleased ones.
+    const written = filter.status === "DELIVERING" ? (["PENDING", "RETRYING"] as const) : [filter.status!];
+    query = db()
+      .select(fields)
+      .from(deliveryQueue)
+      .innerJoin(deliveries, sameDelivery(deliveryQueue))
+      .where(
+        and(
+          eq(deliveryQueue.integrationId, filter.integrationId),
+          inArray(deliveryQueue.status, [...written]),
+          after ? lt(deliveryQueue.seq, Number(after.key)) : undefined,
+          ...where,
+        ),
+      );
+  } else if (source === "unsuccessful") {
+    query = db()
+      .select(fields)
+      .from(unsuccessfulDeliveries)
+      .innerJoin(deliveries, sameDelivery(unsuccessfulDeliveries))
+      .leftJoin(deliveryQueue, eq(deliveryQueue.deliveryId, deliveries.id))
+      .where(
+        and(
+          eq(unsuccessfulDeliveries.integrationId, filter.integrationId),
+          eq(unsuccessfulDeliveries.status, filter.status!),
+          filter.from ? gte(unsuccessfulDeliveries.createdAt, filter.from) : undefined,
+          filter.to ? lte(unsuccessfulDeliveries.createdAt, filter.to) : undefined,
+          after
+            ? sql`(${unsuccessfulDeliveries.createdAt}, ${unsuccessfulDeliveries.seq}) < (${after.at}::timestamptz, ${Number(after.key)})`
+            : undefined,
+          ...where,
+        ),
+      );
+  } else {
+    query = db()
+      .select(fields)
+      .from(deliveries)
+      .leftJoin(deliveryQueue, eq(deliveryQueue.deliveryId, deliveries.id))
+      .where(and(...where));
+  }
+  const rows = await query.orderBy(...newestFirst).limit(limit + 1);
+  const page = rows.slice(0, limit).map(({ cursorAt: _at, ...delivery }) => delivery);
+  const last = rows.length > limit ? rows[limit - 1]! : undefined;
   return {
     deliveries: page,
-    nextCursor: rows.length > limit ? page[page.length - 1]!.seq : null,
+    nextCursor: last ? encodeCursor(LOG_CURSOR, last.cursorAt, last.seq) : null,
     retentionDays: await retention,
   };
 }
@@ -122,37 +212,63 @@ export async function getDelivery(accountId: string, deliveryId: string) {
 
 /**
  * Per minute over the last `minutes` (Default: 60): deliveries created, by current status, and the
- * p50/p95 latency of their last attempt — the Deliveries tab's chart.
+ * p50/p95 latency of their last attempt (estimated from latency buckets) — the Deliveries tab's chart.
+ * Read from the rollups (a few rows a minute), never from the deliveries themselves.
  */
 export async function deliveryStats(accountId: string, integrationId: string, minutes = 60) {
   const since = new Date(Date.now() - minutes * 60_000);
-  const minute = sql<Date>`date_trunc('minute', ${deliveries.createdAt})`;
-  const count = (status: DeliveryStatus) =>
-    sql<number>`count(*) filter (where ${deliveries.status} = ${status})::int`;
-  return db()
+  const sum = (column: AnyColumn) => sql<number>`sum(${column})::int`;
+  const rows = await db()
     .select({
-      minute,
-      succeeded: count("SUCCEEDED"),
-      failed: count("FAILED"),
-      skipped: count("SKIPPED"),
-      retrying: count("RETRYING"),
-      pending: sql<number>`count(*) filter (where ${deliveries.status} in ('PENDING', 'DELIVERING'))::int`,
-      p50LatencyMs: sql<
-        number | null
-      >`percentile_cont(0.5) within group (order by ${deliveries.lastLatencyMs})`,
-      p95LatencyMs: sql<
-        number | null
-      >`percentile_cont(0.95) within group (order by ${deliveries.lastLatencyMs})`,
+      minute: deliveryMinutes.minute,
+      latencyBucket: deliveryMinutes.latencyBucket,
+      succeeded: sum(deliveryMinutes.succeeded),
+      failed: sum(deliveryMinutes.failed),
+      skipped: sum(deliveryMinutes.skipped),
+      retrying: sum(deliveryMinutes.retrying),
+      pending: sum(deliveryMinutes.pending),
     })
-    .from(deliveries)
+    .from(deliveryMinutes)
     .where(
       and(
-        eq(deliveries.accountId, accountId),
-        eq(deliveries.integrationId, integrationId),
-        gte(deliveries.createdAt, since),
-        eq(deliveries.isTest, false),
+        eq(deliveryMinutes.integrationId, integrationId),
+        gte(deliveryMinutes.minute, since),
+        eq(deliveryMinutes.accountId, accountId),
       ),
     )
-    .groupBy(minute)
-    .orderBy(minute);
+    .groupBy(deliveryMinutes.minute, deliveryMinutes.latencyBucket)
+    .orderBy(deliveryMinutes.minute);
+  const byMinute = new Map<number, { minute: Date; counts: Record<Counted, number>; latency: number[] }>();
+  for (const row of rows) {
+    const key = row.minute.getTime();
+    let entry = byMinute.get(key);
+    if (!entry) {
+      entry = {
+        minute: row.minute,
+        counts: { succeeded: 0, failed: 0, skipped: 0, retrying: 0, pending: 0 },
+        latency: [],
+      };
+      byMinute.set(key, entry);
+    }
+    for (const counted of COUNTED) entry.counts[counted] += row[counted];
+    if (row.latencyBucket !== null)
+      entry.latency[row.latencyBucket] = row.succeeded + row.failed + row.retrying;
+  }
+  return [...byMinute.values()]
+    .map(({ minute, counts, latency }) => ({
+      minute,
+      ...counts,
+      p50LatencyMs: latencyPercentile(
+        [...latency].map((n) => n ?? 0),
+        0.5,
+      ),
+      p95LatencyMs: latencyPercentile(
+        [...latency].map((n) => n ?? 0),
+        0.95,
+      ),
+    }))
+    .filter((m) => COUNTED.some((counted) => m[counted] > 0));
 }
+
+const COUNTED = ["succeeded", "failed", "skipped", "retrying", "pending"] as const;
+type Counted = (typeof COUNTED)[number];

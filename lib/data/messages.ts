@@ -1,4 +1,4 @@
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 
 import { db } from "@/db";
 import { chats, integrations, messages, type Chat, type Message } from "@/db/schema";
@@ -23,7 +23,10 @@ export async function sendToChat(
     db().transaction(async (tx) => {
       await tx
         .update(chats)
-        .set({ lastMessageAt: new Date() })
+        .set({
+          lastMessageAt: new Date(),
+          lastMessagePreview: sql`message_preview(${content.text ?? null}, ${content.multimedia?.caption ?? null}, ${content.multimedia?.url ?? null})`,
+        })
         .where(and(eq(chats.accountId, accountId), eq(chats.id, chat.id)));
       return tx
         .insert(messages)

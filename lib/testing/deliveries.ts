@@ -8,6 +8,9 @@ import {
 } from "@/lib/data/integrations";
 import { integrationFormValues } from "@/lib/validation/integration";
 
+import { claimDue } from "@/lib/webhooks/claim";
+import { completeDeliveries, type Completion } from "@/lib/webhooks/complete";
+
 import { createTestConnection } from "./integrations";
 import { startReceiver, type Responder } from "./receiver";
 
@@ -34,4 +37,48 @@ export async function createReceivingIntegration(
   await updateIntegration(owner.accountId, id, { ...values, url: `${receiver.url}/hook` });
   await startIntegration(owner.accountId, id);
   return { integrationId: id, connection, receiver, secret };
+}
+
+const WORKER = "test-attempts";
+
+/**
+ * One round of the engine without HTTP: claims what is due for the account (as a worker would, chat
+ * order included) and records `outcome(id)` for each — Succeeded, Retrying (in an hour) or Failed after
+ * `latencyMs` — or, for null, leaves it leased (Delivering). Returns the ids claimed.
+ */
+export async function attemptDue(
+  accountId: string,
+  outcome: (id: string) => Completion["status"] | null,
+  { latencyMs = 5 }: { latencyMs?: number } = {},
+) {
+  const claim = await claimDue({ workerId: WORKER, limit: 100, leaseMs: 60_000, accountIds: [accountId] });
+  const completions: Completion[] = [];
+  for (const d of claim.deliveries) {
+    const status = outcome(d.id);
+    if (!status) continue;
+    completions.push({
+      deliveryId: d.id,
+      accountId: d.accountId,
+      integrationId: d.integrationId,
+      seq: d.seq,
+      expiresOn: d.expiresOn,
+      workerId: WORKER,
+      attemptNumber: d.attempts,
+      status,
+      nextAttemptAt: status === "RETRYING" ? new Date(Date.now() + 3_600_000) : null,
+      record: {
+        startedAt: new Date(),
+        durationMs: latencyMs,
+        request: { method: "POST", url: "https://hooks.example.com/in", headers: {}, body: "{}" },
+        responseStatus: status === "SUCCEEDED" ? 200 : 500,
+        responseHeaders: {},
+        responseBody: "",
+        errorClass: status === "SUCCEEDED" ? null : "HTTP_STATUS",
+        errorMessage: status === "SUCCEEDED" ? null : "HTTP 500",
+      },
+      disableReason: null,
+    });
+  }
+  await completeDeliveries(completions);
+  return claim.deliveries.map((d) => d.id);
 }

@@ -146,25 +146,27 @@ export const corruptedField = (paths: readonly string[], values: fc.Arbitrary<un
   fc.record({ path: fc.constantFrom(...paths), value: values });
 
 /** Text that is not JSON: truncated objects, trailing garbage, JavaScript literals, a BOM, a bare NUL. */
-export const invalidJsonText = fc.oneof(
-  fc.constantFrom(
-    "",
-    "{",
-    '{"from":',
-    '{"a":1}}',
-    "{'a':1}",
-    "NaN",
-    "undefined",
-    '{"a":NaN}',
-    "\ufeff{}",
-    "\u0000",
-    "[1,]",
-    '{"a":1,}',
-    '"\\ud800"x',
-    "{}{}",
-  ),
-  fc.string({ maxLength: 20 }).map((s) => `{${s}`),
-).filter(isNotJson);
+export const invalidJsonText = fc
+  .oneof(
+    fc.constantFrom(
+      "",
+      "{",
+      '{"from":',
+      '{"a":1}}',
+      "{'a':1}",
+      "NaN",
+      "undefined",
+      '{"a":NaN}',
+      "\ufeff{}",
+      "\u0000",
+      "[1,]",
+      '{"a":1,}',
+      '"\\ud800"x',
+      "{}{}",
+    ),
+    fc.string({ maxLength: 20 }).map((s) => `{${s}`),
+  )
+  .filter(isNotJson);
 
 /** Whether JSON.parse refuses the text (a generated "{" + "}" is valid JSON, and must not count). */
 function isNotJson(text: string): boolean {

@@ -59,7 +59,7 @@ export const deliveryListQuerySchema = z
       .enum(["true", "false"])
       .default("true")
       .transform((v) => v === "true"),
-    cursor: z.coerce.number().int().positive().optional(),
+    cursor: z.string().max(200).optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
   })
   .refine(rangeInOrder, rangeMessage);

@@ -49,7 +49,7 @@ finished AS (
 retried AS (
   UPDATE delivery_queue q
   SET next_attempt_at = CASE WHEN q.next_attempt_at = 'infinity' THEN q.next_attempt_at ELSE c."nextAttemptAt" END,
-      lease_expires_at = NULL, leased_by = NULL
+      lease_expires_at = NULL, leased_by = NULL, status = 'RETRYING'
   FROM c
   WHERE q.delivery_id = c.id AND q.leased_by = c."workerId" AND q.attempts = c."attemptNumber"
     AND c.status = 'RETRYING'

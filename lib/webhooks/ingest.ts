@@ -111,7 +111,7 @@ function ingestBatcher() {
 // `seq` order (a claim never sees a later event without the earlier one); rows go in (connection,
 // contact) order so that batches lock chats in the same order, and ON CONFLICT settles two messages
 // opening the same chat at once. last_message_at (for the idle timeout) moves at most once a minute,
-// so the update leaves every index alone. Then the messages, in arrival order (clock_timestamp()),
+// so the update leaves every index alone; the chat keeps the batch's latest message as its preview. Then the messages, in arrival order (clock_timestamp()),
 // and the MESSAGE deliveries with their queue rows.
 const WRITE_SQL = `
 WITH x AS (
@@ -124,14 +124,16 @@ WITH x AS (
                          "expiresOn", n)
 ),
 chat AS (
-  INSERT INTO chats (account_id, connection_id, contact, integration_id, campaign_id)
+  INSERT INTO chats (account_id, connection_id, contact, integration_id, campaign_id, last_message_preview)
   SELECT DISTINCT ON (x."connectionId", x.contact)
-         x."accountId", x."connectionId", x.contact, x."integrationId", x."campaignId"
-  FROM x ORDER BY x."connectionId", x.contact
+         x."accountId", x."connectionId", x.contact, x."integrationId", x."campaignId",
+         message_preview(x.text, x."multimediaCaption", x."multimediaUrl")
+  FROM x ORDER BY x."connectionId", x.contact, x.n DESC
   ON CONFLICT (connection_id, contact) WHERE status = 'OPEN'
   DO UPDATE SET
     last_message_at = CASE WHEN chats.last_message_at < now() - interval '1 minute' THEN now()
                            ELSE chats.last_message_at END,
+    last_message_preview = excluded.last_message_preview,
     integration_id = coalesce(chats.integration_id, excluded.integration_id),
     campaign_id = coalesce(chats.campaign_id, excluded.campaign_id)
   RETURNING id, connection_id, contact

@@ -1,7 +1,7 @@
 import { and, eq, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 
 import { db } from "@/db";
-import { deliveries } from "@/db/schema";
+import { deliveries, unsuccessfulDeliveries } from "@/db/schema";
 
 import { FINISHED_STATUSES } from "@/lib/validation/deliveries";
 
@@ -68,14 +68,25 @@ export interface ReplayFilter {
 
 /** Replay failed: requeues an integration's Failed deliveries (a time range, one chat) in order. */
 export async function replayFailed(accountId: string, filter: ReplayFilter): Promise<string[]> {
+  // Found through unsuccessful_deliveries (its index), not by walking the integration's history.
+  const failed = db()
+    .select({ id: unsuccessfulDeliveries.deliveryId, expiresOn: unsuccessfulDeliveries.expiresOn })
+    .from(unsuccessfulDeliveries)
+    .where(
+      and(
+        eq(unsuccessfulDeliveries.integrationId, filter.integrationId),
+        eq(unsuccessfulDeliveries.status, "FAILED"),
+        filter.from ? gte(unsuccessfulDeliveries.createdAt, filter.from) : undefined,
+        filter.to ? lte(unsuccessfulDeliveries.createdAt, filter.to) : undefined,
+        filter.chatId ? eq(unsuccessfulDeliveries.chatId, filter.chatId) : undefined,
+      ),
+    );
   return requeueWhere(
     and(
       eq(deliveries.accountId, accountId),
       eq(deliveries.integrationId, filter.integrationId),
       eq(deliveries.status, "FAILED"),
-      filter.from ? gte(deliveries.createdAt, filter.from) : undefined,
-      filter.to ? lte(deliveries.createdAt, filter.to) : undefined,
-      filter.chatId ? eq(deliveries.chatId, filter.chatId) : undefined,
+      sql`(${deliveries.id}, ${deliveries.expiresOn}) IN (${failed})`,
     )!,
   );
 }

@@ -209,6 +209,13 @@ describe("a chat across two partitions", () => {
     expect(new Set(days.map((d) => d.expiresOn)).size).toBe(2);
     await waitUntil(async () => hook.receiver.requests.length >= 4, { what: "4 deliveries" });
     expect(hook.receiver.requests.map((r) => r.deliveryId)).toEqual(ids);
+    // Received is not yet recorded: Resend takes finished deliveries only.
+    await waitUntil(
+      async () =>
+        (await db().select().from(deliveryQueue).where(eq(deliveryQueue.accountId, owner.accountId)))
+          .length === 0,
+      { what: "4 recorded" },
+    );
 
     // Resend all four: they go out again, in their chat's order.
     expect((await requeueDeliveries(owner.accountId, ids)).sort()).toEqual([...ids].sort());
@@ -217,7 +224,7 @@ describe("a chat across two partitions", () => {
 
     // The log pages across both partitions, newest first, without a gap or a repeat.
     const seen: string[] = [];
-    let cursor: number | undefined;
+    let cursor: string | undefined;
     do {
       const page = await listDeliveries(owner.accountId, {
         integrationId: hook.integrationId,

@@ -11,6 +11,7 @@ import {
   utcDay,
   type PartitionedTable,
 } from "./partitions";
+import { expireDeliveryMinutes } from "./rollups";
 
 // Retention: what each account's period (accounts.retention_days) lets go, and nothing unfinished.
 //
@@ -24,7 +25,9 @@ import {
 //   period: until the last of them has expired by itself, those older than the period are deleted in
 //   small batches, through its integrations' and chats' indexes.
 // - Closed chats leave once their account's period has passed since they closed (in small batches;
-//   chats with unfinished deliveries stay), and provider message ids with their messages.
+//   chats with unfinished deliveries stay), provider message ids with their messages, and the index of
+//   Failed and Skipped deliveries (unsuccessful_deliveries) with its deliveries' days; the chart's
+//   rollups once older than its longest window.
 //
 // Lock order: the workers lock a delivery's queue row, then the delivery. Retention never locks a queue
 // row and only deletes deliveries that have none (finished ones: no worker touches them again), so the
@@ -45,7 +48,15 @@ export interface RetentionStats {
   /** Expired days whose partitions were dropped (YYYY-MM-DD). */
   daysDropped: string[];
   /** Rows deleted in batches, by table. */
-  deleted: { deliveries: number; attempts: number; messages: number; chats: number; providerIds: number };
+  deleted: {
+    deliveries: number;
+    attempts: number;
+    messages: number;
+    chats: number;
+    providerIds: number;
+    unsuccessful: number;
+    rollups: number;
+  };
   /** Whether it stopped at maxMs with work left (the next run goes on). */
   unfinished: boolean;
 }
@@ -67,7 +78,15 @@ export async function runRetention({
     ran: false,
     partitionsMade: 0,
     daysDropped: [],
-    deleted: { deliveries: 0, attempts: 0, messages: 0, chats: 0, providerIds: 0 },
+    deleted: {
+      deliveries: 0,
+      attempts: 0,
+      messages: 0,
+      chats: 0,
+      providerIds: 0,
+      unsuccessful: 0,
+      rollups: 0,
+    },
     unfinished: false,
   };
   const client = await enginePool().connect();
@@ -92,7 +111,15 @@ export async function runRetention({
       }
       if (inTime()) await catchUpShortenedPeriods(client, now, batch, stats, inTime);
       if (inTime()) await expireChats(client, now, batch, stats, inTime);
-      if (inTime()) await expireProviderIds(client, today, batch, stats, inTime);
+      stats.deleted.providerIds += await expireSideRows(client, "inbound_message_ids", today, batch, inTime);
+      stats.deleted.unsuccessful += await expireSideRows(
+        client,
+        "unsuccessful_deliveries",
+        today,
+        batch,
+        inTime,
+      );
+      stats.deleted.rollups += await expireDeliveryMinutes(client, now, batch, inTime);
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [RETENTION_LOCK]);
     }
@@ -281,23 +308,28 @@ async function expireChats(
   }
 }
 
-/** Provider message ids whose message has expired, in batches. */
-async function expireProviderIds(
+/**
+ * The rows of a side table kept per day (provider message ids, unsuccessful deliveries) whose day has
+ * expired, in batches through its expires_on index.
+ */
+async function expireSideRows(
   client: PoolClient,
+  table: "inbound_message_ids" | "unsuccessful_deliveries",
   today: string,
   batch: number,
-  stats: RetentionStats,
   inTime: () => boolean,
-): Promise<void> {
+): Promise<number> {
+  const key = table === "inbound_message_ids" ? "external_id, account_id" : "delivery_id";
+  let deleted = 0;
   while (inTime()) {
     const { rowCount } = await client.query(
-      `DELETE FROM inbound_message_ids WHERE (external_id, account_id) IN (
-         SELECT external_id, account_id FROM inbound_message_ids WHERE expires_on < $1::date LIMIT $2)`,
+      `DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE expires_on < $1::date LIMIT $2)`,
       [today, batch],
     );
-    stats.deleted.providerIds += rowCount ?? 0;
+    deleted += rowCount ?? 0;
     if ((rowCount ?? 0) < batch) break;
   }
+  return deleted;
 }
 
 let lastRun = 0;

@@ -10,6 +10,7 @@ import { attempt } from "./attempt";
 import { claimDue, loadIntegrations, type ClaimedDelivery, type IntegrationForDelivery } from "./claim";
 import { closeIdleChats } from "./close";
 import { maybeRunRetention } from "./retention";
+import { foldDeliveryMinutes } from "./rollups";
 import { completeDeliveries, releaseLeases, type Completion } from "./complete";
 import { GroupCommit } from "./group-commit";
 import { DEFAULT_RETRY_SCHEDULE_MS, nextAttemptAt } from "./retry";
@@ -500,7 +501,7 @@ export class DeliveryWorker {
   }
 
   private sweeping = false;
-  /** Closes idle chats, then runs the retention when due (the timer calls this; so does the drain route). */
+  /** Closes idle chats, folds the chart's rollups, then runs the retention when due (the timer calls this; so does the drain route). */
   async sweep(): Promise<void> {
     const idleMs = this.options.chatIdleTimeoutMs;
     if (this.sweeping) return;
@@ -513,6 +514,11 @@ export class DeliveryWorker {
       }
     } catch (err) {
       log().warn({ err: errorText(err) }, "idle chat sweep failed");
+    }
+    try {
+      await foldDeliveryMinutes();
+    } catch (err) {
+      log().warn({ err: errorText(err) }, "chart rollup fold failed");
     }
     try {
       if (this.options.retention) {

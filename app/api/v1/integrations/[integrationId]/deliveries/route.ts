@@ -16,11 +16,11 @@ export const GET = apiRoute(
       event: query.event,
       chatId: query.chatId,
       limit: query.limit,
-      cursor: query.cursor === undefined ? undefined : Number(query.cursor),
+      cursor: query.cursor,
     });
     return Response.json({
       deliveries: page.deliveries.map(toDeliveryOut),
-      nextCursor: page.nextCursor === null ? null : String(page.nextCursor),
+      nextCursor: page.nextCursor,
       retentionDays: page.retentionDays,
     });
   },

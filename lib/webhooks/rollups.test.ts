@@ -1,0 +1,143 @@
+import { eq, sql } from "drizzle-orm";
+import { describe, expect, it } from "vitest";
+
+import { db } from "@/db";
+import { deliveries, deliveryMinutes } from "@/db/schema";
+import { deliveryStats } from "@/lib/data/deliveries";
+import { createTestAccount } from "@/lib/testing/accounts";
+import { attemptDue } from "@/lib/testing/deliveries";
+import { createTestConnection, createTestIntegration } from "@/lib/testing/integrations";
+
+import { ingestInbound } from "./ingest";
+import { requeueDeliveries } from "./replay";
+import { runRetention } from "./retention";
+import { foldDeliveryMinutes, LATENCY_BUCKET_BOUNDS_MS, latencyPercentile, ROLLUP_KEEP_MS } from "./rollups";
+import { expiresOnFor } from "./partitions";
+
+/** The chart as the raw rows would give it: per minute, deliveries created by their current status. */
+async function countedFromDeliveries(integrationId: string) {
+  const rows = await db()
+    .select({ status: deliveries.status, n: sql<number>`count(*)::int` })
+    .from(deliveries)
+    .where(sql`${deliveries.integrationId} = ${integrationId} AND NOT ${deliveries.isTest}`)
+    .groupBy(deliveries.status);
+  const of = (s: string) => rows.find((r) => r.status === s)?.n ?? 0;
+  return {
+    succeeded: of("SUCCEEDED"),
+    failed: of("FAILED"),
+    skipped: of("SKIPPED"),
+    retrying: of("RETRYING"),
+    pending: of("PENDING"),
+  };
+}
+
+const totals = (minutes: Awaited<ReturnType<typeof deliveryStats>>) =>
+  minutes.reduce(
+    (t, m) => ({
+      succeeded: t.succeeded + m.succeeded,
+      failed: t.failed + m.failed,
+      skipped: t.skipped + m.skipped,
+      retrying: t.retrying + m.retrying,
+      pending: t.pending + m.pending,
+    }),
+    { succeeded: 0, failed: 0, skipped: 0, retrying: 0, pending: 0 },
+  );
+
+describe("the chart's rollups", () => {
+  it("count each delivery once, in its current status, through retries, Resend and folding", async () => {
+    const { accountId } = await createTestAccount("Rollups");
+    const connection = await createTestConnection(accountId);
+    const { integration } = await createTestIntegration(accountId, {
+      url: "https://hooks.example.com/in",
+      connectionIds: [connection.id],
+    });
+    const ids: string[] = [];
+    for (let i = 0; i < 9; i++)
+      ids.push(
+        (await ingestInbound({ connectionId: connection.id, from: `+1555446000${i % 3}`, text: `#${i}` }))
+          .deliveryIds[0]!,
+      );
+    // A test event (Send test event records one like this) is not charted.
+    await db()
+      .insert(deliveries)
+      .values({
+        accountId,
+        integrationId: integration.id,
+        event: "MESSAGE",
+        payload: {},
+        isTest: true,
+        status: "SUCCEEDED",
+        lastLatencyMs: 3,
+        expiresOn: expiresOnFor(accountId),
+      });
+    expect(totals(await deliveryStats(accountId, integration.id))).toEqual(
+      await countedFromDeliveries(integration.id),
+    );
+    expect(totals(await deliveryStats(accountId, integration.id)).pending).toBe(9);
+
+    const outcome = ["SUCCEEDED", "FAILED", "RETRYING"] as const;
+    await attemptDue(accountId, (id) => outcome[ids.indexOf(id) % 3]!, { latencyMs: 40 });
+    await attemptDue(accountId, (id) => (ids.indexOf(id) % 3 === 2 ? null : "SUCCEEDED"), { latencyMs: 400 });
+    const before = await deliveryStats(accountId, integration.id);
+    expect(totals(before)).toEqual(await countedFromDeliveries(integration.id));
+    expect(totals(before)).toMatchObject({ succeeded: 3, failed: 1, retrying: 1, pending: 4 });
+    // 3 at 40 ms (one succeeded, one failed, one retrying) and 2 at 400 ms.
+    const latency = before.find((m) => m.p95LatencyMs !== null)!;
+    expect(latency.p50LatencyMs).toBeGreaterThanOrEqual(25);
+    expect(latency.p50LatencyMs).toBeLessThanOrEqual(50);
+    expect(latency.p95LatencyMs).toBeGreaterThanOrEqual(250);
+    expect(latency.p95LatencyMs).toBeLessThanOrEqual(500);
+
+    // A Resend takes a finished one back to Pending: it moves, it is not counted twice.
+    await requeueDeliveries(accountId, [ids[0]!, ids[1]!]);
+    expect(totals(await deliveryStats(accountId, integration.id))).toEqual(
+      await countedFromDeliveries(integration.id),
+    );
+
+    const appended = await db()
+      .select()
+      .from(deliveryMinutes)
+      .where(eq(deliveryMinutes.integrationId, integration.id));
+    expect(appended.length).toBeGreaterThan(3);
+    const folded = await deliveryStats(accountId, integration.id);
+    await foldDeliveryMinutes();
+    expect(await deliveryStats(accountId, integration.id)).toEqual(folded);
+    const rows = await db()
+      .select()
+      .from(deliveryMinutes)
+      .where(eq(deliveryMinutes.integrationId, integration.id));
+    expect(rows.every((r) => r.folded)).toBe(true);
+    // One row per (minute, latency bucket) at most.
+    expect(new Set(rows.map((r) => `${r.minute.toISOString()} ${r.latencyBucket}`)).size).toBe(rows.length);
+
+    // Another account reads nothing of it.
+    const other = await createTestAccount("Rollups, other");
+    expect(await deliveryStats(other.accountId, integration.id)).toEqual([]);
+
+    // Past the chart's longest window, the retention removes them.
+    await runRetention({ now: new Date(Date.now() + ROLLUP_KEEP_MS + 120_000) });
+    expect(
+      await db().select().from(deliveryMinutes).where(eq(deliveryMinutes.integrationId, integration.id)),
+    ).toEqual([]);
+  });
+
+  it("bucket latencies as latency_bucket() does in the database", async () => {
+    const probes = [0, 4, ...LATENCY_BUCKET_BOUNDS_MS.flatMap((b) => [b - 1, b]), 120_000];
+    const { rows } = await db().execute<{ ms: number; bucket: number }>(
+      sql`SELECT ms, latency_bucket(ms) AS bucket FROM unnest(${sql.param(probes)}::int[]) AS ms`,
+    );
+    for (const { ms, bucket } of rows) {
+      const expected = LATENCY_BUCKET_BOUNDS_MS.filter((bound) => ms >= bound).length;
+      expect(bucket, `${ms} ms`).toBe(expected);
+    }
+  });
+
+  it("estimate percentiles within the bucket that holds them", () => {
+    expect(latencyPercentile([], 0.5)).toBeNull();
+    expect(latencyPercentile([0, 0, 0, 10], 0.5)).toBe(38); // half-way through 25–50 ms
+    expect(latencyPercentile([10], 0.95)).toBe(5);
+    const tail = new Array<number>(13).fill(0);
+    tail[12] = 1;
+    expect(latencyPercentile(tail, 0.5)).toBe(30_000);
+  });
+});

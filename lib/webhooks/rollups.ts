@@ -1,0 +1,115 @@
+import type { PoolClient } from "pg";
+
+import { enginePool } from "@/db";
+
+// The chart's rollups (delivery_minutes, migration 0010): the triggers on deliveries append a row of
+// changes per statement; this folds them into one row per (integration, minute, latency bucket), so a
+// chart reads a few rows per minute however busy the integration. Run by the workers' sweep and the
+// cron route; one fold at a time across processes (an advisory lock), though two would not miscount
+// (each row is deleted, and so counted, by one of them).
+
+/** Upper bounds (ms) of latency_bucket()'s buckets 0…11; bucket 12 is 30 s and more. */
+export const LATENCY_BUCKET_BOUNDS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000];
+
+/** How far back rollups are kept: the chart's longest window is a day. */
+export const ROLLUP_KEEP_MS = 2 * 86_400_000;
+
+const FOLD_LOCK = 72_410_004;
+
+// One batch of (integration, minute) groups with appended rows: all their rows out, their sums back in
+// as one folded row per latency bucket (rows that sum to nothing are not written back).
+const FOLD_SQL = `
+WITH picked AS (
+  SELECT integration_id, minute FROM delivery_minutes WHERE NOT folded GROUP BY 1, 2 LIMIT $1
+),
+gone AS (
+  DELETE FROM delivery_minutes d USING picked p
+  WHERE d.integration_id = p.integration_id AND d.minute = p.minute
+  RETURNING d.*
+),
+folded AS (
+  INSERT INTO delivery_minutes (account_id, integration_id, minute, latency_bucket, pending, retrying, succeeded,
+                                failed, skipped, folded)
+  SELECT account_id, integration_id, minute, latency_bucket, sum(pending), sum(retrying), sum(succeeded),
+         sum(failed), sum(skipped), true
+  FROM gone GROUP BY 1, 2, 3, 4
+  HAVING sum(pending) <> 0 OR sum(retrying) <> 0 OR sum(succeeded) <> 0 OR sum(failed) <> 0 OR sum(skipped) <> 0
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM picked)::int AS groups`;
+
+/** Folds appended rollup rows, `batch` groups per statement, for at most `maxMs`. Returns groups folded. */
+export async function foldDeliveryMinutes({ batch = 2000, maxMs = 5_000 } = {}): Promise<number> {
+  const client = await enginePool().connect();
+  try {
+    return await withLock(client, async () => {
+      const deadline = Date.now() + maxMs;
+      let groups = 0;
+      for (;;) {
+        const { rows } = await client.query<{ groups: number }>(FOLD_SQL, [batch]);
+        groups += rows[0]!.groups;
+        if (rows[0]!.groups < batch || Date.now() >= deadline) return groups;
+      }
+    });
+  } finally {
+    client.release();
+  }
+}
+
+/** Deletes rollup minutes older than the chart can show, per integration in batches. Returns rows deleted. */
+export async function expireDeliveryMinutes(
+  client: PoolClient,
+  now: Date,
+  batch: number,
+  inTime: () => boolean,
+) {
+  const cutoff = new Date(now.getTime() - ROLLUP_KEEP_MS);
+  let deleted = 0;
+  while (inTime()) {
+    const { rowCount } = await client.query(
+      `DELETE FROM delivery_minutes WHERE ctid = ANY(ARRAY(
+         SELECT m.ctid FROM integrations i
+         CROSS JOIN LATERAL (
+           SELECT ctid FROM delivery_minutes WHERE integration_id = i.id AND minute < $1 LIMIT $2) m
+         LIMIT $2))`,
+      [cutoff, batch],
+    );
+    deleted += rowCount ?? 0;
+    if ((rowCount ?? 0) < batch) break;
+  }
+  return deleted;
+}
+
+async function withLock(client: PoolClient, work: () => Promise<number>): Promise<number> {
+  const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [
+    FOLD_LOCK,
+  ]);
+  if (!rows[0]!.locked) return 0;
+  try {
+    return await work();
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [FOLD_LOCK]);
+  }
+}
+
+/**
+ * The latency at percentile `p` (0–1) of a histogram (counts per latency_bucket), interpolated within
+ * its bucket; null without any count. The last bucket has no upper bound: its lower bound stands in.
+ */
+export function latencyPercentile(counts: number[], p: number): number | null {
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total <= 0) return null;
+  const rank = p * total;
+  let below = 0;
+  for (let bucket = 0; bucket < counts.length; bucket++) {
+    const n = counts[bucket] ?? 0;
+    if (n > 0 && below + n >= rank) {
+      const low = bucket === 0 ? 0 : LATENCY_BUCKET_BOUNDS_MS[bucket - 1]!;
+      const high = LATENCY_BUCKET_BOUNDS_MS[bucket];
+      if (high === undefined) return low;
+      return Math.round(low + ((rank - below) / n) * (high - low));
+    }
+    below += n;
+  }
+  return LATENCY_BUCKET_BOUNDS_MS.at(-1)!;
+}
