@@ -140,6 +140,8 @@ interface Ctx {
   days: string[];
   /** Days whose chats include backlogged ones (the queue step only looks there). */
   backlogDays: string[];
+  /** Days with events in the last two days (the rollups' window). */
+  recentDays: string[];
   log: (line: string) => void;
 }
 
@@ -147,7 +149,7 @@ interface Step {
   table: string;
   /** Once (setup tables) or per partition day. */
   run: (ctx: Ctx, day?: string) => Promise<number>;
-  perDay?: "all" | "backlog";
+  perDay?: "all" | "backlog" | "recent";
 }
 
 async function q(pool: Pool | PoolClient, text: string, values: unknown[] = []): Promise<number> {
@@ -164,11 +166,16 @@ export const TRAFFIC_STEPS: Step[] = [
       q(
         pool,
         `INSERT INTO chats (id, account_id, connection_id, contact, status, integration_id, campaign_id,
-                            opened_at, closed_at, last_message_at)
+                            opened_at, closed_at, last_message_at, last_message_preview)
          SELECT chat_id, account_id, connection_id, contact,
                 (CASE WHEN closed THEN 'CLOSED' ELSE 'OPEN' END)::chat_status, integration_id, campaign_id,
                 opened_at, CASE WHEN closed THEN closed_at END,
-                opened_at + span * ((n_msg - 1)::float8 / n_msg)
+                opened_at + span * ((n_msg - 1)::float8 / n_msg),
+                -- The last message (the messages step's texts): a reply to the last one, else the last one.
+                left(CASE WHEN (seed + n_msg * 3) % 4 = 0 AND opened_at + span * ((n_msg - 1)::float8 / n_msg)
+                                 + interval '4 seconds' < closed_at
+                          THEN (${sqlArray(REPLIES)})[1 + (seed + n_msg) % ${REPLIES.length}]
+                          ELSE (${sqlArray(TEXTS)})[1 + (seed + n_msg * 7) % ${TEXTS.length}] END, 200)
          FROM bench_chat_plan WHERE expires_on = $1::date AND batch = $2`,
         [day, batch],
       ),
@@ -341,15 +348,39 @@ export const TRAFFIC_STEPS: Step[] = [
       q(
         pool,
         `INSERT INTO delivery_queue (delivery_id, expires_on, account_id, integration_id, chat_id, seq, next_attempt_at,
-                                     attempts)
-         SELECT d.id, d.expires_on, d.account_id, d.integration_id, d.chat_id, d.seq, d.next_attempt_at, d.attempts
+                                     attempts, status)
+         SELECT d.id, d.expires_on, d.account_id, d.integration_id, d.chat_id, d.seq, d.next_attempt_at, d.attempts,
+                d.status
          FROM ${partitionName("deliveries", day!)} d
          WHERE d.status IN ('PENDING', 'RETRYING')
            AND d.chat_id IN (SELECT chat_id FROM bench_chat_plan WHERE expires_on = $1::date AND batch = $2)`,
         [day, batch],
       ),
   },
-  // A rollup table the app adds (say, deliveries per integration per minute) is one more step here.
+  {
+    table: "delivery_minutes",
+    perDay: "recent",
+    // The chart's per-minute rollups (migration 0010) of the last two days (ROLLUP_KEEP_MS), folded, as
+    // the migration backfills them: the statement triggers that append them fire only for statements on
+    // the parent table, and these steps write the partitions directly. (unsuccessful_deliveries needs no
+    // step: its row triggers are cloned onto every partition.)
+    run: ({ pool, batch, now }, day) =>
+      q(
+        pool,
+        `INSERT INTO delivery_minutes (account_id, integration_id, minute, latency_bucket, pending, retrying, succeeded,
+                                       failed, skipped, folded)
+         SELECT account_id, integration_id, date_trunc('minute', created_at),
+                CASE WHEN status IN ('SUCCEEDED', 'FAILED', 'RETRYING') THEN latency_bucket(last_latency_ms) END,
+                count(*) FILTER (WHERE status IN ('PENDING', 'DELIVERING')), count(*) FILTER (WHERE status = 'RETRYING'),
+                count(*) FILTER (WHERE status = 'SUCCEEDED'), count(*) FILTER (WHERE status = 'FAILED'),
+                count(*) FILTER (WHERE status = 'SKIPPED'), true
+         FROM ${partitionName("deliveries", day!)} d
+         WHERE NOT is_test AND created_at >= $3::timestamptz - interval '2 days'
+           AND d.chat_id IN (SELECT chat_id FROM bench_chat_plan WHERE expires_on = $1::date AND batch = $2)
+         GROUP BY 1, 2, 3, 4`,
+        [day, batch, now],
+      ),
+  },
 ];
 
 function sqlArrayInt(items: number[]) {
@@ -503,7 +534,7 @@ export async function planChats(
     /** Of the chats opened in the last day, the share still OPEN (the rest closed, with END). */
     openShare?: number;
   },
-): Promise<{ days: string[]; backlogDays: string[] }> {
+): Promise<{ days: string[]; backlogDays: string[]; recentDays: string[] }> {
   await q(
     pool,
     `CREATE UNLOGGED TABLE IF NOT EXISTS bench_chat_plan (
@@ -513,7 +544,7 @@ export async function planChats(
   );
   await q(pool, "CREATE INDEX IF NOT EXISTS bench_chat_plan_day ON bench_chat_plan (expires_on, batch)");
   await q(pool, "CREATE INDEX IF NOT EXISTS bench_chat_plan_chat ON bench_chat_plan (chat_id)");
-  if (chats <= 0) return { days: [], backlogDays: [] };
+  if (chats <= 0) return { days: [], backlogDays: [], recentDays: [] };
   // Messages per chat: 1 + floor(an exponential draw) (which averages its mean − ½), so that
   // deliveries ≈ chats × (messages + the share closed, with an END).
   const closedShare = 0.98;
@@ -557,12 +588,17 @@ export async function planChats(
      FROM f`,
     [chats, from, to, batch, meanExtra, openShare],
   );
-  const { rows } = await pool.query<{ day: string; backlog: boolean }>(
-    `SELECT expires_on::text AS day, bool_or(down AND opened_at + span > $2::timestamptz) AS backlog
+  const { rows } = await pool.query<{ day: string; backlog: boolean; recent: boolean }>(
+    `SELECT expires_on::text AS day, bool_or(down AND opened_at + span > $2::timestamptz) AS backlog,
+            bool_or(closed_at >= $3::timestamptz - interval '2 days') AS recent
      FROM bench_chat_plan WHERE batch = $1 GROUP BY expires_on ORDER BY count(*) DESC`,
-    [batch, backlogSince(to)],
+    [batch, backlogSince(to), to],
   );
-  return { days: rows.map((r) => r.day), backlogDays: rows.filter((r) => r.backlog).map((r) => r.day) };
+  return {
+    days: rows.map((r) => r.day),
+    backlogDays: rows.filter((r) => r.backlog).map((r) => r.day),
+    recentDays: rows.filter((r) => r.recent).map((r) => r.day),
+  };
 }
 
 /** Runs the traffic steps for one planned batch; per-table timings. */
@@ -574,7 +610,8 @@ export async function runTrafficSteps(
   const timings: StepTiming[] = [];
   for (const step of TRAFFIC_STEPS) {
     const t0 = performance.now();
-    const days = step.perDay === "backlog" ? ctx.backlogDays : ctx.days;
+    const days =
+      step.perDay === "backlog" ? ctx.backlogDays : step.perDay === "recent" ? ctx.recentDays : ctx.days;
     let rows = 0;
     let next = 0;
     await Promise.all(

@@ -106,9 +106,16 @@ const pick = <T>(list: T[], i: number): T => {
 };
 
 /** Follows nextCursor `pages - 1` times (untimed), returning the cursor of page `pages`. */
-async function cursorOf(accountId: string, filter: DeliveryFilter, pages: number): Promise<number | undefined> {
-  let cursor: number | undefined;
+type Cursor = NonNullable<DeliveryFilter["cursor"]>;
+/** How long walking to a deep page may take before the read is given up (at full size, before the reads
+ *  were built for volume, page 50 was 49 × 20 s away). */
+export const WALK_LIMIT_MS = 60_000;
+async function cursorOf(accountId: string, filter: DeliveryFilter, pages: number): Promise<Cursor | undefined> {
+  let cursor: Cursor | undefined;
+  const started = performance.now();
   for (let p = 1; p < pages; p++) {
+    if (performance.now() - started > WALK_LIMIT_MS)
+      throw new Error(`walking to page ${pages} took over ${WALK_LIMIT_MS / 1000} s (reached page ${p})`);
     const page = await listDeliveries(accountId, { ...filter, cursor });
     if (page.nextCursor === null) return cursor;
     cursor = page.nextCursor;
