@@ -42,9 +42,11 @@ export async function countRows(url: string, estimate = false): Promise<Counts> 
       );
     };
     const statuses = Object.fromEntries(
-      (await c.query<{ status: string; n: string }>("SELECT status, count(*) AS n FROM deliveries GROUP BY 1")).rows.map(
-        (r) => [r.status, Number(r.n)],
-      ),
+      (
+        await c.query<{ status: string; n: string }>(
+          "SELECT status, count(*) AS n FROM deliveries GROUP BY 1",
+        )
+      ).rows.map((r) => [r.status, Number(r.n)]),
     );
     const oldest = await c.query<{ day: string | null }>(
       `SELECT min(expires_on)::text AS day FROM deliveries`,
@@ -94,7 +96,8 @@ export async function checkGenerated(url: string): Promise<string[]> {
       `SELECT count(*) AS n FROM delivery_queue q LEFT JOIN ${part("deliveries")} d ON d.id = q.delivery_id
        WHERE q.expires_on = '${day}' AND (d.id IS NULL OR d.status NOT IN ('PENDING', 'RETRYING') OR d.seq <> q.seq)`,
     );
-    if (queuedWrong > 0) problems.push(`${queuedWrong} queue rows without a matching PENDING/RETRYING delivery`);
+    if (queuedWrong > 0)
+      problems.push(`${queuedWrong} queue rows without a matching PENDING/RETRYING delivery`);
     const unqueued = await one(
       `SELECT count(*) AS n FROM ${part("deliveries")} d WHERE d.status IN ('PENDING', 'RETRYING')
        AND NOT EXISTS (SELECT 1 FROM delivery_queue q WHERE q.delivery_id = d.id)`,
@@ -128,7 +131,14 @@ export async function checkGenerated(url: string): Promise<string[]> {
     if (!r) problems.push("no attempt to compare with the app's request builder");
     else {
       const built = buildRequest(
-        { method: r.method, url: r.url, params: r.params, headers: r.headers, body: r.body, auth: { type: "NONE" } },
+        {
+          method: r.method,
+          url: r.url,
+          params: r.params,
+          headers: r.headers,
+          body: r.body,
+          auth: { type: "NONE" },
+        },
         eventVariables(r.payload, r.id),
         { authSecret: null },
         { timestamp: Math.floor(r.started_at.getTime() / 1000), mask: true },

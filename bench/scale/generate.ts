@@ -24,7 +24,7 @@ import { encryptSecret } from "@/lib/crypto/secrets";
 import { DEFAULT_BODY_ROWS } from "@/lib/validation/integration";
 import type { FieldRow } from "@/lib/validation/integration-fields";
 import { USER_AGENT } from "@/lib/webhooks/headers";
-import { partitionName, PARTITIONS_AHEAD_DAYS, utcDay } from "@/lib/webhooks/partitions";
+import { ensurePartitions, partitionName, utcDay } from "@/lib/webhooks/partitions";
 import { generateSigningSecret } from "@/lib/webhooks/sign";
 
 export const FULL = {
@@ -289,12 +289,13 @@ export const TRAFFIC_STEPS: Step[] = [
       q(
         pool,
         `INSERT INTO ${partitionName("delivery_attempts", day!)} (account_id, delivery_id, attempt_number, expires_on,
-                started_at, duration_ms, request, response_status, response_headers, response_body, error_class,
-                error_message)
+                started_at, duration_ms, request, request_repeats, response_status, response_headers, response_body,
+                error_class, error_message)
          SELECT d.account_id, d.id, k, d.expires_on, t.started,
                 CASE WHEN t.outcome = 'ok' THEN 25 + (k * 37 + d.seq % 200)::int % 250
                      WHEN t.outcome = 'timeout' THEN 15000 ELSE 40 + (d.seq % 120)::int END,
-                b.request,
+                -- As the app stores a retry whose request is unchanged: not again (request_repeats).
+                CASE WHEN k = 1 THEN b.request END, CASE WHEN k > 1 THEN 1 END,
                 CASE t.outcome WHEN 'ok' THEN 200 WHEN 'gone' THEN 404 WHEN 'timeout' THEN NULL ELSE 503 END,
                 CASE t.outcome WHEN 'timeout' THEN NULL WHEN 'ok' THEN b.ok_headers ELSE b.error_headers END,
                 CASE t.outcome WHEN 'ok' THEN b.ok_body WHEN 'gone' THEN 'Not Found' WHEN 'timeout' THEN NULL
@@ -624,7 +625,9 @@ export async function runTrafficSteps(
       }),
     );
     timings.push({ step: step.table, ms: performance.now() - t0, rows });
-    ctx.log(`    ${step.table.padEnd(20)} ${rows.toLocaleString("en").padStart(12)} rows  ${fmtS(performance.now() - t0)}`);
+    ctx.log(
+      `    ${step.table.padEnd(20)} ${rows.toLocaleString("en").padStart(12)} rows  ${fmtS(performance.now() - t0)}`,
+    );
   }
   return timings;
 }
@@ -644,10 +647,12 @@ export function generatorPool(url: string, max = 2): Pool {
 
 /** Makes the partitions a month of traffic needs (and those the app keeps ahead), as the app does. */
 export async function ensureGeneratorPartitions(pool: Pool, first: string, now: Date) {
-  await pool.query("SELECT ensure_expiry_partitions($1::date, $2::date)", [
+  // From the oldest day written to today, then today on as far ahead as the app keeps them.
+  await pool.query("SELECT ensure_expiry_partitions(least($1::date, $2::date), $2::date)", [
     first,
-    utcDay(now, PARTITIONS_AHEAD_DAYS),
+    utcDay(now),
   ]);
+  await ensurePartitions(pool, now);
 }
 
 /**
@@ -681,7 +686,9 @@ export async function generate(opts: GenOptions): Promise<{ timings: StepTiming[
       deliveries: FULL.deliveries * opts.scale,
     });
     timings.push({ step: "plan", ms: performance.now() - tplan, rows: chats });
-    log(`    ${"(chat plan)".padEnd(20)} ${chats.toLocaleString("en").padStart(12)} rows  ${fmtS(performance.now() - tplan)}`);
+    log(
+      `    ${"(chat plan)".padEnd(20)} ${chats.toLocaleString("en").padStart(12)} rows  ${fmtS(performance.now() - tplan)}`,
+    );
     timings.push(...(await runTrafficSteps(pool, { batch: 0, now, ...plan, log }, parallel)));
     const tf = performance.now();
     await finish(pool, opts.keepPlan);

@@ -23,10 +23,15 @@ export function completionFor(
   workerId = WORKER_ID,
 ): Completion {
   const startedAt = new Date();
-  const request = buildRequest(integration, eventVariables(d.payload, d.id), { authSecret: null }, {
-    timestamp: Math.floor(startedAt.getTime() / 1000),
-    mask: true,
-  });
+  const request = buildRequest(
+    integration,
+    eventVariables(d.payload, d.id),
+    { authSecret: null },
+    {
+      timestamp: Math.floor(startedAt.getTime() / 1000),
+      mask: true,
+    },
+  );
   const headers = (type: string, length: number) => ({
     "content-type": type,
     "content-length": String(length),
@@ -44,6 +49,7 @@ export function completionFor(
     status: retry ? "RETRYING" : "SUCCEEDED",
     nextAttemptAt: retry ? new Date(Date.now() + 5 * 60_000) : null,
     disableReason: null,
+    payload: d.payload,
     record: {
       startedAt,
       durationMs: retry ? 60 : 35,
@@ -80,10 +86,17 @@ export async function claimComplete(iterations: number, accountIds?: string[]): 
   // One untimed warm-up round (plans, connections).
   for (let i = -1; i < iterations; i++) {
     const t0 = performance.now();
-    const { deliveries } = await claimDue({ workerId: WORKER_ID, limit: CLAIM_LIMIT, leaseMs: 60_000, accountIds });
+    const { deliveries } = await claimDue({
+      workerId: WORKER_ID,
+      limit: CLAIM_LIMIT,
+      leaseMs: 60_000,
+      accountIds,
+    });
     const t1 = performance.now();
     const integrations = await integrationsOf(deliveries.map((d) => d.integrationId));
-    const completions = deliveries.map((d) => completionFor(d, integrations.get(d.integrationId)!, random() < 0.1));
+    const completions = deliveries.map((d) =>
+      completionFor(d, integrations.get(d.integrationId)!, random() < 0.1),
+    );
     const t2 = performance.now();
     if (completions.length) await completeDeliveries(completions);
     const t3 = performance.now();
@@ -131,7 +144,12 @@ export interface IngestResult {
  * `events` inbound messages through ingestInbound, `concurrency` at a time, to the targets' connections
  * from a pool of contacts (so chats get several messages, as real ones do).
  */
-export async function ingestCost(targets: IngestTarget[], events: number, concurrency = 50, seed = 1): Promise<IngestResult> {
+export async function ingestCost(
+  targets: IngestTarget[],
+  events: number,
+  concurrency = 50,
+  seed = 1,
+): Promise<IngestResult> {
   const random = rng(seed);
   const callMs: number[] = [];
   const waveMs: number[] = [];

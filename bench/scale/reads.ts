@@ -93,8 +93,18 @@ export async function sample(url: string, runs: number): Promise<Sample> {
       )
     ).rows;
     const keys = new Map<string, string>();
-    for (const b of busy) if (!keys.has(b.accountId)) keys.set(b.accountId, (await createApiKey(b.accountId, "bench:scale")).key);
-    return { busy, busyDown: busyDown.length ? busyDown : busy, quiet, contacts, deliveries, chats, campaigns, keys };
+    for (const b of busy)
+      if (!keys.has(b.accountId)) keys.set(b.accountId, (await createApiKey(b.accountId, "bench:scale")).key);
+    return {
+      busy,
+      busyDown: busyDown.length ? busyDown : busy,
+      quiet,
+      contacts,
+      deliveries,
+      chats,
+      campaigns,
+      keys,
+    };
   } finally {
     await c.end();
   }
@@ -110,7 +120,11 @@ type Cursor = NonNullable<DeliveryFilter["cursor"]>;
 /** How long walking to a deep page may take before the read is given up (at full size, before the reads
  *  were built for volume, page 50 was 49 × 20 s away). */
 export const WALK_LIMIT_MS = 60_000;
-async function cursorOf(accountId: string, filter: DeliveryFilter, pages: number): Promise<Cursor | undefined> {
+async function cursorOf(
+  accountId: string,
+  filter: DeliveryFilter,
+  pages: number,
+): Promise<Cursor | undefined> {
   let cursor: Cursor | undefined;
   const started = performance.now();
   for (let p = 1; p < pages; p++) {
@@ -144,8 +158,12 @@ const days = (n: number) => n * 86_400_000;
 
 export function reads(s: Sample): Read[] {
   const busy = (i: number) => pick(s.busy, i);
-  const list = (name: string, filter: (i: number) => Omit<DeliveryFilter, "integrationId">, pages = 1,
-    who: (i: number) => Integration = busy): Read<{ b: Integration; f: DeliveryFilter }> => ({
+  const list = (
+    name: string,
+    filter: (i: number) => Omit<DeliveryFilter, "integrationId">,
+    pages = 1,
+    who: (i: number) => Integration = busy,
+  ): Read<{ b: Integration; f: DeliveryFilter }> => ({
     name,
     prepare: async (i) => {
       const b = who(i);
@@ -156,12 +174,27 @@ export function reads(s: Sample): Read[] {
   });
   const reads: Read<never>[] = [
     list("Deliveries newest page (busy)", () => ({})),
-    list("Deliveries newest page (quiet)", () => ({}), 1, (i) => pick(s.quiet, i)),
+    list(
+      "Deliveries newest page (quiet)",
+      () => ({}),
+      1,
+      (i) => pick(s.quiet, i),
+    ),
     list("status=FAILED page 1", () => ({ status: "FAILED" })),
     list("status=FAILED page 2", () => ({ status: "FAILED" }), 2),
     list("status=SUCCEEDED", () => ({ status: "SUCCEEDED" })),
-    list("status=RETRYING (receiver down)", () => ({ status: "RETRYING" }), 1, (i) => pick(s.busyDown, i)),
-    list("status=PENDING (receiver down)", () => ({ status: "PENDING" }), 1, (i) => pick(s.busyDown, i)),
+    list(
+      "status=RETRYING (receiver down)",
+      () => ({ status: "RETRYING" }),
+      1,
+      (i) => pick(s.busyDown, i),
+    ),
+    list(
+      "status=PENDING (receiver down)",
+      () => ({ status: "PENDING" }),
+      1,
+      (i) => pick(s.busyDown, i),
+    ),
     list("event=END", () => ({ event: "END" })),
     {
       name: "contact filter",

@@ -22,7 +22,8 @@ import { completionFor } from "./hotpath";
 import { median, ms, sleep, summarize, table, type Summary } from "./stats";
 
 const RETENTION_LOCK = 72_410_003;
-const HOT_TABLES = /^(deliveries|delivery_attempts|messages|chats|inbound_message_ids|delivery_queue|accounts|integrations)(_p\d{8})?$/;
+const HOT_TABLES =
+  /^(deliveries|delivery_attempts|messages|chats|inbound_message_ids|delivery_queue|accounts|integrations)(_p\d{8})?$/;
 
 // ------------------------------------------------------------------ the loop
 
@@ -121,11 +122,13 @@ async function startProbe(url: string, target: ProbeTarget) {
       const t0 = performance.now();
       try {
         await c.query("BEGIN");
-        await c.query("UPDATE delivery_queue SET leased_by = leased_by WHERE delivery_id = $1", [target.deliveryId]);
-        await c.query("UPDATE deliveries SET last_latency_ms = last_latency_ms WHERE id = $1 AND expires_on = $2", [
+        await c.query("UPDATE delivery_queue SET leased_by = leased_by WHERE delivery_id = $1", [
           target.deliveryId,
-          target.expiresOn,
         ]);
+        await c.query(
+          "UPDATE deliveries SET last_latency_ms = last_latency_ms WHERE id = $1 AND expires_on = $2",
+          [target.deliveryId, target.expiresOn],
+        );
         await c.query(
           "UPDATE delivery_attempts SET duration_ms = duration_ms WHERE delivery_id = $1 AND expires_on = $2 AND attempt_number = 1",
           [target.deliveryId, target.expiresOn],
@@ -234,7 +237,8 @@ async function oldestDataDay(c: Client): Promise<string | null> {
   return null;
 }
 
-const dayAfter = (day: string, minutes = 30) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000 + minutes * 60_000);
+const dayAfter = (day: string, minutes = 30) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000 + minutes * 60_000);
 
 export interface RetentionRun {
   day: string;
@@ -258,7 +262,9 @@ export async function retentionPhase(url: string, runs: number, log = console.lo
     if (!first) throw new Error("no data to expire");
     // Empty days before the first one with data go first, unmeasured.
     const pre = await runRetention({ now: new Date(Date.parse(`${first}T00:30:00Z`)) });
-    log(`    before: dropped ${pre.daysDropped.length} empty day(s) before ${first}; partitions made ${pre.partitionsMade}`);
+    log(
+      `    before: dropped ${pre.daysDropped.length} empty day(s) before ${first}; partitions made ${pre.partitionsMade}`,
+    );
     const results: RetentionRun[] = [];
     let window = 5_000;
     for (let r = 0; r < runs; r++) {
@@ -308,7 +314,9 @@ export async function retentionPhase(url: string, runs: number, log = console.lo
 
 export function retentionTable(runs: RetentionRun[]): string {
   const med = (f: (r: RetentionRun) => number) => median(runs.map(f));
-  const strongest = runs.flatMap((r) => r.locks).filter((l) => !/^(AccessShareLock|RowShareLock|RowExclusiveLock)$/.test(l.mode));
+  const strongest = runs
+    .flatMap((r) => r.locks)
+    .filter((l) => !/^(AccessShareLock|RowShareLock|RowExclusiveLock)$/.test(l.mode));
   strongest.sort((a, b) => b.ms - a.ms);
   const worst = strongest[0];
   const anyLock = runs.flatMap((r) => r.locks).sort((a, b) => b.ms - a.ms)[0];
@@ -316,7 +324,11 @@ export function retentionTable(runs: RetentionRun[]): string {
     ["retention (one day expired per run)", "median", "runs"],
     [
       ["time to expire one day", ms(med((r) => r.ms)), runs.map((r) => ms(r.ms)).join(", ")],
-      ["days dropped per run", String(med((r) => r.stats.daysDropped.length)), runs.map((r) => r.stats.daysDropped.length).join(", ")],
+      [
+        "days dropped per run",
+        String(med((r) => r.stats.daysDropped.length)),
+        runs.map((r) => r.stats.daysDropped.length).join(", "),
+      ],
       [
         "longest lock held (any mode, hot tables)",
         anyLock ? `${ms(anyLock.ms)} ${anyLock.mode} on ${anyLock.relation}` : "—",
@@ -328,7 +340,11 @@ export function retentionTable(runs: RetentionRun[]): string {
         "",
       ],
       ["backends blocked by it (max)", String(Math.max(0, ...runs.map((r) => r.maxBlocked))), ""],
-      ["probe write+read p99 / max", `${ms(med((r) => r.probe.p99))} / ${ms(med((r) => r.probe.max))}`, runs.map((r) => `${ms(r.probe.p99)}/${ms(r.probe.max)}`).join(", ")],
+      [
+        "probe write+read p99 / max",
+        `${ms(med((r) => r.probe.p99))} / ${ms(med((r) => r.probe.max))}`,
+        runs.map((r) => `${ms(r.probe.p99)}/${ms(r.probe.max)}`).join(", "),
+      ],
       ["loop p99 during retention", ms(med((r) => r.loop.p99)), runs.map((r) => ms(r.loop.p99)).join(", ")],
       ["loop p99 without", ms(med((r) => r.baseline.p99)), runs.map((r) => ms(r.baseline.p99)).join(", ")],
       ["loop p50 during / without", `${ms(med((r) => r.loop.p50))} / ${ms(med((r) => r.baseline.p50))}`, ""],

@@ -24,7 +24,7 @@ import { reads, readsTable, runReads, sample } from "./reads";
 import { claimComplete, CLAIM_LIMIT, ingestCost, ingestTargets } from "./hotpath";
 import { retentionPhase, retentionTable } from "./retention";
 import { soak } from "./soak";
-import { totalBytes, tableSizes } from "./sizes";
+import { packedAttemptLogs, totalBytes, tableSizes } from "./sizes";
 import { bytes, median, ms, table, type Summary } from "./stats";
 
 const args = process.argv.slice(2);
@@ -61,7 +61,13 @@ async function main() {
   process.env.WEBHOOK_ALLOW_PRIVATE_NETWORKS = "true";
   process.env.WEBHOOK_ALLOW_INSECURE_URLS = "true";
   const drops: BenchDatabase[] = [];
-  const report: Report = { startedAt: new Date().toISOString(), scale: SCALE, database: "", sections: [], summary: [] };
+  const report: Report = {
+    startedAt: new Date().toISOString(),
+    scale: SCALE,
+    database: "",
+    sections: [],
+    summary: [],
+  };
   try {
     if (flag("soak")) {
       const opts = {
@@ -77,7 +83,11 @@ async function main() {
       const result = await soak(opts);
       report.database = result.database;
       report.sections.push({ title: "Soak", markdown: result.markdown, data: result.data });
-      report.summary.push(["soak", result.data.levelsOff ? "levels off" : "still growing", result.data.verdict]);
+      report.summary.push([
+        "soak",
+        result.data.levelsOff ? "levels off" : "still growing",
+        result.data.verdict,
+      ]);
       console.log("\n" + result.markdown);
       console.log(`\nSummary\n${table(["measure", "value", "detail"], report.summary)}`);
       writeResults(report);
@@ -100,7 +110,9 @@ async function main() {
       full = await createBenchDatabase(KEEP);
       process.env.DATABASE_URL = full.url;
       if (!KEEP) drops.push(full);
-      console.log(`Database ${full.name} (${KEEP ? "kept" : "dropped at the end"}); generating at scale ${SCALE}`);
+      console.log(
+        `Database ${full.name} (${KEEP ? "kept" : "dropped at the end"}); generating at scale ${SCALE}`,
+      );
       const gen = await generate({
         url: full.url,
         scale: SCALE,
@@ -142,7 +154,11 @@ async function main() {
         report.summary.push(
           r.error
             ? [r.name, "error", r.error.slice(0, 80)]
-            : [r.name, `p50 ${ms(r.p50)}, p95 ${ms(r.p95)}`, `first pass ${ms(r.firstMs)}, ${r.n} runs, max ${ms(r.max)}`],
+            : [
+                r.name,
+                `p50 ${ms(r.p50)}, p95 ${ms(r.p95)}`,
+                `first pass ${ms(r.firstMs)}, ${r.n} runs, max ${ms(r.max)}`,
+              ],
         );
       writeResults(report, true);
     }
@@ -159,7 +175,9 @@ async function main() {
     }
     writeResults(report, true);
     if (wants("retention")) {
-      console.log(`\nRetention: ${RETENTION_RUNS} runs, each expiring the oldest day with data (destructive)`);
+      console.log(
+        `\nRetention: ${RETENTION_RUNS} runs, each expiring the oldest day with data (destructive)`,
+      );
       const runs = await retentionPhase(full.url, RETENTION_RUNS);
       const markdown = retentionTable(runs);
       console.log("\n" + markdown);
@@ -167,14 +185,31 @@ async function main() {
       const med = (f: (r: (typeof runs)[number]) => number) => ms(median(runs.map(f)));
       const longest = runs.flatMap((r) => r.locks).sort((a, b) => b.ms - a.ms)[0];
       report.summary.push(
-        ["retention: expire one day", med((r) => r.ms), `median of ${runs.length}; ${runs.map((r) => ms(r.ms)).join(", ")}${runs.some((r) => r.stats.unfinished) ? "; some stopped at maxMs (unfinished)" : ""}`],
-        ["retention: longest lock seen", longest ? ms(longest.ms) : "—", longest ? `${longest.mode} on ${longest.relation}; probe max ${med((r) => r.probe.max)} (median)` : ""],
-        ["retention: loop p99 during / without", `${med((r) => r.loop.p99)} / ${med((r) => r.baseline.p99)}`, "ingest 5 → claim → complete, medians"],
+        [
+          "retention: expire one day",
+          med((r) => r.ms),
+          `median of ${runs.length}; ${runs.map((r) => ms(r.ms)).join(", ")}${runs.some((r) => r.stats.unfinished) ? "; some stopped at maxMs (unfinished)" : ""}`,
+        ],
+        [
+          "retention: longest lock seen",
+          longest ? ms(longest.ms) : "—",
+          longest
+            ? `${longest.mode} on ${longest.relation}; probe max ${med((r) => r.probe.max)} (median)`
+            : "",
+        ],
+        [
+          "retention: loop p99 during / without",
+          `${med((r) => r.loop.p99)} / ${med((r) => r.baseline.p99)}`,
+          "ingest 5 → claim → complete, medians",
+        ],
       );
     }
     console.log(`\nSummary\n${table(["measure", "value", "detail"], report.summary)}`);
     writeResults(report);
-    if (KEEP && !REUSE) console.log(`\nKept database: ${full.name}\n  DATABASE_URL=${full.url}\n  reuse: npm run bench:scale -- --reuse=${full.name}`);
+    if (KEEP && !REUSE)
+      console.log(
+        `\nKept database: ${full.name}\n  DATABASE_URL=${full.url}\n  reuse: npm run bench:scale -- --reuse=${full.name}`,
+      );
   } finally {
     await closeDb();
     for (const d of drops) await d.drop().catch((err: unknown) => console.error("drop failed", err));
@@ -188,11 +223,17 @@ const INGEST_EVENTS = Number(option("ingest-events") ?? (QUICK ? 1000 : 3000));
 type Section = Report["sections"][number] & { summary: string[][] };
 
 async function hotPath(full: BenchDatabase, drops: BenchDatabase[]): Promise<Section> {
-  console.log(`\nHot path: claim ${CLAIM_LIMIT} + complete × ${HOT_ITERATIONS}, ingest ${INGEST_EVENTS} events — full vs empty`);
+  console.log(
+    `\nHot path: claim ${CLAIM_LIMIT} + complete × ${HOT_ITERATIONS}, ingest ${INGEST_EVENTS} events — full vs empty`,
+  );
   const fullCC = await claimComplete(HOT_ITERATIONS);
-  console.log(`    full:  claim ${line(fullCC.claim)}; complete ${line(fullCC.complete)}; claimed ${fullCC.claimed.join(",")}`);
+  console.log(
+    `    full:  claim ${line(fullCC.claim)}; complete ${line(fullCC.complete)}; claimed ${fullCC.claimed.join(",")}`,
+  );
   const fullIngest = await ingestCost(await ingestTargets(full.url), INGEST_EVENTS);
-  console.log(`    full:  ingest ${fullIngest.msPerEvent.toFixed(3)} ms/event; per call ${line(fullIngest.call)}`);
+  console.log(
+    `    full:  ingest ${fullIngest.msPerEvent.toFixed(3)} ms/event; per call ${line(fullIngest.call)}`,
+  );
 
   const empty = await createBenchDatabase();
   drops.push(empty);
@@ -200,12 +241,16 @@ async function hotPath(full: BenchDatabase, drops: BenchDatabase[]): Promise<Sec
   await pointAppAt(empty.url);
   const emptyTargets = await ingestTargets(empty.url);
   const emptyIngest = await ingestCost(emptyTargets, INGEST_EVENTS);
-  console.log(`    empty: ingest ${emptyIngest.msPerEvent.toFixed(3)} ms/event; per call ${line(emptyIngest.call)}`);
+  console.log(
+    `    empty: ingest ${emptyIngest.msPerEvent.toFixed(3)} ms/event; per call ${line(emptyIngest.call)}`,
+  );
   // Enough due rows for every claim to find 200 (untimed).
   const due = (HOT_ITERATIONS + 2) * CLAIM_LIMIT * 1.3 - INGEST_EVENTS;
   if (due > 0) await ingestCost(emptyTargets, Math.ceil(due), 100, 7);
   const emptyCC = await claimComplete(HOT_ITERATIONS);
-  console.log(`    empty: claim ${line(emptyCC.claim)}; complete ${line(emptyCC.complete)}; claimed ${emptyCC.claimed.join(",")}`);
+  console.log(
+    `    empty: claim ${line(emptyCC.claim)}; complete ${line(emptyCC.complete)}; claimed ${emptyCC.claimed.join(",")}`,
+  );
   await pointAppAt(full.url);
   await empty.drop();
   drops.splice(drops.indexOf(empty), 1);
@@ -244,7 +289,10 @@ async function hotPath(full: BenchDatabase, drops: BenchDatabase[]): Promise<Sec
       `${ratio(f.p50, e.p50)} (p50)`,
       `full p50 ${ms(f.p50)} p95 ${ms(f.p95)} max ${ms(f.max)}; empty p50 ${ms(e.p50)} p95 ${ms(e.p95)}`,
     ]),
-    data: { full: { claimComplete: fullCC, ingest: fullIngest }, empty: { claimComplete: emptyCC, ingest: emptyIngest } },
+    data: {
+      full: { claimComplete: fullCC, ingest: fullIngest },
+      empty: { claimComplete: emptyCC, ingest: emptyIngest },
+    },
   };
 }
 
@@ -261,17 +309,33 @@ async function bytesPerDelivery(full: BenchDatabase, counts: Counts): Promise<Se
       ["**all**", `**${bytes(total)}**`, `**${(total / n).toFixed(0)}**`],
     ],
   );
-  console.log(`\nBytes per delivery (${n.toLocaleString("en")} deliveries)\n${markdown}`);
+  const logs = await packedAttemptLogs(full.url);
+  const packedTotal = total - (logs.plainPerDelivery - logs.packedPerDelivery) * n;
+  const packedLine =
+    `attempt logs packed as the app stores them (a sample of ${logs.deliveries} deliveries): ` +
+    `${logs.plainPerDelivery.toFixed(0)} B plain → ${logs.packedPerDelivery.toFixed(0)} B per delivery; ` +
+    `all-in with them: ${(packedTotal / n).toFixed(0)} B`;
+  console.log(`\nBytes per delivery (${n.toLocaleString("en")} deliveries)\n${markdown}\n${packedLine}`);
   return {
     title: "Bytes per delivery, all-in",
-    markdown,
-    data: { sizes, deliveries: n, perDelivery: total / n },
+    markdown: `${markdown}\n\n${packedLine}`,
+    data: {
+      sizes,
+      deliveries: n,
+      perDelivery: total / n,
+      packedLogs: logs,
+      perDeliveryPacked: packedTotal / n,
+    },
     summary: [
       [
         "bytes per delivery, all-in",
         `${(total / n).toFixed(0)} B`,
-        `${bytes(total)} in all; ` + Object.entries(sizes).map(([k, b]) => `${k} ${(b / n).toFixed(0)}`).join(", "),
+        `${bytes(total)} in all; ` +
+          Object.entries(sizes)
+            .map(([k, b]) => `${k} ${(b / n).toFixed(0)}`)
+            .join(", "),
       ],
+      ["… with attempt logs packed (estimate)", `${(packedTotal / n).toFixed(0)} B`, packedLine],
     ],
   };
 }
@@ -294,7 +358,11 @@ function writeResults(report: Report, quiet = false) {
       ? [
           table(
             ["step", "rows", "seconds"],
-            report.generation.timings.map((t) => [t.step, t.rows.toLocaleString("en"), (t.ms / 1000).toFixed(1)]),
+            report.generation.timings.map((t) => [
+              t.step,
+              t.rows.toLocaleString("en"),
+              (t.ms / 1000).toFixed(1),
+            ]),
           ),
           "",
         ]

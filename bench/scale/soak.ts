@@ -56,7 +56,12 @@ export async function soak(opts: SoakOptions) {
     const pool = generatorPool(database.url, 2);
     await pool.query("UPDATE bench_integrations SET down = false");
     const series: SoakDay[] = [];
-    const sample = async (day: number, retention: RetentionStats | null, retentionMs: number, events: number) => {
+    const sample = async (
+      day: number,
+      retention: RetentionStats | null,
+      retentionMs: number,
+      events: number,
+    ) => {
       const sizes = await tableSizes(database.url);
       const { rows: counted } = await pool.query<{ chats: number; providerIds: number }>(
         `SELECT (SELECT count(*) FROM chats)::int AS chats, (SELECT count(*) FROM inbound_message_ids)::int AS "providerIds"`,
@@ -76,7 +81,9 @@ export async function soak(opts: SoakOptions) {
         `    sim day ${String(day).padStart(2)} ${entry.date}: total ${bytes(entry.total).padStart(9)}  ` +
           `(deliveries ${bytes(sizes.deliveries ?? 0)}, attempts ${bytes(sizes.delivery_attempts ?? 0)}, messages ${bytes(sizes.messages ?? 0)}, chats ${bytes(sizes.chats ?? 0)})` +
           ` rows: chats ${entry.rows.chats}, provider ids ${entry.rows.providerIds}` +
-          (retention ? `  retention ${retentionMs.toFixed(0)} ms, dropped ${retention.daysDropped.length} day(s)` : ""),
+          (retention
+            ? `  retention ${retentionMs.toFixed(0)} ms, dropped ${retention.daysDropped.length} day(s)`
+            : ""),
       );
     };
     // No backlog in the soak: every receiver answers.
@@ -91,7 +98,14 @@ export async function soak(opts: SoakOptions) {
         batch++;
         const from = new Date(simStart.getTime() + day * 86_400_000 + t * slice);
         const to = new Date(from.getTime() + slice);
-        const plan = await planChats(pool, { batch, chats: chatsPerTick, from, to, deliveries: opts.rate, openShare: 0 });
+        const plan = await planChats(pool, {
+          batch,
+          chats: chatsPerTick,
+          from,
+          to,
+          deliveries: opts.rate,
+          openShare: 0,
+        });
         const timings = await runTrafficSteps(pool, { batch, now: to, ...plan, log: () => {} }, 2);
         events += timings.find((s) => s.step === "deliveries")?.rows ?? 0;
         await pool.query("DELETE FROM bench_chat_plan WHERE batch = $1", [batch]);
@@ -99,7 +113,9 @@ export async function soak(opts: SoakOptions) {
       }
       // Simulated midnight: the retention the workers' sweep runs, at the simulated time.
       const t0 = performance.now();
-      const stats = await runRetention({ now: new Date(simStart.getTime() + (day + 1) * 86_400_000 + 60_000) });
+      const stats = await runRetention({
+        now: new Date(simStart.getTime() + (day + 1) * 86_400_000 + 60_000),
+      });
       await sample(day + 1, stats, performance.now() - t0, events);
     }
     await pool.end();
@@ -110,7 +126,9 @@ export async function soak(opts: SoakOptions) {
     // Per table: one that still grows in the last K days as much as in the first K is named.
     const growing = Object.keys(series[0]!.sizes).filter((name) => {
       const f = (series[Math.min(k, series.length - 1)]!.sizes[name] ?? 0) - (series[0]!.sizes[name] ?? 0);
-      const l = (series[series.length - 1]!.sizes[name] ?? 0) - (series[Math.max(0, series.length - 1 - k)]!.sizes[name] ?? 0);
+      const l =
+        (series[series.length - 1]!.sizes[name] ?? 0) -
+        (series[Math.max(0, series.length - 1 - k)]!.sizes[name] ?? 0);
       return l > 64 * 1024 && l > 0.5 * f;
     });
     // chats and inbound_message_ids lose rows by DELETE: their files keep the dead rows until vacuumed.
@@ -129,7 +147,18 @@ export async function soak(opts: SoakOptions) {
     log(`    ${verdict}`);
     const markdown = [
       table(
-        ["sim day", "date", "total", "deliveries", "attempts", "messages", "chats (rows)", "provider ids (rows)", "queue", "retention ms"],
+        [
+          "sim day",
+          "date",
+          "total",
+          "deliveries",
+          "attempts",
+          "messages",
+          "chats (rows)",
+          "provider ids (rows)",
+          "queue",
+          "retention ms",
+        ],
         series.map((d) => [
           String(d.day),
           d.date,
@@ -146,7 +175,11 @@ export async function soak(opts: SoakOptions) {
       "",
       `Rate ${opts.rate} events/s, ${opts.daySeconds} s per simulated day, retention ${opts.retentionDays} days. Verdict: ${verdict}.`,
     ].join("\n");
-    return { markdown, data: { options: opts, series, verdict, levelsOff, growing }, database: database.name };
+    return {
+      markdown,
+      data: { options: opts, series, verdict, levelsOff, growing },
+      database: database.name,
+    };
   } finally {
     if (!opts.keep) {
       const { closeDb } = await import("@/db");

@@ -38,10 +38,20 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; valu
 }
 
 export const ms = (v: number) =>
-  !Number.isFinite(v) ? "—" : v >= 100 ? `${v.toFixed(0)} ms` : v >= 10 ? `${v.toFixed(1)} ms` : `${v.toFixed(2)} ms`;
+  !Number.isFinite(v)
+    ? "—"
+    : v >= 100
+      ? `${v.toFixed(0)} ms`
+      : v >= 10
+        ? `${v.toFixed(1)} ms`
+        : `${v.toFixed(2)} ms`;
 
 export const bytes = (v: number) =>
-  v >= 1e9 ? `${(v / 1e9).toFixed(2)} GB` : v >= 1e6 ? `${(v / 1e6).toFixed(1)} MB` : `${(v / 1e3).toFixed(1)} kB`;
+  v >= 1e9
+    ? `${(v / 1e9).toFixed(2)} GB`
+    : v >= 1e6
+      ? `${(v / 1e6).toFixed(1)} MB`
+      : `${(v / 1e3).toFixed(1)} kB`;
 
 /** A markdown table. */
 export function table(header: string[], rows: string[][]): string {
