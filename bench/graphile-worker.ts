@@ -29,11 +29,11 @@ WITH c AS (
     "responseStatus" int, "responseHeaders" json, "responseBody" text)
 ),
 recorded AS (
-  INSERT INTO delivery_attempts (account_id, delivery_id, attempt_number, started_at, duration_ms, request,
-    response_status, response_headers, response_body)
-  SELECT c."accountId", c.id, 1, c."startedAt", c."durationMs", c.request, c."responseStatus",
+  INSERT INTO delivery_attempts (account_id, delivery_id, attempt_number, expires_on, started_at, duration_ms,
+    request, response_status, response_headers, response_body)
+  SELECT c."accountId", c.id, 1, d.expires_on, c."startedAt", c."durationMs", c.request, c."responseStatus",
          c."responseHeaders", c."responseBody"
-  FROM c
+  FROM c JOIN deliveries d ON d.id = c.id
   RETURNING 1
 )
 UPDATE deliveries d SET status = 'SUCCEEDED', attempts = 1, last_status_code = c."responseStatus",

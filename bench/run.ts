@@ -426,14 +426,14 @@ function graphileIngest(accountId: string, connectionId: string, integrationId: 
         });
         const json = JSON.stringify(rows);
         await client.query(
-          `INSERT INTO messages (id, account_id, chat_id, direction, text)
-           SELECT x."messageId", $1, x."chatId", 'IN', x.text
+          `INSERT INTO messages (id, account_id, chat_id, direction, text, expires_on)
+           SELECT x."messageId", $1, x."chatId", 'IN', x.text, retention_expires_on($1)
            FROM jsonb_to_recordset($2::jsonb) AS x("messageId" uuid, "chatId" uuid, text text)`,
           [accountId, json],
         );
         await client.query(
-          `INSERT INTO deliveries (id, account_id, integration_id, chat_id, message_id, event, payload)
-           SELECT x."deliveryId", $1, $2, x."chatId", x."messageId", 'MESSAGE', x.payload
+          `INSERT INTO deliveries (id, account_id, integration_id, chat_id, message_id, event, payload, expires_on)
+           SELECT x."deliveryId", $1, $2, x."chatId", x."messageId", 'MESSAGE', x.payload, retention_expires_on($1)
            FROM jsonb_to_recordset($3::jsonb) AS x("deliveryId" uuid, "chatId" uuid, "messageId" uuid, payload jsonb)`,
           [accountId, integrationId, json],
         );
