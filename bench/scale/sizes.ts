@@ -52,29 +52,41 @@ export async function packedAttemptLogs(url: string, sample = 2000) {
     const { rows } = await c.query<{
       id: string;
       payload: unknown;
-      attempts: {
-        startedAt: string;
-        request: { method: string; url: string; headers: Record<string, string>; body: string | null } | null;
-        responseHeaders: Record<string, string> | null;
-        responseBody: string | null;
-        plain: number;
-      }[];
+      attempts:
+        | {
+            startedAt: string;
+            request: {
+              method: string;
+              url: string;
+              headers: Record<string, string>;
+              body: string | null;
+            } | null;
+            responseHeaders: Record<string, string> | null;
+            responseBody: string | null;
+            plain: number;
+          }[]
+        | null;
     }>(
-      `SELECT d.id, d.payload, json_agg(json_build_object(
-         'startedAt', a.started_at, 'request', a.request, 'responseHeaders', a.response_headers,
-         'responseBody', a.response_body,
-         'plain', coalesce(pg_column_size(a.request), 0) + coalesce(pg_column_size(a.response_headers), 0)
-                  + coalesce(pg_column_size(a.response_body), 0)) ORDER BY a.attempt_number) AS attempts
-       FROM (SELECT * FROM deliveries TABLESAMPLE SYSTEM (1) WHERE attempts > 0 LIMIT $1) d
-       JOIN delivery_attempts a ON a.delivery_id = d.id AND a.expires_on = d.expires_on
-       GROUP BY d.id, d.payload`,
+      // The sample first (by its keys), then its attempts through their primary key: a join would have
+      // the planner read every attempt.
+      `WITH d AS MATERIALIZED (
+         SELECT id, expires_on, payload FROM deliveries TABLESAMPLE SYSTEM (0.1) WHERE attempts > 0 LIMIT $1)
+       SELECT d.id, d.payload, (
+         SELECT json_agg(json_build_object(
+           'startedAt', a.started_at, 'request', a.request, 'responseHeaders', a.response_headers,
+           'responseBody', a.response_body,
+           'plain', coalesce(pg_column_size(a.request), 0) + coalesce(pg_column_size(a.response_headers), 0)
+                    + coalesce(pg_column_size(a.response_body), 0)) ORDER BY a.attempt_number)
+         FROM delivery_attempts a WHERE a.delivery_id = d.id AND a.expires_on = d.expires_on) AS attempts
+       FROM d`,
       [sample],
     );
     let plain = 0;
     let packed = 0;
     for (const d of rows) {
-      const first = d.attempts[0]?.request;
-      for (const [i, a] of d.attempts.entries()) {
+      const attempts = d.attempts ?? [];
+      const first = attempts[0]?.request;
+      for (const [i, a] of attempts.entries()) {
         const request = a.request ?? first ?? { method: "POST", url: "", headers: {}, body: null };
         const startedAt = new Date(a.startedAt);
         const headers: Record<string, string> = {
