@@ -12,15 +12,23 @@ test("the Chats inbox lists chats, shows a thread and keeps it live", async ({ p
   const conn = await createConnection(user.accountId, { channel: "WHATSAPP", code: "+15550501001" });
   const [chat] = await db()
     .insert(chats)
-    .values({ accountId: user.accountId, connectionId: conn.id, contact: "+15550502002" })
+    // With its last message's preview, as the app's writers keep it (lib/webhooks/ingest.ts).
+    .values({
+      accountId: user.accountId,
+      connectionId: conn.id,
+      contact: "+15550502002",
+      lastMessagePreview: "Hello, is my order shipped?",
+    })
     .returning();
-  await db().insert(messages).values({
-    accountId: user.accountId,
-    chatId: chat!.id,
-    direction: "IN",
-    text: "Hello, is my order shipped?",
-    expiresOn: expiresOnFor(user.accountId),
-  });
+  await db()
+    .insert(messages)
+    .values({
+      accountId: user.accountId,
+      chatId: chat!.id,
+      direction: "IN",
+      text: "Hello, is my order shipped?",
+      expiresOn: expiresOnFor(user.accountId),
+    });
 
   await page.getByRole("link", { name: "Chats" }).click();
   const list = page.getByRole("list", { name: "Chats" });

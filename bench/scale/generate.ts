@@ -705,6 +705,14 @@ export async function finish(pool: Pool, keepPlan = false) {
   await pool.query(
     "SELECT setval('deliveries_seq_seq', greatest(1, coalesce((SELECT max(seq) FROM deliveries), 0)) + 1, false)",
   );
+  // As the engine keeps the queue: a chat's later events fall due no earlier than its retrying head
+  // (enqueue and completion hold them back), so claims do not walk events that cannot go yet.
+  await pool.query(
+    `UPDATE delivery_queue f SET next_attempt_at = h.next_attempt_at
+     FROM delivery_queue h
+     WHERE h.integration_id = f.integration_id AND h.chat_id = f.chat_id AND h.seq < f.seq
+       AND h.status = 'RETRYING' AND f.next_attempt_at < h.next_attempt_at`,
+  );
   if (!keepPlan && !process.env.SCALE_KEEP_PLAN)
     await pool.query("DROP TABLE IF EXISTS bench_chat_plan, bench_integrations, bench_accounts");
   await pool.query("ANALYZE");

@@ -53,7 +53,13 @@ export async function attemptDue(
   {
     latencyMs = 5,
     request = { method: "POST", url: "https://hooks.example.com/in", headers: {}, body: "{}" },
-  }: { latencyMs?: number; request?: AttemptRecord["request"] } = {},
+    writes = 1,
+  }: {
+    latencyMs?: number;
+    request?: AttemptRecord["request"];
+    /** Write the batch of outcomes this many times (a worker retrying a write that did go through). */
+    writes?: number;
+  } = {},
 ) {
   const claim = await claimDue({ workerId: WORKER, limit: 100, leaseMs: 60_000, accountIds: [accountId] });
   const completions: Completion[] = [];
@@ -84,6 +90,6 @@ export async function attemptDue(
       disableReason: null,
     });
   }
-  await completeDeliveries(completions);
+  for (let i = 0; i < writes; i++) await completeDeliveries(completions);
   return claim.deliveries.map((d) => d.id);
 }

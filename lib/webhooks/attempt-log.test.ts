@@ -138,4 +138,22 @@ describe("packed attempt logs", () => {
     const shown = await getDelivery(accountId, id);
     expect(shown!.attempts.map((a) => a.request)).toEqual([request, request]);
   });
+
+  it("are written once when a batch of outcomes is written again (no error that would jam the worker)", async () => {
+    const { accountId } = await createTestAccount("Written twice");
+    const connection = await createTestConnection(accountId);
+    await createTestIntegration(accountId, {
+      url: "https://hooks.example.com/in",
+      connectionIds: [connection.id],
+    });
+    const ids: string[] = [];
+    for (const from of ["+15554470011", "+15554470012"])
+      ids.push((await ingestInbound({ connectionId: connection.id, from, text: "hi" })).deliveryIds[0]!);
+    await attemptDue(accountId, (id) => (id === ids[0] ? "SUCCEEDED" : "RETRYING"), { writes: 2 });
+    for (const id of ids) {
+      const shown = await getDelivery(accountId, id);
+      expect(shown!.attempts.map((a) => a.attemptNumber)).toEqual([1]);
+    }
+    expect((await getDelivery(accountId, ids[0]!))!.status).toBe("SUCCEEDED");
+  });
 });

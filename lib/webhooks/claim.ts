@@ -41,6 +41,8 @@ lost AS (
          'LEASE_EXPIRED', '${LEASE_EXPIRED_MESSAGE}'
   FROM ${source} s
   WHERE s.lease_expires_at IS NOT NULL AND s.lease_expires_at <= now() AND s.attempts > 0
+  -- Already recorded (its late outcome came in first): keep that one; never fail the claim over it.
+  ON CONFLICT DO NOTHING
   RETURNING 1
 )`;
 }

@@ -104,6 +104,9 @@ recorded AS (
   FROM c JOIN p ON p.id = c.id
   WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = c.id AND d.expires_on = c."expiresOn")
     AND NOT EXISTS (SELECT 1 FROM replaced r WHERE r.delivery_id = c.id)
+  -- An attempt recorded already (a repeated write of the batch) stays as it is: one duplicate must
+  -- never make the whole batch fail again and again.
+  ON CONFLICT DO NOTHING
   RETURNING 1
 )
 UPDATE deliveries d
