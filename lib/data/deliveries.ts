@@ -91,8 +91,14 @@ export async function listDeliveries(accountId: string, filter: DeliveryFilter) 
   if (ofContact) chatIds = chatIds ? chatIds.filter((id) => ofContact.includes(id)) : ofContact;
   if (chatIds?.length === 0) return { deliveries: [], nextCursor: null, retentionDays };
 
-  // The queue pages by seq alone (its index); every other source by (created_at, seq).
-  const bySeq = source === "queue";
+  // The table whose index the page walks, and its (created_at, seq): the range, the cursor and the order
+  // go on it, so that index is sought rather than filtered. The queue has no created_at: it pages by seq.
+  const key =
+    source === "queue"
+      ? { createdAt: deliveries.createdAt, seq: deliveryQueue.seq, bySeq: true }
+      : source === "unsuccessful"
+        ? { createdAt: unsuccessfulDeliveries.createdAt, seq: unsuccessfulDeliveries.seq, bySeq: false }
+        : { createdAt: deliveries.createdAt, seq: deliveries.seq, bySeq: false };
   const where: (SQL | undefined)[] = [
     eq(deliveries.accountId, accountId),
     eq(deliveries.integrationId, filter.integrationId),
@@ -100,12 +106,12 @@ export async function listDeliveries(accountId: string, filter: DeliveryFilter) 
     filter.status ? sql`${shownStatus} = ${filter.status}` : undefined,
     filter.event ? eq(deliveries.event, filter.event) : undefined,
     chatIds ? inArray(deliveries.chatId, chatIds) : undefined,
-    filter.from ? gte(deliveries.createdAt, filter.from) : undefined,
-    filter.to ? lte(deliveries.createdAt, filter.to) : undefined,
+    filter.from ? gte(key.createdAt, filter.from) : undefined,
+    filter.to ? lte(key.createdAt, filter.to) : undefined,
     filter.includeTests === false ? eq(deliveries.isTest, false) : undefined,
-    after && bySeq ? lt(deliveries.seq, Number(after.key)) : undefined,
-    after && !bySeq
-      ? sql`(${deliveries.createdAt}, ${deliveries.seq}) < (${after.at}::timestamptz, ${Number(after.key)})`
+    after && key.bySeq ? lt(key.seq, Number(after.key)) : undefined,
+    after && !key.bySeq
+      ? sql`(${key.createdAt}, ${key.seq}) < (${after.at}::timestamptz, ${Number(after.key)})`
       : undefined,
   ];
   const fields = {
@@ -125,11 +131,7 @@ export async function listDeliveries(accountId: string, filter: DeliveryFilter) 
     completedAt: deliveries.completedAt,
     cursorAt: cursorTime(deliveries.createdAt),
   };
-  const newestFirst = bySeq
-    ? [desc(deliveryQueue.seq)]
-    : source === "unsuccessful"
-      ? [desc(unsuccessfulDeliveries.createdAt), desc(unsuccessfulDeliveries.seq)]
-      : [desc(deliveries.createdAt), desc(deliveries.seq)];
+  const newestFirst = key.bySeq ? [desc(key.seq)] : [desc(key.createdAt), desc(key.seq)];
   const sameDelivery = (table: typeof deliveryQueue | typeof unsuccessfulDeliveries) =>
     and(eq(deliveries.id, table.deliveryId), eq(deliveries.expiresOn, table.expiresOn));
 
@@ -145,7 +147,6 @@ export async function listDeliveries(accountId: string, filter: DeliveryFilter) 
         and(
           eq(deliveryQueue.integrationId, filter.integrationId),
           inArray(deliveryQueue.status, [...written]),
-          after ? lt(deliveryQueue.seq, Number(after.key)) : undefined,
           ...where,
         ),
       );
@@ -159,11 +160,6 @@ export async function listDeliveries(accountId: string, filter: DeliveryFilter) 
         and(
           eq(unsuccessfulDeliveries.integrationId, filter.integrationId),
           eq(unsuccessfulDeliveries.status, filter.status!),
-          filter.from ? gte(unsuccessfulDeliveries.createdAt, filter.from) : undefined,
-          filter.to ? lte(unsuccessfulDeliveries.createdAt, filter.to) : undefined,
-          after
-            ? sql`(${unsuccessfulDeliveries.createdAt}, ${unsuccessfulDeliveries.seq}) < (${after.at}::timestamptz, ${Number(after.key)})`
-            : undefined,
           ...where,
         ),
       );
