@@ -8,7 +8,7 @@ import {
 } from "@/lib/data/integrations";
 import { integrationFormValues } from "@/lib/validation/integration";
 
-import { claimDue } from "@/lib/webhooks/claim";
+import { claimDue, type ClaimedDelivery } from "@/lib/webhooks/claim";
 import type { AttemptRecord } from "@/lib/webhooks/attempt";
 import { completeDeliveries, type Completion } from "@/lib/webhooks/complete";
 
@@ -42,28 +42,32 @@ export async function createReceivingIntegration(
 
 const WORKER = "test-attempts";
 
+interface AttemptOptions {
+  latencyMs?: number;
+  request?: AttemptRecord["request"];
+  /** Write the batch of outcomes this many times (a worker retrying a write that did go through). */
+  writes?: number;
+}
+
+/** Claims what is due for the account, as a worker would (chat order included). */
+export function claimDueFor(accountId: string) {
+  return claimDue({ workerId: WORKER, limit: 100, leaseMs: 60_000, accountIds: [accountId] });
+}
+
 /**
- * One round of the engine without HTTP: claims what is due for the account (as a worker would, chat
- * order included) and records `outcome(id)` for each — Succeeded, Retrying (in an hour) or Failed after
- * `latencyMs` — or, for null, leaves it leased (Delivering). Returns the ids claimed.
+ * The outcomes a worker would record for claimed deliveries: `outcome(id)` for each — Succeeded,
+ * Retrying (in an hour) or Failed after `latencyMs` — or, for null, none (it stays leased: Delivering).
  */
-export async function attemptDue(
-  accountId: string,
+export function completionsFor(
+  claimed: ClaimedDelivery[],
   outcome: (id: string) => Completion["status"] | null,
   {
     latencyMs = 5,
     request = { method: "POST", url: "https://hooks.example.com/in", headers: {}, body: "{}" },
-    writes = 1,
-  }: {
-    latencyMs?: number;
-    request?: AttemptRecord["request"];
-    /** Write the batch of outcomes this many times (a worker retrying a write that did go through). */
-    writes?: number;
-  } = {},
-) {
-  const claim = await claimDue({ workerId: WORKER, limit: 100, leaseMs: 60_000, accountIds: [accountId] });
+  }: AttemptOptions = {},
+): Completion[] {
   const completions: Completion[] = [];
-  for (const d of claim.deliveries) {
+  for (const d of claimed) {
     const status = outcome(d.id);
     if (!status) continue;
     completions.push({
@@ -90,6 +94,20 @@ export async function attemptDue(
       disableReason: null,
     });
   }
+  return completions;
+}
+
+/**
+ * One round of the engine without HTTP: claims what is due for the account and records `outcome(id)`
+ * for each (see completionsFor). Returns the ids claimed.
+ */
+export async function attemptDue(
+  accountId: string,
+  outcome: (id: string) => Completion["status"] | null,
+  { writes = 1, ...options }: AttemptOptions = {},
+) {
+  const claim = await claimDueFor(accountId);
+  const completions = completionsFor(claim.deliveries, outcome, options);
   for (let i = 0; i < writes; i++) await completeDeliveries(completions);
   return claim.deliveries.map((d) => d.id);
 }

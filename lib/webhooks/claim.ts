@@ -83,7 +83,7 @@ leased AS (
 ${lostAttemptsCte("due")}
 SELECT d.id, d.account_id AS "accountId", d.integration_id AS "integrationId", d.chat_id AS "chatId",
        d.seq::float8 AS seq, d.expires_on::text AS "expiresOn", d.event, d.payload,
-       (SELECT l.attempts FROM leased l WHERE l.delivery_id = d.id) AS attempts,
+       l.attempts,
        d.attempts_before_window AS "attemptsBeforeWindow", d.window_started_at AS "windowStartedAt",
        (SELECT i.updated_at FROM integrations i WHERE i.id = d.integration_id) AS "integrationVersion",
        n."nextDueInMs"
@@ -92,9 +92,10 @@ FROM (
     SELECT min(f.next_attempt_at) FROM delivery_queue f
     WHERE f.next_attempt_at > now() AND f.next_attempt_at < 'infinity') - now()) * 1000)::float8 AS "nextDueInMs"
 ) n
-LEFT JOIN deliveries d ON d.id = ANY(ARRAY(SELECT delivery_id FROM leased))
-  -- The days of the leased rows: run-time pruning leaves only their partitions to probe.
-  AND d.expires_on = ANY(ARRAY(SELECT expires_on FROM leased))`;
+-- Each leased row finds its delivery in its own day's partition: joined on the partition key, each probe
+-- is pruned to one partition at run time (a list of days, \`expires_on = ANY(...)\`, is not pruned at all:
+-- every partition's index would be probed for every id).
+LEFT JOIN (leased l JOIN deliveries d ON d.id = l.delivery_id AND d.expires_on = l.expires_on) ON true`;
 
 /** What a claim brings: the deliveries now leased, and when the next one falls due. */
 export interface Claim {
@@ -103,29 +104,30 @@ export interface Claim {
   nextDueInMs: number | null;
 }
 
-/** Takes up to `limit` due deliveries under a lease of `leaseMs` for `workerId`, oldest due first. */
-export async function claimDue({
-  workerId,
-  limit,
-  leaseMs,
-  accountIds,
-  skipIntegrationIds = [],
-}: {
+export interface ClaimOptions {
   workerId: string;
   limit: number;
   leaseMs: number;
   accountIds?: string[];
   /** Integrations that already have all the requests in flight they may have. */
   skipIntegrationIds?: string[];
-}): Promise<Claim> {
-  const started = performance.now();
-  // One row with nothing but nextDueInMs when nothing was claimed.
-  type Row = (ClaimedDelivery | { [K in keyof ClaimedDelivery]: null }) & { nextDueInMs: number | null };
-  const { rows } = await enginePool().query<Row>({
+}
+
+/** The claim's statement (exported for the tests that read its plan). */
+export function claimQuery({ workerId, limit, leaseMs, accountIds, skipIntegrationIds = [] }: ClaimOptions) {
+  return {
     name: "webhooks.claim",
     text: CLAIM_SQL,
     values: [workerId, limit, leaseMs, accountIds ?? null, skipIntegrationIds],
-  });
+  };
+}
+
+/** Takes up to `limit` due deliveries under a lease of `leaseMs` for `workerId`, oldest due first. */
+export async function claimDue(options: ClaimOptions): Promise<Claim> {
+  const started = performance.now();
+  // One row with nothing but nextDueInMs when nothing was claimed.
+  type Row = (ClaimedDelivery | { [K in keyof ClaimedDelivery]: null }) & { nextDueInMs: number | null };
+  const { rows } = await enginePool().query<Row>(claimQuery(options));
   const deliveries: ClaimedDelivery[] = [];
   for (const { nextDueInMs: _, ...row } of rows) if (row.id !== null) deliveries.push(row);
   recordBatch("claim", deliveries.length, (performance.now() - started) / 1000);

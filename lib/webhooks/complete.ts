@@ -54,7 +54,7 @@ p AS (
 ),
 finished AS (
   DELETE FROM delivery_queue q USING c
-  WHERE q.delivery_id = c.id AND q.leased_by = c."workerId" AND q.attempts = c."attemptNumber"
+  WHERE q.delivery_id = ANY(ARRAY(SELECT id FROM c)) AND q.delivery_id = c.id AND q.leased_by = c."workerId" AND q.attempts = c."attemptNumber"
     AND c.status <> 'RETRYING'
   RETURNING q.delivery_id
 ),
@@ -63,8 +63,8 @@ retried AS (
   SET next_attempt_at = CASE WHEN q.next_attempt_at = 'infinity' THEN q.next_attempt_at ELSE c."nextAttemptAt" END,
       lease_expires_at = NULL, leased_by = NULL, status = 'RETRYING'
   FROM c
-  WHERE q.delivery_id = c.id AND q.leased_by = c."workerId" AND q.attempts = c."attemptNumber"
-    AND c.status = 'RETRYING'
+  WHERE q.delivery_id = ANY(ARRAY(SELECT id FROM c)) AND q.delivery_id = c.id AND q.leased_by = c."workerId"
+    AND q.attempts = c."attemptNumber" AND c.status = 'RETRYING'
   RETURNING q.delivery_id, q.chat_id, q.integration_id, q.seq, q.next_attempt_at
 ),
 held AS (
@@ -114,10 +114,9 @@ SET status = c.status::delivery_status, attempts = c."attemptNumber",
     next_attempt_at = coalesce(c."nextAttemptAt", d.next_attempt_at),
     last_status_code = c."responseStatus", last_error = c."errorMessage", last_latency_ms = c."durationMs",
     completed_at = CASE WHEN c.status IN ('SUCCEEDED', 'FAILED') THEN now() END
-FROM c
-WHERE d.id = c.id AND d.expires_on = c."expiresOn"
-  AND d.id = ANY(ARRAY(SELECT delivery_id FROM ours))
-  AND d.expires_on = ANY(ARRAY(SELECT "expiresOn" FROM c))`;
+FROM c JOIN ours o ON o.delivery_id = c.id
+-- On the partition key, row by row: each probe is pruned to the delivery's own day at run time.
+WHERE d.id = c.id AND d.expires_on = c."expiresOn"`;
 
 /** An attempt's record as COMPLETE_SQL takes it: the request and response packed (base64 in the JSON). */
 function attemptColumns({ record, deliveryId, payload }: Completion) {
@@ -133,10 +132,9 @@ function attemptColumns({ record, deliveryId, payload }: Completion) {
   };
 }
 
-/** Writes a batch of attempt outcomes; returns how many were still ours to complete. */
-export async function completeDeliveries(completions: Completion[]): Promise<number> {
-  const started = performance.now();
-  const { rowCount } = await enginePool().query({
+/** The completion's statement for a batch (exported for the tests that read its plan). */
+export function completeQuery(completions: Completion[]) {
+  return {
     name: "webhooks.complete",
     text: COMPLETE_SQL,
     values: [
@@ -156,7 +154,13 @@ export async function completeDeliveries(completions: Completion[]): Promise<num
         })),
       ),
     ],
-  });
+  };
+}
+
+/** Writes a batch of attempt outcomes; returns how many were still ours to complete. */
+export async function completeDeliveries(completions: Completion[]): Promise<number> {
+  const started = performance.now();
+  const { rowCount } = await enginePool().query(completeQuery(completions));
   recordBatch("complete", completions.length, (performance.now() - started) / 1000);
   for (const c of completions) {
     recordAttempt(

@@ -61,7 +61,8 @@ released AS (
 ),
 renewed AS (
   UPDATE deliveries d SET window_started_at = now(), attempts_before_window = d.attempts
-  WHERE d.id = ANY(ARRAY(SELECT delivery_id FROM chunk)) AND d.expires_on = ANY(ARRAY(SELECT expires_on FROM chunk))
+  FROM chunk c
+  WHERE d.id = c.delivery_id AND d.expires_on = c.expires_on
   RETURNING 1
 ),
 last AS (SELECT chat_id, seq FROM chunk ORDER BY chat_id DESC, seq DESC LIMIT 1)

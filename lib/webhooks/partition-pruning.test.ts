@@ -1,0 +1,87 @@
+// The hot path addresses a delivery by its partition key, so each row probes one day's partition and
+// not every day's index: with a partition per day (tens to a hundred of them), probing them all made a
+// claim or a completion cost ~100 index probes per row, growing with the data.
+import type { QueryConfig } from "pg";
+import { describe, expect, it } from "vitest";
+
+import { enginePool } from "@/db";
+import { setRetentionDays } from "@/lib/data/accounts";
+import { createTestAccount } from "@/lib/testing/accounts";
+import { claimDueFor, completionsFor } from "@/lib/testing/deliveries";
+import { createTestConnection, createTestIntegration } from "@/lib/testing/integrations";
+
+import { claimQuery } from "./claim";
+import { completeQuery } from "./complete";
+import { ingestInbound } from "./ingest";
+
+interface PlanNode {
+  "Relation Name"?: string;
+  "Actual Loops"?: number;
+  Plans?: PlanNode[];
+}
+
+/** The partitions of `table` the statement actually read (EXPLAIN ANALYZE, rolled back). */
+async function partitionsRead(query: QueryConfig, table: string): Promise<Set<string>> {
+  const client = await enginePool().connect();
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query<{ "QUERY PLAN": { Plan: PlanNode }[] }>(
+      `EXPLAIN (ANALYZE, FORMAT JSON) ${query.text}`,
+      query.values,
+    );
+    const read = new Set<string>();
+    const walk = (node: PlanNode) => {
+      const name = node["Relation Name"];
+      if (name?.startsWith(`${table}_p`) && (node["Actual Loops"] ?? 0) > 0) read.add(name);
+      node.Plans?.forEach(walk);
+    };
+    walk(rows[0]!["QUERY PLAN"][0]!.Plan);
+    return read;
+  } finally {
+    await client.query("ROLLBACK");
+    client.release();
+  }
+}
+
+const partitionCount = async (table: string) =>
+  Number(
+    (
+      await enginePool().query<{ n: string }>(
+        "SELECT count(*) AS n FROM pg_inherits WHERE inhparent = $1::regclass",
+        [table],
+      )
+    ).rows[0]!.n,
+  );
+
+describe("the hot path on partitioned storage", () => {
+  it("reads only the partitions of the deliveries it claims and completes", async () => {
+    const { accountId } = await createTestAccount("Pruned");
+    const connection = await createTestConnection(accountId);
+    await createTestIntegration(accountId, {
+      url: "https://hooks.example.com/in",
+      connectionIds: [connection.id],
+    });
+    // Two periods: the events' rows land in two days' partitions, among the many kept ahead.
+    await setRetentionDays(accountId, 30);
+    await ingestInbound({ connectionId: connection.id, from: "+15550160001", text: "one" });
+    await setRetentionDays(accountId, 60);
+    await ingestInbound({ connectionId: connection.id, from: "+15550160002", text: "two" });
+    expect(await partitionCount("deliveries")).toBeGreaterThan(30);
+
+    const claimRead = await partitionsRead(
+      claimQuery({ workerId: "plan", limit: 10, leaseMs: 60_000, accountIds: [accountId] }),
+      "deliveries",
+    );
+    const claim = await claimDueFor(accountId);
+    expect(claim.deliveries).toHaveLength(2);
+    const days = new Set(claim.deliveries.map((d) => `deliveries_p${d.expiresOn.replaceAll("-", "")}`));
+    expect(days.size).toBe(2);
+    expect(claimRead).toEqual(days);
+
+    const completeRead = await partitionsRead(
+      completeQuery(completionsFor(claim.deliveries, () => "SUCCEEDED")),
+      "deliveries",
+    );
+    expect(completeRead).toEqual(days);
+  });
+});
