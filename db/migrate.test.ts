@@ -34,6 +34,7 @@ describe("migrations", () => {
         "accounts",
         "api_keys",
         "campaign_connections",
+        "campaign_tallies",
         "campaigns",
         "chats",
         "connections",
@@ -96,7 +97,10 @@ describe("migrations", () => {
                  (SELECT expires_on::text FROM delivery_queue) AS queued_day,
                  (SELECT expires_on::text FROM messages) AS message_day,
                  (SELECT message_id::text FROM inbound_message_ids WHERE external_id = 'SM1') AS provider_id,
-                 (SELECT retention_days FROM accounts) AS retention_days`);
+                 (SELECT retention_days FROM accounts) AS retention_days,
+                 (SELECT json_build_object('in', sum(messages_in), 'open', sum(chats_open),
+                                           'waiting', sum(deliveries_waiting))
+                  FROM campaign_tallies) AS campaign_report`);
         expect(rows[0]).toEqual({
           delivery_day: "2026-12-02",
           attempt_day: "2026-12-02",
@@ -104,6 +108,8 @@ describe("migrations", () => {
           message_day: "2026-12-01",
           provider_id: "00000000-0000-4000-8000-00000000000b",
           retention_days: 30,
+          // Migration 0012 counts what was there for the campaigns' Reports.
+          campaign_report: { in: 1, open: 1, waiting: 1 },
         });
         // New deliveries carry on the old numbering.
         const next = await client.query<{ seq: string }>(`
@@ -131,7 +137,7 @@ function migrationsUpTo(last: string): string {
   return folder;
 }
 
-// Rows of the schema before 0008: an account, a connection and integration, a chat, an inbound message
+// Rows of the schema before 0008: an account, a connection and integration, a campaign's chat, an inbound message
 // with a provider id, a delivery (seq 7, written on 2026-11-01: it expires on 2026-12-02 with the
 // default 30 days) with an attempt and a queue row.
 const OLD_DATA_SQL = `
@@ -141,9 +147,12 @@ INSERT INTO connections (id, account_id, channel, code)
 INSERT INTO integrations (id, account_id, alias, method, url, signing_secret)
   VALUES ('00000000-0000-4000-8000-000000000003', '00000000-0000-4000-8000-000000000001', 'Old hook', 'POST',
           'https://hooks.example.com/x', 'secret');
-INSERT INTO chats (id, account_id, connection_id, contact)
+INSERT INTO campaigns (id, account_id, name, type, status, integration_id)
+  VALUES ('00000000-0000-4000-8000-000000000004', '00000000-0000-4000-8000-000000000001', 'Old bot', 'CHATBOT',
+          'LIVE', '00000000-0000-4000-8000-000000000003');
+INSERT INTO chats (id, account_id, connection_id, contact, campaign_id)
   VALUES ('00000000-0000-4000-8000-00000000000a', '00000000-0000-4000-8000-000000000001',
-          '00000000-0000-4000-8000-000000000002', '+15550000002');
+          '00000000-0000-4000-8000-000000000002', '+15550000002', '00000000-0000-4000-8000-000000000004');
 INSERT INTO messages (id, account_id, chat_id, direction, text, external_id, created_at)
   VALUES ('00000000-0000-4000-8000-00000000000b', '00000000-0000-4000-8000-000000000001',
           '00000000-0000-4000-8000-00000000000a', 'IN', 'hello', 'SM1', '2026-10-31T12:00:00Z');

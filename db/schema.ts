@@ -506,6 +506,35 @@ export const deliveryMinutes = pgTable(
   ],
 );
 
+// A campaign's Report, all time: messages in and out, chats opened and closed, and its chats' deliveries
+// by where they are now (waiting = Pending, Delivering or Retrying). Triggers of migration 0012 on chats,
+// messages and deliveries append rows of changes; lib/webhooks/rollups.ts folds them into one row per
+// campaign, so a Report reads a few rows however many chats the campaign had. Retention does not subtract:
+// the Report counts what happened, including what has since expired.
+export const campaignTallies = pgTable(
+  "campaign_tallies",
+  {
+    // No foreign key: a trigger's append must never fail an ingest because the campaign went away in the
+    // meantime. The fold drops the rows of campaigns that no longer exist.
+    campaignId: uuid("campaign_id").notNull(),
+    messagesIn: integer("messages_in").notNull().default(0),
+    messagesOut: integer("messages_out").notNull().default(0),
+    chatsOpen: integer("chats_open").notNull().default(0),
+    chatsClosed: integer("chats_closed").notNull().default(0),
+    deliveriesWaiting: integer("deliveries_waiting").notNull().default(0),
+    deliveriesSucceeded: integer("deliveries_succeeded").notNull().default(0),
+    deliveriesFailed: integer("deliveries_failed").notNull().default(0),
+    deliveriesSkipped: integer("deliveries_skipped").notNull().default(0),
+    folded: boolean("folded").notNull().default(false),
+  },
+  (t) => [
+    index("campaign_tallies_campaign_idx").on(t.campaignId),
+    index("campaign_tallies_unfolded_idx")
+      .on(t.campaignId)
+      .where(sql`NOT ${t.folded}`),
+  ],
+);
+
 // The work queue: one narrow row per unfinished delivery (Pending, Retrying or Delivering), deleted
 // once it succeeds or fails. Workers claim from here; the busy updates (lease on claim, removal on
 // completion) stay on a small row with few indexes. Requeueing (Resend, Replay) inserts the row again.
@@ -619,6 +648,7 @@ export type DeliveryQueueRow = typeof deliveryQueue.$inferSelect;
 export type InboundMessageId = typeof inboundMessageIds.$inferSelect;
 export type UnsuccessfulDelivery = typeof unsuccessfulDeliveries.$inferSelect;
 export type DeliveryMinute = typeof deliveryMinutes.$inferSelect;
+export type CampaignTally = typeof campaignTallies.$inferSelect;
 export type Channel = (typeof channelEnum.enumValues)[number];
 export type HttpMethod = (typeof httpMethodEnum.enumValues)[number];
 export type DeliveryStatus = (typeof deliveryStatusEnum.enumValues)[number];

@@ -1,5 +1,6 @@
 // Sanity checks of a generated database: row counts, status mix, partitions, and that a generated
-// attempt's request is what the app's own request builder makes for that delivery.
+// attempt's request is what the app's own request builder makes for that delivery, and a campaign's
+// Report tallies match its rows.
 import { Client } from "pg";
 
 import type { FieldRow } from "@/lib/validation/integration-fields";
@@ -110,6 +111,26 @@ export async function checkGenerated(url: string): Promise<string[]> {
     );
     if (Number(sample.rows[0]!.message_missing) > 0)
       problems.push(`${sample.rows[0]!.message_missing} of 2000 MESSAGE deliveries have no message`);
+    // One campaign's Report tallies against a count of its rows (the count the tallies replace).
+    const tally = await c.query<{ tallied: string; counted: string }>(
+      `WITH one AS (SELECT id FROM campaigns ORDER BY id LIMIT 1)
+       SELECT (SELECT concat_ws(' ', sum(messages_in), sum(messages_out), sum(chats_open), sum(chats_closed),
+                                sum(deliveries_succeeded), sum(deliveries_failed), sum(deliveries_waiting))
+               FROM campaign_tallies WHERE campaign_id = (SELECT id FROM one)) AS tallied,
+              (SELECT concat_ws(' ',
+                 (SELECT count(*) FROM messages m JOIN chats ch ON ch.id = m.chat_id
+                  WHERE ch.campaign_id = (SELECT id FROM one) AND m.direction = 'IN'),
+                 (SELECT count(*) FROM messages m JOIN chats ch ON ch.id = m.chat_id
+                  WHERE ch.campaign_id = (SELECT id FROM one) AND m.direction = 'OUT'),
+                 (SELECT count(*) FROM chats WHERE campaign_id = (SELECT id FROM one) AND status = 'OPEN'),
+                 (SELECT count(*) FROM chats WHERE campaign_id = (SELECT id FROM one) AND status = 'CLOSED'),
+                 (SELECT count(*) FILTER (WHERE d.status = 'SUCCEEDED') || ' ' || count(*) FILTER (WHERE d.status = 'FAILED')
+                         || ' ' || count(*) FILTER (WHERE d.status IN ('PENDING', 'DELIVERING', 'RETRYING'))
+                  FROM deliveries d JOIN chats ch ON ch.id = d.chat_id WHERE ch.campaign_id = (SELECT id FROM one))))
+              AS counted`,
+    );
+    if (tally.rows[0] && tally.rows[0].tallied !== tally.rows[0].counted)
+      problems.push(`campaign tallies ${tally.rows[0].tallied} ≠ counted ${tally.rows[0].counted}`);
     // A generated request against the app's builder (same integration, same event, masked as logged).
     const { rows } = await c.query<{
       request: { method: string; url: string; headers: Record<string, string>; body: string | null };

@@ -382,6 +382,35 @@ export const TRAFFIC_STEPS: Step[] = [
         [day, batch, now],
       ),
   },
+  {
+    table: "campaign_tallies",
+    perDay: "all",
+    // The campaigns' Report tallies (migration 0012) of this day's messages and deliveries, folded, as the
+    // migration backfills them (its triggers fire for the parent tables only; the chats' fired already).
+    run: ({ pool, batch }, day) =>
+      q(
+        pool,
+        `WITH plan AS (
+           SELECT chat_id, campaign_id FROM bench_chat_plan
+           WHERE expires_on = $1::date AND batch = $2 AND campaign_id IS NOT NULL
+         )
+         INSERT INTO campaign_tallies (campaign_id, messages_in, messages_out, deliveries_waiting, deliveries_succeeded,
+                                       deliveries_failed, deliveries_skipped, folded)
+         SELECT campaign_id, sum(m_in), sum(m_out), sum(waiting), sum(succeeded), sum(failed), sum(skipped), true
+         FROM (
+           SELECT p.campaign_id, count(*) FILTER (WHERE m.direction = 'IN') AS m_in,
+                  count(*) FILTER (WHERE m.direction = 'OUT') AS m_out, 0 AS waiting, 0 AS succeeded, 0 AS failed,
+                  0 AS skipped
+           FROM ${partitionName("messages", day!)} m JOIN plan p ON p.chat_id = m.chat_id GROUP BY 1
+           UNION ALL
+           SELECT p.campaign_id, 0, 0, count(*) FILTER (WHERE campaign_delivery_state(d.status::text) = 'WAITING'),
+                  count(*) FILTER (WHERE d.status = 'SUCCEEDED'), count(*) FILTER (WHERE d.status = 'FAILED'),
+                  count(*) FILTER (WHERE d.status = 'SKIPPED')
+           FROM ${partitionName("deliveries", day!)} d JOIN plan p ON p.chat_id = d.chat_id GROUP BY 1
+         ) t GROUP BY 1`,
+        [day, batch],
+      ),
+  },
 ];
 
 function sqlArrayInt(items: number[]) {

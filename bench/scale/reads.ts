@@ -264,7 +264,7 @@ export function reads(s: Sample): Read[] {
             prepare: (i: number) => pick(s.campaigns, i),
             run: async (c: { id: string; accountId: string }) => {
               const r = await campaignReport(c.accountId, c.id);
-              return Object.values(r.deliveries).reduce((a, b) => a + (b ?? 0), 0);
+              return r.deliveriesSucceeded + r.deliveriesWaiting + r.deliveriesFailed + r.deliveriesSkipped;
             },
           },
         ]

@@ -1,10 +1,11 @@
-import { and, asc, count, eq, inArray, ne, sql } from "drizzle-orm";
+import { and, type AnyColumn, asc, count, eq, inArray, ne, sql } from "drizzle-orm";
 import type { z } from "zod";
 
 import { db, type Tx } from "@/db";
 import {
   campaignConnections,
   campaigns,
+  campaignTallies,
   chats,
   connections,
   deliveries,
@@ -383,25 +384,29 @@ export async function listLinkedCampaigns(accountId: string, integrationId: stri
     .orderBy(asc(campaigns.integrationDate), asc(campaigns.name));
 }
 
-/** The Report view's figures: messages by direction, chats by status, deliveries by status. */
+/**
+ * The Report view's figures, all time (what has since expired included): messages in and out, chats open
+ * and closed, and the chats' deliveries by where they stand. Sums the campaign's few tally rows
+ * (campaign_tallies, kept by triggers); zeros for a campaign of another account.
+ */
 export async function campaignReport(accountId: string, campaignId: string) {
-  const inCampaign = and(eq(chats.accountId, accountId), eq(chats.campaignId, campaignId));
-  const [messageRows, chatRows, deliveryRows] = await Promise.all([
-    db()
-      .select({ key: messages.direction, n: count() })
-      .from(messages)
-      .innerJoin(chats, eq(chats.id, messages.chatId))
-      .where(inCampaign)
-      .groupBy(messages.direction),
-    db().select({ key: chats.status, n: count() }).from(chats).where(inCampaign).groupBy(chats.status),
-    db()
-      .select({ key: deliveries.status, n: count() })
-      .from(deliveries)
-      .innerJoin(chats, eq(chats.id, deliveries.chatId))
-      .where(inCampaign)
-      .groupBy(deliveries.status),
-  ]);
-  const tally = <K extends string>(rows: { key: K; n: number }[]) =>
-    Object.fromEntries(rows.map((r) => [r.key, r.n])) as Partial<Record<K, number>>;
-  return { messages: tally(messageRows), chats: tally(chatRows), deliveries: tally(deliveryRows) };
+  const total = (column: AnyColumn) => sql<number>`coalesce(sum(${column}), 0)::int`;
+  const [report] = await db()
+    .select({
+      messagesIn: total(campaignTallies.messagesIn),
+      messagesOut: total(campaignTallies.messagesOut),
+      chatsOpen: total(campaignTallies.chatsOpen),
+      chatsClosed: total(campaignTallies.chatsClosed),
+      deliveriesWaiting: total(campaignTallies.deliveriesWaiting),
+      deliveriesSucceeded: total(campaignTallies.deliveriesSucceeded),
+      deliveriesFailed: total(campaignTallies.deliveriesFailed),
+      deliveriesSkipped: total(campaignTallies.deliveriesSkipped),
+    })
+    .from(campaignTallies)
+    .innerJoin(
+      campaigns,
+      and(eq(campaigns.id, campaignTallies.campaignId), eq(campaigns.accountId, accountId)),
+    )
+    .where(eq(campaignTallies.campaignId, campaignId));
+  return report!;
 }

@@ -11,7 +11,7 @@ import {
   utcDay,
   type PartitionedTable,
 } from "./partitions";
-import { expireDeliveryMinutes } from "./rollups";
+import { expireCampaignTallies, expireDeliveryMinutes } from "./rollups";
 
 // Retention: what each account's period (accounts.retention_days) lets go, and nothing unfinished.
 //
@@ -27,7 +27,7 @@ import { expireDeliveryMinutes } from "./rollups";
 // - Closed chats leave once their account's period has passed since they closed (in small batches;
 //   chats with unfinished deliveries stay), provider message ids with their messages, and the index of
 //   Failed and Skipped deliveries (unsuccessful_deliveries) with its deliveries' days; the chart's
-//   rollups once older than its longest window.
+//   rollups once older than its longest window, and the tallies of campaigns that no longer exist.
 //
 // Lock order: the workers lock a delivery's queue row, then the delivery. Retention never locks a queue
 // row and only deletes deliveries that have none (finished ones: no worker touches them again), so the
@@ -120,6 +120,7 @@ export async function runRetention({
         inTime,
       );
       stats.deleted.rollups += await expireDeliveryMinutes(client, now, batch, inTime);
+      stats.deleted.rollups += await expireCampaignTallies(client);
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [RETENTION_LOCK]);
     }

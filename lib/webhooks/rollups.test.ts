@@ -11,7 +11,7 @@ import { createTestConnection, createTestIntegration } from "@/lib/testing/integ
 import { ingestInbound } from "./ingest";
 import { requeueDeliveries } from "./replay";
 import { runRetention } from "./retention";
-import { foldDeliveryMinutes, LATENCY_BUCKET_BOUNDS_MS, latencyPercentile, ROLLUP_KEEP_MS } from "./rollups";
+import { foldRollups, LATENCY_BUCKET_BOUNDS_MS, latencyPercentile, ROLLUP_KEEP_MS } from "./rollups";
 import { expiresOnFor } from "./partitions";
 
 /** The chart as the raw rows would give it: per minute, deliveries created by their current status. */
@@ -100,7 +100,7 @@ describe("the chart's rollups", () => {
       .where(eq(deliveryMinutes.integrationId, integration.id));
     expect(appended.length).toBeGreaterThan(3);
     const folded = await deliveryStats(accountId, integration.id);
-    await foldDeliveryMinutes();
+    await foldRollups();
     expect(await deliveryStats(accountId, integration.id)).toEqual(folded);
     const rows = await db()
       .select()

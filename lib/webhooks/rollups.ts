@@ -2,11 +2,12 @@ import type { PoolClient } from "pg";
 
 import { enginePool } from "@/db";
 
-// The chart's rollups (delivery_minutes, migration 0010): the triggers on deliveries append a row of
-// changes per statement; this folds them into one row per (integration, minute, latency bucket), so a
-// chart reads a few rows per minute however busy the integration. Run by the workers' sweep and the
-// cron route; one fold at a time across processes (an advisory lock), though two would not miscount
-// (each row is deleted, and so counted, by one of them).
+// The rollups: the chart's delivery_minutes (migration 0010) and the campaigns' Reports'
+// campaign_tallies (migration 0012). Triggers append a row of changes per statement; this folds them
+// into one row per group (integration, minute and latency bucket; campaign), so a read sums a few rows
+// however busy the integration or campaign. Run by the workers' sweep and the cron route; one fold at a
+// time across processes (an advisory lock), though two would not miscount (each row is deleted, and so
+// counted, by one of them).
 
 /** Upper bounds (ms) of latency_bucket()'s buckets 0…11; bucket 12 is 30 s and more. */
 export const LATENCY_BUCKET_BOUNDS_MS = [5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000, 30000];
@@ -16,9 +17,10 @@ export const ROLLUP_KEEP_MS = 2 * 86_400_000;
 
 const FOLD_LOCK = 72_410_004;
 
-// One batch of (integration, minute) groups with appended rows: all their rows out, their sums back in
-// as one folded row per latency bucket (rows that sum to nothing are not written back).
-const FOLD_SQL = `
+// One batch of groups with appended rows, per rollup: all their rows out, their sums back in as one folded
+// row (rows that sum to nothing are not written back; neither are a deleted campaign's).
+const FOLD_SQL = {
+  deliveryMinutes: `
 WITH picked AS (
   SELECT integration_id, minute FROM delivery_minutes WHERE NOT folded GROUP BY 1, 2 LIMIT $1
 ),
@@ -36,20 +38,41 @@ folded AS (
   HAVING sum(pending) <> 0 OR sum(retrying) <> 0 OR sum(succeeded) <> 0 OR sum(failed) <> 0 OR sum(skipped) <> 0
   RETURNING 1
 )
-SELECT (SELECT count(*) FROM picked)::int AS groups`;
+SELECT (SELECT count(*) FROM picked)::int AS groups`,
+  campaignTallies: `
+WITH picked AS (
+  SELECT DISTINCT campaign_id FROM campaign_tallies WHERE NOT folded LIMIT $1
+),
+gone AS (
+  DELETE FROM campaign_tallies t USING picked p WHERE t.campaign_id = p.campaign_id
+  RETURNING t.*
+),
+folded AS (
+  INSERT INTO campaign_tallies (campaign_id, messages_in, messages_out, chats_open, chats_closed, deliveries_waiting,
+                                deliveries_succeeded, deliveries_failed, deliveries_skipped, folded)
+  SELECT campaign_id, sum(messages_in), sum(messages_out), sum(chats_open), sum(chats_closed),
+         sum(deliveries_waiting), sum(deliveries_succeeded), sum(deliveries_failed), sum(deliveries_skipped), true
+  FROM gone WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.id = gone.campaign_id) GROUP BY 1
+  RETURNING 1
+)
+SELECT (SELECT count(*) FROM picked)::int AS groups`,
+};
 
-/** Folds appended rollup rows, `batch` groups per statement, for at most `maxMs`. Returns groups folded. */
-export async function foldDeliveryMinutes({ batch = 2000, maxMs = 5_000 } = {}): Promise<number> {
+/** Folds the rollups' appended rows, `batch` groups per statement, for at most `maxMs`. Returns groups folded. */
+export async function foldRollups({ batch = 2000, maxMs = 5_000 } = {}): Promise<number> {
   const client = await enginePool().connect();
   try {
     return await withLock(client, async () => {
       const deadline = Date.now() + maxMs;
       let groups = 0;
-      for (;;) {
-        const { rows } = await client.query<{ groups: number }>(FOLD_SQL, [batch]);
-        groups += rows[0]!.groups;
-        if (rows[0]!.groups < batch || Date.now() >= deadline) return groups;
+      for (const sql of Object.values(FOLD_SQL)) {
+        for (;;) {
+          const { rows } = await client.query<{ groups: number }>(sql, [batch]);
+          groups += rows[0]!.groups;
+          if (rows[0]!.groups < batch || Date.now() >= deadline) break;
+        }
       }
+      return groups;
     });
   } finally {
     client.release();
@@ -78,6 +101,14 @@ export async function expireDeliveryMinutes(
     if ((rowCount ?? 0) < batch) break;
   }
   return deleted;
+}
+
+/** Deletes the tallies of campaigns that no longer exist (deleted, or their account was). Returns rows deleted. */
+export async function expireCampaignTallies(client: PoolClient) {
+  const { rowCount } = await client.query(
+    `DELETE FROM campaign_tallies t WHERE NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = t.campaign_id)`,
+  );
+  return rowCount ?? 0;
 }
 
 async function withLock(client: PoolClient, work: () => Promise<number>): Promise<number> {

@@ -10,7 +10,7 @@ import { attempt } from "./attempt";
 import { claimDue, loadIntegrations, type ClaimedDelivery, type IntegrationForDelivery } from "./claim";
 import { closeIdleChats } from "./close";
 import { maybeRunRetention } from "./retention";
-import { foldDeliveryMinutes } from "./rollups";
+import { foldRollups } from "./rollups";
 import { completeDeliveries, releaseLeases, type Completion } from "./complete";
 import { GroupCommit } from "./group-commit";
 import { DEFAULT_RETRY_SCHEDULE_MS, nextAttemptAt } from "./retry";
@@ -517,7 +517,7 @@ export class DeliveryWorker {
       log().warn({ err: errorText(err) }, "idle chat sweep failed");
     }
     try {
-      await foldDeliveryMinutes();
+      await foldRollups();
     } catch (err) {
       log().warn({ err: errorText(err) }, "chart rollup fold failed");
     }

@@ -22,23 +22,16 @@ export default async function CampaignReportPage({ params }: { params: Promise<{
   if (!campaign) notFound();
   const report = await campaignReport(accountId, id);
   const figures = [
-    { label: "Messages in", value: report.messages.IN ?? 0 },
-    { label: "Messages out", value: report.messages.OUT ?? 0 },
-    { label: "Open chats", value: report.chats.OPEN ?? 0 },
-    { label: "Closed chats", value: report.chats.CLOSED ?? 0 },
+    { label: "Messages in", value: report.messagesIn },
+    { label: "Messages out", value: report.messagesOut },
+    { label: "Open chats", value: report.chatsOpen },
+    { label: "Closed chats", value: report.chatsClosed },
   ];
   const deliveryFigures = [
-    { label: "Succeeded", value: report.deliveries.SUCCEEDED ?? 0, color: "bg-green-600" },
-    {
-      label: "Pending or retrying",
-      value:
-        (report.deliveries.PENDING ?? 0) +
-        (report.deliveries.DELIVERING ?? 0) +
-        (report.deliveries.RETRYING ?? 0),
-      color: "bg-amber-500",
-    },
-    { label: "Failed", value: report.deliveries.FAILED ?? 0, color: "bg-red-600" },
-    { label: "Skipped", value: report.deliveries.SKIPPED ?? 0, color: "bg-slate-500" },
+    { label: "Succeeded", value: report.deliveriesSucceeded, color: "bg-green-600" },
+    { label: "Pending or retrying", value: report.deliveriesWaiting, color: "bg-amber-500" },
+    { label: "Failed", value: report.deliveriesFailed, color: "bg-red-600" },
+    { label: "Skipped", value: report.deliveriesSkipped, color: "bg-slate-500" },
   ];
   const deliveryTotal = deliveryFigures.reduce((s, f) => s + f.value, 0);
 
@@ -61,13 +54,20 @@ export default async function CampaignReportPage({ params }: { params: Promise<{
       />
       <div className="grid gap-6 lg:grid-cols-[1fr_22rem]">
         <div className="grid content-start gap-6">
-          <section aria-label="Activity" className="grid grid-cols-2 gap-3 sm:grid-cols-4">
-            {figures.map((f) => (
-              <Card key={f.label} className="p-4">
-                <p className="text-xs font-medium text-slate-500 uppercase">{f.label}</p>
-                <p className="mt-1 text-2xl font-semibold tabular-nums">{f.value}</p>
-              </Card>
-            ))}
+          <section aria-label="Activity" className="grid gap-2">
+            <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+              {figures.map((f) => (
+                <Card key={f.label} className="p-4">
+                  <p className="text-xs font-medium text-slate-500 uppercase">{f.label}</p>
+                  <p className="mt-1 text-2xl font-semibold tabular-nums">
+                    {f.value.toLocaleString("en-US")}
+                  </p>
+                </Card>
+              ))}
+            </div>
+            <p className="text-xs text-slate-500">
+              Since the campaign began, including what is past the data retention period.
+            </p>
           </section>
           {campaign.type === "CHATBOT" && (
             <Card className="p-5">
@@ -89,7 +89,7 @@ export default async function CampaignReportPage({ params }: { params: Promise<{
                     {deliveryFigures.map((f) => (
                       <div key={f.label}>
                         <dt className="text-slate-500">{f.label}</dt>
-                        <dd className="font-semibold tabular-nums">{f.value}</dd>
+                        <dd className="font-semibold tabular-nums">{f.value.toLocaleString("en-US")}</dd>
                       </div>
                     ))}
                   </dl>
