@@ -40,6 +40,7 @@ describe("migrations", () => {
         "connections",
         "deliveries",
         "delivery_attempts",
+        "delivery_hours",
         "delivery_minutes",
         "delivery_queue",
         "delivery_releases",

@@ -452,6 +452,10 @@ export const deliveries = pgTable(
     // Every read names the integration, the chat or the delivery: no index by account alone (each
     // index is one more write per event). The log, newest first, keyset-paginated on (created_at, seq).
     index("deliveries_integration_log_idx").on(t.integrationId, t.createdAt, t.seq),
+    // Test events, a few: the Succeeded filter finds their hours here (the rollups do not count them).
+    index("deliveries_integration_tests_idx")
+      .on(t.integrationId, t.createdAt)
+      .where(sql`${t.isTest}`),
   ],
 );
 
@@ -504,6 +508,23 @@ export const deliveryMinutes = pgTable(
       .on(t.minute)
       .where(sql`NOT ${t.folded}`),
   ],
+);
+
+// Per integration and hour of creation, how many deliveries have Succeeded: the chart's minutes, once
+// older than the chart shows, moved here by retention (lib/webhooks/rollups.ts) and kept as long as the
+// account keeps deliveries. The Succeeded filter reads minutes and hours to skip the hours without one
+// (an integration whose receiver has been down for days has thousands of unfinished deliveries on top).
+// Never less than the deliveries there are (deleting deliveries subtracts nothing), so a read may look at
+// an hour for nothing but never misses one.
+export const deliveryHours = pgTable(
+  "delivery_hours",
+  {
+    accountId: uuid("account_id").notNull(),
+    integrationId: uuid("integration_id").notNull(),
+    hour: tz("hour").notNull(),
+    succeeded: integer("succeeded").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.integrationId, t.hour] })],
 );
 
 // A campaign's Report, all time: messages in and out, chats opened and closed, and its chats' deliveries
@@ -648,6 +669,7 @@ export type DeliveryQueueRow = typeof deliveryQueue.$inferSelect;
 export type InboundMessageId = typeof inboundMessageIds.$inferSelect;
 export type UnsuccessfulDelivery = typeof unsuccessfulDeliveries.$inferSelect;
 export type DeliveryMinute = typeof deliveryMinutes.$inferSelect;
+export type DeliveryHour = typeof deliveryHours.$inferSelect;
 export type CampaignTally = typeof campaignTallies.$inferSelect;
 export type Channel = (typeof channelEnum.enumValues)[number];
 export type HttpMethod = (typeof httpMethodEnum.enumValues)[number];

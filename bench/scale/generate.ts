@@ -383,6 +383,23 @@ export const TRAFFIC_STEPS: Step[] = [
       ),
   },
   {
+    table: "delivery_hours",
+    perDay: "all",
+    // Succeeded per hour (migration 0013) of what the minutes above do not hold, as retention leaves it.
+    run: ({ pool, batch, now }, day) =>
+      q(
+        pool,
+        `INSERT INTO delivery_hours AS h (account_id, integration_id, hour, succeeded)
+         SELECT account_id, integration_id, date_trunc('hour', created_at), count(*)
+         FROM ${partitionName("deliveries", day!)} d
+         WHERE NOT is_test AND status = 'SUCCEEDED' AND created_at < $3::timestamptz - interval '2 days'
+           AND d.chat_id IN (SELECT chat_id FROM bench_chat_plan WHERE expires_on = $1::date AND batch = $2)
+         GROUP BY 1, 2, 3
+         ON CONFLICT (integration_id, hour) DO UPDATE SET succeeded = h.succeeded + excluded.succeeded`,
+        [day, batch, now],
+      ),
+  },
+  {
     table: "campaign_tallies",
     perDay: "all",
     // The campaigns' Report tallies (migration 0012) of this day's messages and deliveries, folded, as the

@@ -14,6 +14,7 @@ export const TRAFFIC_TABLES = [
   "delivery_queue",
   "unsuccessful_deliveries",
   "delivery_minutes",
+  "delivery_hours",
   "campaign_tallies",
 ] as const;
 

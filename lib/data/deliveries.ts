@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, gte, inArray, lt, lte, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
 
 import { db } from "@/db";
 import {
   chats,
   deliveries,
   deliveryAttempts,
+  deliveryHours,
   deliveryMinutes,
   deliveryQueue,
   integrations,
@@ -54,7 +55,8 @@ const isSeq = (key: string) => /^\d{1,18}$/.test(key);
 // - a chat or a contact: that chat's deliveries (a few), through the chat index;
 // - Pending, Retrying, Delivering: the queue, which holds exactly the unfinished ones (by seq);
 // - Failed, Skipped: unsuccessful_deliveries, a few in a hundred;
-// - anything else (no status, Succeeded): the log index, newest first, cut at the page.
+// - Succeeded: the log index, but only in the hours the rollups say had one (see succeededHours);
+// - anything else (no status): the log index, newest first, cut at the page.
 type Source = "chats" | "queue" | "unsuccessful" | "log";
 function sourceOf(filter: DeliveryFilter): Source {
   if (filter.chatId || filter.contact) return "chats";
@@ -99,11 +101,16 @@ export async function listDeliveries(accountId: string, filter: DeliveryFilter) 
       : source === "unsuccessful"
         ? { createdAt: unsuccessfulDeliveries.createdAt, seq: unsuccessfulDeliveries.seq, bySeq: false }
         : { createdAt: deliveries.createdAt, seq: deliveries.seq, bySeq: false };
+  // The queue and unsuccessful_deliveries are scoped on their own columns (status included) and the
+  // account on the integration: filtering the deliveries by account and integration as well makes the
+  // planner multiply two selectivities of one fact, expect a handful of rows, and read and sort the
+  // integration's whole history instead of walking the index to the page.
+  const walksDeliveries = source === "log" || source === "chats";
   const where: (SQL | undefined)[] = [
-    eq(deliveries.accountId, accountId),
-    eq(deliveries.integrationId, filter.integrationId),
+    walksDeliveries ? eq(deliveries.accountId, accountId) : undefined,
+    walksDeliveries ? eq(deliveries.integrationId, filter.integrationId) : undefined,
     lte(deliveries.expiresOn, lastExpiresOn),
-    filter.status ? sql`${shownStatus} = ${filter.status}` : undefined,
+    walksDeliveries && filter.status ? sql`${shownStatus} = ${filter.status}` : undefined,
     filter.event ? eq(deliveries.event, filter.event) : undefined,
     chatIds ? inArray(deliveries.chatId, chatIds) : undefined,
     filter.from ? gte(key.createdAt, filter.from) : undefined,
@@ -132,28 +139,56 @@ export async function listDeliveries(accountId: string, filter: DeliveryFilter) 
     cursorAt: cursorTime(deliveries.createdAt),
   };
   const newestFirst = key.bySeq ? [desc(key.seq)] : [desc(key.createdAt), desc(key.seq)];
+  const ofAccount = (integrationId: AnyColumn) =>
+    and(eq(integrations.id, integrationId), eq(integrations.accountId, accountId));
   const sameDelivery = (table: typeof deliveryQueue | typeof unsuccessfulDeliveries) =>
     and(eq(deliveries.id, table.deliveryId), eq(deliveries.expiresOn, table.expiresOn));
 
+  const logQuery = (extra?: SQL) =>
+    db()
+      .select(fields)
+      .from(deliveries)
+      .leftJoin(deliveryQueue, eq(deliveryQueue.deliveryId, deliveries.id))
+      .where(and(...where, extra));
+
   let query;
-  if (source === "queue") {
+  if (source === "log" && filter.status === "SUCCEEDED") {
+    const hours = await succeededHours(accountId, filter.integrationId, {
+      through: after ? new Date(after.at) : filter.to,
+      since: filter.from,
+      includeTests: filter.includeTests !== false,
+    });
+    const rows = await walkHours(hours, limit + 1, (range, n) =>
+      logQuery(range)
+        .orderBy(...newestFirst)
+        .limit(n),
+    );
+    return pageOf(rows, limit, retentionDays);
+  } else if (source === "queue") {
     // Delivering is a leased row of either written status; Pending and Retrying are the unleased ones.
-    const written = filter.status === "DELIVERING" ? (["PENDING", "RETRYING"] as const) : [filter.status!];
+    const delivering = filter.status === "DELIVERING";
+    const written = delivering ? (["PENDING", "RETRYING"] as const) : [filter.status!];
     query = db()
       .select(fields)
       .from(deliveryQueue)
+      .innerJoin(integrations, ofAccount(deliveryQueue.integrationId))
       .innerJoin(deliveries, sameDelivery(deliveryQueue))
       .where(
         and(
           eq(deliveryQueue.integrationId, filter.integrationId),
           inArray(deliveryQueue.status, [...written]),
+          delivering
+            ? sql`${deliveryQueue.leaseExpiresAt} > now()`
+            : sql`(${deliveryQueue.leaseExpiresAt} IS NULL OR ${deliveryQueue.leaseExpiresAt} <= now())`,
           ...where,
         ),
       );
   } else if (source === "unsuccessful") {
+    // Failed and Skipped deliveries are never queued (a Resend takes them out of this index).
     query = db()
       .select(fields)
       .from(unsuccessfulDeliveries)
+      .innerJoin(integrations, ofAccount(unsuccessfulDeliveries.integrationId))
       .innerJoin(deliveries, sameDelivery(unsuccessfulDeliveries))
       .leftJoin(deliveryQueue, eq(deliveryQueue.deliveryId, deliveries.id))
       .where(
@@ -164,13 +199,17 @@ export async function listDeliveries(accountId: string, filter: DeliveryFilter) 
         ),
       );
   } else {
-    query = db()
-      .select(fields)
-      .from(deliveries)
-      .leftJoin(deliveryQueue, eq(deliveryQueue.deliveryId, deliveries.id))
-      .where(and(...where));
+    query = logQuery();
   }
-  const rows = await query.orderBy(...newestFirst).limit(limit + 1);
+  return pageOf(await query.orderBy(...newestFirst).limit(limit + 1), limit, retentionDays);
+}
+
+/** A page of `limit` from up to `limit + 1` rows read, and the cursor after it when there are more. */
+function pageOf<R extends { cursorAt: string; seq: number }>(
+  rows: R[],
+  limit: number,
+  retentionDays: number,
+) {
   const page = rows.slice(0, limit).map(({ cursorAt: _at, ...delivery }) => delivery);
   const last = rows.length > limit ? rows[limit - 1]! : undefined;
   return {
@@ -178,6 +217,76 @@ export async function listDeliveries(accountId: string, filter: DeliveryFilter) 
     nextCursor: last ? encodeCursor(LOG_CURSOR, last.cursorAt, last.seq) : null,
     retentionDays,
   };
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * The hours (newest first, at or before `through`, from the hour of `since`) in which the integration
+ * has deliveries that Succeeded, with how many: the chart's minutes and the older delivery_hours, plus
+ * the hours of test events (which no rollup counts). A count is never below what is there (deletions
+ * subtract nothing), so an hour left out has none.
+ */
+async function succeededHours(
+  accountId: string,
+  integrationId: string,
+  { through, since, includeTests }: { through?: Date; since?: Date; includeTests: boolean },
+): Promise<{ hour: Date; n: number }[]> {
+  // The whole hour of `through` (a cursor's time, to the millisecond here, to the microsecond in the walk).
+  const upTo = (column: AnyColumn) =>
+    through ? sql`AND ${column} < date_trunc('hour', ${through}::timestamptz) + interval '1 hour'` : sql``;
+  const tests = includeTests
+    ? sql`UNION ALL
+          SELECT date_trunc('hour', ${deliveries.createdAt}), 1 FROM ${deliveries}
+          WHERE ${deliveries.integrationId} = ${integrationId} AND ${deliveries.accountId} = ${accountId}
+            AND ${deliveries.isTest} ${upTo(deliveries.createdAt)}`
+    : sql``;
+  const { rows } = await db().execute<{ hour: string; n: number }>(sql`
+    SELECT hour, sum(n)::int AS n FROM (
+      SELECT date_trunc('hour', ${deliveryMinutes.minute}) AS hour, ${deliveryMinutes.succeeded} AS n
+      FROM ${deliveryMinutes}
+      WHERE ${deliveryMinutes.integrationId} = ${integrationId} AND ${deliveryMinutes.accountId} = ${accountId}
+        ${upTo(deliveryMinutes.minute)}
+      UNION ALL
+      SELECT ${deliveryHours.hour}, ${deliveryHours.succeeded} FROM ${deliveryHours}
+      WHERE ${deliveryHours.integrationId} = ${integrationId} AND ${deliveryHours.accountId} = ${accountId}
+        ${upTo(deliveryHours.hour)}
+      ${tests}
+    ) counted
+    ${since ? sql`WHERE hour >= date_trunc('hour', ${since}::timestamptz)` : sql``}
+    GROUP BY 1 HAVING sum(n) > 0 ORDER BY 1 DESC`);
+  return rows.map((r) => ({ hour: new Date(r.hour), n: r.n }));
+}
+
+/**
+ * Reads up to `want` rows, newest first, from the given hours only: a batch of hours at a time (enough,
+ * by their counts, for what is still wanted, and twice as many hours as the batch before, so a filter
+ * the counts do not see — an event type — takes few round trips), consecutive hours as one range.
+ */
+async function walkHours<R>(
+  hours: { hour: Date; n: number }[],
+  want: number,
+  read: (range: SQL, n: number) => Promise<R[]>,
+): Promise<R[]> {
+  const rows: R[] = [];
+  let next = 0;
+  for (let atLeast = 1; next < hours.length && rows.length < want; atLeast *= 2) {
+    const ranges: { from: Date; to: Date }[] = [];
+    let counted = 0;
+    for (let taken = 0; next < hours.length && (counted < want - rows.length || taken < atLeast); taken++) {
+      const { hour, n } = hours[next++]!;
+      const end = new Date(hour.getTime() + HOUR_MS);
+      const newer = ranges.at(-1);
+      if (newer && newer.from.getTime() === end.getTime()) newer.from = hour;
+      else ranges.push({ from: hour, to: end });
+      counted += n;
+    }
+    const inRanges = or(
+      ...ranges.map((r) => and(gte(deliveries.createdAt, r.from), lt(deliveries.createdAt, r.to))),
+    )!;
+    rows.push(...(await read(inRanges, want - rows.length)));
+  }
+  return rows;
 }
 
 export type DeliveryListItem = Awaited<ReturnType<typeof listDeliveries>>["deliveries"][number];

@@ -1,14 +1,16 @@
-import { eq } from "drizzle-orm";
+import { and, desc, eq, gte } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { db } from "@/db";
-import { unsuccessfulDeliveries, type DeliveryStatus } from "@/db/schema";
+import { deliveries, deliveryHours, unsuccessfulDeliveries, type DeliveryStatus } from "@/db/schema";
 import { createTestAccount } from "@/lib/testing/accounts";
 import { createTestConnection, createTestIntegration } from "@/lib/testing/integrations";
 import { attemptDue } from "@/lib/testing/deliveries";
 import type { Completion } from "@/lib/webhooks/complete";
 import { ingestInbound } from "@/lib/webhooks/ingest";
+import { expiresOnFor } from "@/lib/webhooks/partitions";
 import { replayFailed, requeueDeliveries } from "@/lib/webhooks/replay";
+import { runRetention } from "@/lib/webhooks/retention";
 
 import { listDeliveries, type DeliveryFilter } from "./deliveries";
 
@@ -123,5 +125,82 @@ describe("the delivery log's filters at any depth", () => {
       await expect(listDeliveries(accountId, { integrationId, cursor })).rejects.toMatchObject({
         code: "INVALID",
       });
+  });
+});
+
+describe("the Succeeded filter", () => {
+  it("skips the hours the rollups say have none, and still finds every one: recent, moved to hours, tests", async () => {
+    const { accountId, integrationId } = await setUp();
+    const [chat] = await db()
+      .select({ id: deliveries.chatId })
+      .from(deliveries)
+      .where(eq(deliveries.integrationId, integrationId))
+      .limit(1);
+    const now = Date.now();
+    const at = (hoursAgo: number, minute = 0) => new Date(now - hoursAgo * 3_600_000 + minute * 60_000);
+    const rows: Omit<typeof deliveries.$inferInsert, "expiresOn">[] = [];
+    const add = (
+      createdAt: Date,
+      status: DeliveryStatus,
+      event: "MESSAGE" | "END" = "MESSAGE",
+      isTest = false,
+    ) =>
+      rows.push({
+        accountId,
+        integrationId,
+        chatId: isTest ? null : chat!.id,
+        event,
+        payload: {},
+        status,
+        isTest,
+        createdAt,
+      });
+    for (let m = 0; m < 10; m++) add(at(120, m * 5), "SUCCEEDED", m % 4 === 0 ? "END" : "MESSAGE"); // 5 days ago
+    for (let m = 0; m < 8; m++) add(at(72, m), m < 3 ? "SUCCEEDED" : "FAILED"); // 3 days ago
+    add(at(96, 10), "SUCCEEDED", "MESSAGE", true); // a test event, 4 days ago
+    for (let m = 0; m < 120; m++) add(at(1, m / 2), "PENDING"); // the last hour: a receiver down
+    add(at(0.2), "SUCCEEDED", "END");
+    await db()
+      .insert(deliveries)
+      .values(rows.map((r) => ({ ...r, expiresOn: expiresOnFor(accountId) })));
+
+    const expected = async (filter: { event?: "END"; includeTests?: boolean; from?: Date }) =>
+      (
+        await db()
+          .select({ id: deliveries.id })
+          .from(deliveries)
+          .where(
+            and(
+              eq(deliveries.integrationId, integrationId),
+              eq(deliveries.status, "SUCCEEDED"),
+              filter.event ? eq(deliveries.event, filter.event) : undefined,
+              filter.includeTests === false ? eq(deliveries.isTest, false) : undefined,
+              filter.from ? gte(deliveries.createdAt, filter.from) : undefined,
+            ),
+          )
+          .orderBy(desc(deliveries.createdAt), desc(deliveries.seq))
+      ).map((r) => r.id);
+    const check = async () => {
+      for (const filter of [{}, { event: "END" as const }, { includeTests: false }, { from: at(73) }])
+        expect(
+          await allPages(accountId, { integrationId, status: "SUCCEEDED", ...filter }),
+          JSON.stringify(filter),
+        ).toEqual(await expected(filter));
+    };
+    expect((await expected({})).length).toBe(15);
+    await check();
+    // Retention moves the minutes older than the chart shows into hours; the filter reads both.
+    await runRetention();
+    const hours = await db()
+      .select()
+      .from(deliveryHours)
+      .where(eq(deliveryHours.integrationId, integrationId));
+    expect(hours.reduce((n, h) => n + h.succeeded, 0)).toBe(13);
+    await check();
+    // A Resend of an old one takes it out of the filter (the minute it was created in counts it again).
+    const oldest = (await expected({})).at(-1)!;
+    await requeueDeliveries(accountId, [oldest]);
+    await check();
+    expect(await allPages(accountId, { integrationId, status: "SUCCEEDED" })).not.toContain(oldest);
   });
 });

@@ -4,6 +4,8 @@ import { db, type Tx } from "@/db";
 import {
   campaigns,
   connections,
+  deliveryHours,
+  deliveryMinutes,
   deliveryQueue,
   integrationConnections,
   integrations,
@@ -517,6 +519,9 @@ export async function deleteIntegration(
       .where(and(eq(campaigns.accountId, accountId), eq(campaigns.integrationId, id)))
       .returning({ id: campaigns.id, name: campaigns.name });
     await tx.delete(integrations).where(scoped(accountId, id));
+    // Its rollups go with it (retention walks the integrations that exist); its log, until its days expire.
+    await tx.delete(deliveryMinutes).where(eq(deliveryMinutes.integrationId, id));
+    await tx.delete(deliveryHours).where(eq(deliveryHours.integrationId, id));
     return { alias, unlinkedCampaigns };
   });
 }

@@ -79,7 +79,11 @@ export async function foldRollups({ batch = 2000, maxMs = 5_000 } = {}): Promise
   }
 }
 
-/** Deletes rollup minutes older than the chart can show, per integration in batches. Returns rows deleted. */
+/**
+ * Moves rollup minutes older than the chart can show into delivery_hours (their Succeeded counts, which
+ * the Succeeded filter reads), per integration in batches, and deletes the hours of deliveries past
+ * their account's period. Returns minute rows moved and hour rows deleted.
+ */
 export async function expireDeliveryMinutes(
   client: PoolClient,
   now: Date,
@@ -89,13 +93,39 @@ export async function expireDeliveryMinutes(
   const cutoff = new Date(now.getTime() - ROLLUP_KEEP_MS);
   let deleted = 0;
   while (inTime()) {
-    const { rowCount } = await client.query(
-      `DELETE FROM delivery_minutes WHERE ctid = ANY(ARRAY(
-         SELECT m.ctid FROM integrations i
-         CROSS JOIN LATERAL (
-           SELECT ctid FROM delivery_minutes WHERE integration_id = i.id AND minute < $1 LIMIT $2) m
-         LIMIT $2))`,
+    const { rows } = await client.query<{ moved: number }>(
+      `WITH gone AS (
+         DELETE FROM delivery_minutes WHERE ctid = ANY(ARRAY(
+           SELECT m.ctid FROM integrations i
+           CROSS JOIN LATERAL (
+             SELECT ctid FROM delivery_minutes WHERE integration_id = i.id AND minute < $1 LIMIT $2) m
+           LIMIT $2))
+         RETURNING account_id, integration_id, minute, succeeded
+       ),
+       hours AS (
+         INSERT INTO delivery_hours AS h (account_id, integration_id, hour, succeeded)
+         SELECT account_id, integration_id, date_trunc('hour', minute), sum(succeeded) FROM gone
+         GROUP BY 1, 2, 3 HAVING sum(succeeded) <> 0
+         ON CONFLICT (integration_id, hour) DO UPDATE SET succeeded = h.succeeded + excluded.succeeded
+       )
+       SELECT count(*)::int AS moved FROM gone`,
       [cutoff, batch],
+    );
+    const moved = rows[0]!.moved;
+    deleted += moved;
+    if (moved < batch) break;
+  }
+  // An hour's deliveries expire a day or so after the account's period has passed since it.
+  while (inTime()) {
+    const { rowCount } = await client.query(
+      `DELETE FROM delivery_hours WHERE ctid = ANY(ARRAY(
+         SELECT h.ctid FROM accounts a JOIN integrations i ON i.account_id = a.id
+         CROSS JOIN LATERAL (
+           SELECT ctid FROM delivery_hours
+           WHERE integration_id = i.id AND hour < $1::timestamptz - (a.retention_days + 2) * interval '1 day'
+           LIMIT $2) h
+         LIMIT $2))`,
+      [now, batch],
     );
     deleted += rowCount ?? 0;
     if ((rowCount ?? 0) < batch) break;
