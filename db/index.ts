@@ -21,8 +21,9 @@ export function db(): Database {
       max: env().DATABASE_POOL_SIZE,
       connectionTimeoutMillis: env().DATABASE_CONNECT_TIMEOUT_MS,
       // Pages of at most a few hundred rows: compiling a plan (JIT, which high cost estimates on the
-      // partitioned tables set off) takes far longer than running it.
-      options: "-c jit=off",
+      // partitioned tables set off) takes far longer than running it, and so does starting parallel
+      // workers for a walk that stops at the page (measured at 10 M deliveries: 46 → 5 ms).
+      options: "-c jit=off -c max_parallel_workers_per_gather=0",
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     pool.on("error", () => {});

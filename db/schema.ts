@@ -504,18 +504,19 @@ export const deliveryMinutes = pgTable(
   },
   (t) => [
     index("delivery_minutes_chart_idx").on(t.integrationId, t.minute),
+    // The changes not yet folded, by integration (the Succeeded filter adds them to the hours).
     index("delivery_minutes_unfolded_idx")
-      .on(t.minute)
+      .on(t.integrationId, t.minute)
       .where(sql`NOT ${t.folded}`),
   ],
 );
 
-// Per integration and hour of creation, how many deliveries have Succeeded: the chart's minutes, once
-// older than the chart shows, moved here by retention (lib/webhooks/rollups.ts) and kept as long as the
-// account keeps deliveries. The Succeeded filter reads minutes and hours to skip the hours without one
-// (an integration whose receiver has been down for days has thousands of unfinished deliveries on top).
-// Never less than the deliveries there are (deleting deliveries subtracts nothing), so a read may look at
-// an hour for nothing but never misses one.
+// Per integration and hour of creation, how many deliveries have Succeeded: the rollup fold adds the
+// minutes' changes here as it folds them (lib/webhooks/rollups.ts), and retention keeps the hours as long
+// as the account keeps deliveries. The Succeeded filter reads the hours (and the changes not yet folded)
+// to skip the hours without one (an integration whose receiver has been down for days has thousands of
+// unfinished deliveries on top). Never less than the deliveries there are (deleting deliveries subtracts
+// nothing), so a read may look at an hour for nothing but never misses one.
 export const deliveryHours = pgTable(
   "delivery_hours",
   {

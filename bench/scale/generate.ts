@@ -385,18 +385,18 @@ export const TRAFFIC_STEPS: Step[] = [
   {
     table: "delivery_hours",
     perDay: "all",
-    // Succeeded per hour (migration 0013) of what the minutes above do not hold, as retention leaves it.
-    run: ({ pool, batch, now }, day) =>
+    // Succeeded per hour (migration 0013), as the rollup fold leaves it.
+    run: ({ pool, batch }, day) =>
       q(
         pool,
         `INSERT INTO delivery_hours AS h (account_id, integration_id, hour, succeeded)
          SELECT account_id, integration_id, date_trunc('hour', created_at), count(*)
          FROM ${partitionName("deliveries", day!)} d
-         WHERE NOT is_test AND status = 'SUCCEEDED' AND created_at < $3::timestamptz - interval '2 days'
+         WHERE NOT is_test AND status = 'SUCCEEDED'
            AND d.chat_id IN (SELECT chat_id FROM bench_chat_plan WHERE expires_on = $1::date AND batch = $2)
          GROUP BY 1, 2, 3
          ON CONFLICT (integration_id, hour) DO UPDATE SET succeeded = h.succeeded + excluded.succeeded`,
-        [day, batch, now],
+        [day, batch],
       ),
   },
   {

@@ -1,8 +1,8 @@
 -- The Succeeded filter skips the hours without a Succeeded delivery (issue #11: 1.2 s at 10 M deliveries
 -- for an integration whose receiver has been down for days: the log walk read every unfinished delivery
--- on top). delivery_hours holds, per integration and hour of creation, how many Succeeded, for hours the
--- chart's minutes no longer hold; retention moves minutes there (lib/webhooks/rollups.ts). Test events,
--- which no rollup counts, get a small partial index instead.
+-- on top). delivery_hours holds, per integration and hour of creation, how many Succeeded; the rollup
+-- fold adds the minutes' changes to it (lib/webhooks/rollups.ts), and the changes not yet folded are
+-- found by integration. Test events, which no rollup counts, get a small partial index instead.
 CREATE TABLE "delivery_hours" (
 	"account_id" uuid NOT NULL,
 	"integration_id" uuid NOT NULL,
@@ -11,12 +11,14 @@ CREATE TABLE "delivery_hours" (
 	CONSTRAINT "delivery_hours_integration_id_hour_pk" PRIMARY KEY("integration_id","hour")
 );
 --> statement-breakpoint
-CREATE INDEX "deliveries_integration_tests_idx" ON "deliveries" USING btree ("integration_id","created_at") WHERE "deliveries"."is_test";
+DROP INDEX "delivery_minutes_unfolded_idx";--> statement-breakpoint
+CREATE INDEX "deliveries_integration_tests_idx" ON "deliveries" USING btree ("integration_id","created_at") WHERE "deliveries"."is_test";--> statement-breakpoint
+CREATE INDEX "delivery_minutes_unfolded_idx" ON "delivery_minutes" USING btree ("integration_id","minute") WHERE NOT "delivery_minutes"."folded";
 --> statement-breakpoint
 
--- Minutes from two days back and hours before that, counted from the deliveries themselves while their
--- writers wait (so that nothing is counted twice or missed; the minutes the migration of 0010 wrote may
--- not reach back that far).
+-- Hours and the chart's minutes counted from the deliveries themselves while their writers wait (so
+-- nothing is counted twice or missed): the hours of all of them, the minutes of the chart's two days,
+-- all folded (a change not folded would be added to the hours again).
 LOCK TABLE "deliveries" IN SHARE MODE;--> statement-breakpoint
 LOCK TABLE "delivery_minutes" IN EXCLUSIVE MODE;--> statement-breakpoint
 DELETE FROM delivery_minutes;--> statement-breakpoint
@@ -26,10 +28,9 @@ SELECT account_id, integration_id, date_trunc('minute', created_at),
        count(*) FILTER (WHERE status::text IN ('PENDING', 'DELIVERING')), count(*) FILTER (WHERE status::text = 'RETRYING'),
        count(*) FILTER (WHERE status::text = 'SUCCEEDED'), count(*) FILTER (WHERE status::text = 'FAILED'),
        count(*) FILTER (WHERE status::text = 'SKIPPED'), true
-FROM "deliveries" WHERE NOT is_test AND created_at >= date_trunc('hour', now()) - interval '2 days'
+FROM "deliveries" WHERE NOT is_test AND created_at >= now() - interval '2 days'
 GROUP BY 1, 2, 3, 4;--> statement-breakpoint
 INSERT INTO delivery_hours (account_id, integration_id, hour, succeeded)
 SELECT account_id, integration_id, date_trunc('hour', created_at), count(*)
-FROM "deliveries"
-WHERE NOT is_test AND status = 'SUCCEEDED' AND created_at < date_trunc('hour', now()) - interval '2 days'
+FROM "deliveries" WHERE NOT is_test AND status = 'SUCCEEDED'
 GROUP BY 1, 2, 3;

@@ -223,9 +223,9 @@ const HOUR_MS = 3_600_000;
 
 /**
  * The hours (newest first, at or before `through`, from the hour of `since`) in which the integration
- * has deliveries that Succeeded, with how many: the chart's minutes and the older delivery_hours, plus
- * the hours of test events (which no rollup counts). A count is never below what is there (deletions
- * subtract nothing), so an hour left out has none.
+ * has deliveries that Succeeded, with how many: delivery_hours, the minutes' changes not folded into it
+ * yet, and the hours of test events (which no rollup counts). A count is never below what is there
+ * (deletions subtract nothing), so an hour left out has none.
  */
 async function succeededHours(
   accountId: string,
@@ -243,14 +243,13 @@ async function succeededHours(
     : sql``;
   const { rows } = await db().execute<{ hour: string; n: number }>(sql`
     SELECT hour, sum(n)::int AS n FROM (
-      SELECT date_trunc('hour', ${deliveryMinutes.minute}) AS hour, ${deliveryMinutes.succeeded} AS n
-      FROM ${deliveryMinutes}
-      WHERE ${deliveryMinutes.integrationId} = ${integrationId} AND ${deliveryMinutes.accountId} = ${accountId}
-        ${upTo(deliveryMinutes.minute)}
-      UNION ALL
-      SELECT ${deliveryHours.hour}, ${deliveryHours.succeeded} FROM ${deliveryHours}
+      SELECT ${deliveryHours.hour} AS hour, ${deliveryHours.succeeded} AS n FROM ${deliveryHours}
       WHERE ${deliveryHours.integrationId} = ${integrationId} AND ${deliveryHours.accountId} = ${accountId}
         ${upTo(deliveryHours.hour)}
+      UNION ALL
+      SELECT date_trunc('hour', ${deliveryMinutes.minute}), ${deliveryMinutes.succeeded} FROM ${deliveryMinutes}
+      WHERE ${deliveryMinutes.integrationId} = ${integrationId} AND ${deliveryMinutes.accountId} = ${accountId}
+        AND NOT ${deliveryMinutes.folded} ${upTo(deliveryMinutes.minute)}
       ${tests}
     ) counted
     ${since ? sql`WHERE hour >= date_trunc('hour', ${since}::timestamptz)` : sql``}

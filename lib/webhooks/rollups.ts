@@ -37,6 +37,13 @@ folded AS (
   FROM gone GROUP BY 1, 2, 3, 4
   HAVING sum(pending) <> 0 OR sum(retrying) <> 0 OR sum(succeeded) <> 0 OR sum(failed) <> 0 OR sum(skipped) <> 0
   RETURNING 1
+),
+-- The changes not folded before, to the hours' Succeeded counts (only this fold writes them).
+hours AS (
+  INSERT INTO delivery_hours AS h (account_id, integration_id, hour, succeeded)
+  SELECT account_id, integration_id, date_trunc('hour', minute), sum(succeeded) FROM gone WHERE NOT folded
+  GROUP BY 1, 2, 3 HAVING sum(succeeded) <> 0
+  ON CONFLICT (integration_id, hour) DO UPDATE SET succeeded = h.succeeded + excluded.succeeded
 )
 SELECT (SELECT count(*) FROM picked)::int AS groups`,
   campaignTallies: `
@@ -80,9 +87,8 @@ export async function foldRollups({ batch = 2000, maxMs = 5_000 } = {}): Promise
 }
 
 /**
- * Moves rollup minutes older than the chart can show into delivery_hours (their Succeeded counts, which
- * the Succeeded filter reads), per integration in batches, and deletes the hours of deliveries past
- * their account's period. Returns minute rows moved and hour rows deleted.
+ * Deletes rollup minutes older than the chart can show, and the hours of deliveries past their account's
+ * period, per integration in batches. Returns rows deleted.
  */
 export async function expireDeliveryMinutes(
   client: PoolClient,
@@ -90,47 +96,35 @@ export async function expireDeliveryMinutes(
   batch: number,
   inTime: () => boolean,
 ) {
-  const cutoff = new Date(now.getTime() - ROLLUP_KEEP_MS);
-  let deleted = 0;
-  while (inTime()) {
-    const { rows } = await client.query<{ moved: number }>(
-      `WITH gone AS (
-         DELETE FROM delivery_minutes WHERE ctid = ANY(ARRAY(
-           SELECT m.ctid FROM integrations i
-           CROSS JOIN LATERAL (
-             SELECT ctid FROM delivery_minutes WHERE integration_id = i.id AND minute < $1 LIMIT $2) m
-           LIMIT $2))
-         RETURNING account_id, integration_id, minute, succeeded
-       ),
-       hours AS (
-         INSERT INTO delivery_hours AS h (account_id, integration_id, hour, succeeded)
-         SELECT account_id, integration_id, date_trunc('hour', minute), sum(succeeded) FROM gone
-         GROUP BY 1, 2, 3 HAVING sum(succeeded) <> 0
-         ON CONFLICT (integration_id, hour) DO UPDATE SET succeeded = h.succeeded + excluded.succeeded
-       )
-       SELECT count(*)::int AS moved FROM gone`,
-      [cutoff, batch],
-    );
-    const moved = rows[0]!.moved;
-    deleted += moved;
-    if (moved < batch) break;
-  }
+  const inBatches = async (text: string, before: Date) => {
+    let deleted = 0;
+    while (inTime()) {
+      const { rowCount } = await client.query(text, [before, batch]);
+      deleted += rowCount ?? 0;
+      if ((rowCount ?? 0) < batch) break;
+    }
+    return deleted;
+  };
+  const minutes = await inBatches(
+    `DELETE FROM delivery_minutes WHERE ctid = ANY(ARRAY(
+       SELECT m.ctid FROM integrations i
+       CROSS JOIN LATERAL (
+         SELECT ctid FROM delivery_minutes WHERE integration_id = i.id AND minute < $1 LIMIT $2) m
+       LIMIT $2))`,
+    new Date(now.getTime() - ROLLUP_KEEP_MS),
+  );
   // An hour's deliveries expire a day or so after the account's period has passed since it.
-  while (inTime()) {
-    const { rowCount } = await client.query(
-      `DELETE FROM delivery_hours WHERE ctid = ANY(ARRAY(
-         SELECT h.ctid FROM accounts a JOIN integrations i ON i.account_id = a.id
-         CROSS JOIN LATERAL (
-           SELECT ctid FROM delivery_hours
-           WHERE integration_id = i.id AND hour < $1::timestamptz - (a.retention_days + 2) * interval '1 day'
-           LIMIT $2) h
-         LIMIT $2))`,
-      [now, batch],
-    );
-    deleted += rowCount ?? 0;
-    if ((rowCount ?? 0) < batch) break;
-  }
-  return deleted;
+  const hours = await inBatches(
+    `DELETE FROM delivery_hours WHERE ctid = ANY(ARRAY(
+       SELECT h.ctid FROM accounts a JOIN integrations i ON i.account_id = a.id
+       CROSS JOIN LATERAL (
+         SELECT ctid FROM delivery_hours
+         WHERE integration_id = i.id AND hour < $1::timestamptz - (a.retention_days + 2) * interval '1 day'
+         LIMIT $2) h
+       LIMIT $2))`,
+    now,
+  );
+  return minutes + hours;
 }
 
 /** Deletes the tallies of campaigns that no longer exist (deleted, or their account was). Returns rows deleted. */
