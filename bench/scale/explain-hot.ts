@@ -26,7 +26,10 @@ async function main() {
   (pool as unknown as { query: unknown }).query = async (q: { text: string; values: unknown[] }) => {
     if (!explain) return real(q as never);
     await c.query("BEGIN");
-    const { rows } = await c.query(`EXPLAIN (ANALYZE, BUFFERS) ${q.text}`, q.values);
+    const { rows } = await c.query<{ "QUERY PLAN": string }>(
+      `EXPLAIN (ANALYZE, BUFFERS) ${q.text}`,
+      q.values,
+    );
     console.log(rows.map((r) => r["QUERY PLAN"]).join("\n"));
     await c.query("ROLLBACK");
     return real(q as never);

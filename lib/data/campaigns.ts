@@ -6,12 +6,9 @@ import {
   campaignConnections,
   campaigns,
   campaignTallies,
-  chats,
   connections,
-  deliveries,
   integrationConnections,
   integrations,
-  messages,
 } from "@/db/schema";
 import { AppError, notFound, pgConstraint } from "@/lib/errors";
 import { campaignInputSchema, type CampaignInput } from "@/lib/validation/campaign";
