@@ -50,6 +50,31 @@ CREATE TRIGGER chats_campaign_tally_status AFTER UPDATE OF status ON "chats" FOR
 WHEN (OLD.status IS DISTINCT FROM NEW.status AND NEW.campaign_id IS NOT NULL)
 EXECUTE FUNCTION tally_campaign_chat_status();--> statement-breakpoint
 
+-- A chat attributed to a campaign after it opened (a Keyword campaign's keyword in a later message; a
+-- connection that joined a campaign): what it already holds goes to the campaign. Rows the same statement
+-- writes are left to their own triggers, which see the chat's campaign (they start at statement_timestamp()
+-- or later). Chats never move from one campaign to another; a campaign's deletion only unlinks them.
+CREATE OR REPLACE FUNCTION tally_campaign_chat_attributed() RETURNS trigger AS $$
+BEGIN
+  INSERT INTO campaign_tallies (campaign_id, messages_in, messages_out, chats_open, chats_closed, deliveries_waiting,
+                                deliveries_succeeded, deliveries_failed, deliveries_skipped)
+  SELECT NEW.campaign_id, m.n_in, m.n_out, (OLD.status = 'OPEN')::int, (OLD.status = 'CLOSED')::int, d.waiting,
+         d.succeeded, d.failed, d.skipped
+  FROM (SELECT count(*) FILTER (WHERE direction = 'IN') AS n_in, count(*) FILTER (WHERE direction = 'OUT') AS n_out
+        FROM messages WHERE chat_id = NEW.id AND created_at < statement_timestamp()) m
+  CROSS JOIN (
+    SELECT count(*) FILTER (WHERE campaign_delivery_state(status::text) = 'WAITING') AS waiting,
+           count(*) FILTER (WHERE status::text = 'SUCCEEDED') AS succeeded,
+           count(*) FILTER (WHERE status::text = 'FAILED') AS failed,
+           count(*) FILTER (WHERE status::text = 'SKIPPED') AS skipped
+    FROM deliveries WHERE chat_id = NEW.id AND created_at < statement_timestamp()) d;
+  RETURN NULL;
+END
+$$ LANGUAGE plpgsql;--> statement-breakpoint
+CREATE TRIGGER chats_campaign_tally_attributed AFTER UPDATE OF campaign_id ON "chats" FOR EACH ROW
+WHEN (OLD.campaign_id IS NULL AND NEW.campaign_id IS NOT NULL)
+EXECUTE FUNCTION tally_campaign_chat_attributed();--> statement-breakpoint
+
 -- Messages of a campaign's chats, in and out.
 CREATE OR REPLACE FUNCTION tally_campaign_messages() RETURNS trigger AS $$
 BEGIN

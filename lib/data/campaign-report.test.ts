@@ -152,3 +152,27 @@ describe("a campaign's Report", () => {
     expect(await campaignReport(accountId, campaign.id)).toEqual(before);
   });
 });
+
+describe("a chat attributed to a campaign after it opened", () => {
+  it("brings what it already holds to the campaign's Report, once", async () => {
+    const { accountId, connection, campaign } = await liveChatbotCampaign("Report attributed");
+    // A chat of another connection, opened without a campaign, with a message and a delivery.
+    const plain = await createTestConnection(accountId);
+    await createTestIntegration(accountId, { url: "https://hooks.example.com/p", connectionIds: [plain.id] });
+    const accepted = await ingestInbound({ connectionId: plain.id, from: "+15550302000", text: "winter" });
+    await attemptDue(accountId, () => "SUCCEEDED");
+    await ingestInbound({ connectionId: connection.id, from: "+15550302001", text: "in the campaign" });
+    const before = await campaignReport(accountId, campaign.id);
+    await db().update(chats).set({ campaignId: campaign.id }).where(eq(chats.id, accepted.chatId));
+    const [chat] = await db().select().from(chats).where(eq(chats.id, accepted.chatId));
+    await sendToChat(accountId, chat!, { text: "Use code SNOW" });
+    const after = await campaignReport(accountId, campaign.id);
+    expect(after).toEqual(await countedFromRows(campaign.id));
+    expect(after).toMatchObject({
+      messagesIn: before.messagesIn + 1,
+      messagesOut: before.messagesOut + 1,
+      chatsOpen: before.chatsOpen + 1,
+      deliveriesSucceeded: before.deliveriesSucceeded + 1,
+    });
+  });
+});
