@@ -2,10 +2,14 @@ import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { db } from "@/db";
-import { campaignConnections, campaigns, campaignTallies, chats, deliveries, messages } from "@/db/schema";
+import { campaignTallies, chats, deliveries, messages } from "@/db/schema";
 import { createTestAccount } from "@/lib/testing/accounts";
 import { attemptDue } from "@/lib/testing/deliveries";
-import { createTestConnection, createTestIntegration } from "@/lib/testing/integrations";
+import {
+  createLiveChatbotCampaign,
+  createTestConnection,
+  createTestIntegration,
+} from "@/lib/testing/integrations";
 import { closeChat } from "@/lib/webhooks/close";
 import { ingestInbound } from "@/lib/webhooks/ingest";
 import { requeueDeliveries } from "@/lib/webhooks/replay";
@@ -65,14 +69,8 @@ async function liveChatbotCampaign(label: string) {
   const { accountId } = await createTestAccount(label);
   const connection = await createTestConnection(accountId);
   const { integration } = await createTestIntegration(accountId, { url: "https://hooks.example.com/bot" });
-  const [campaign] = await db()
-    .insert(campaigns)
-    .values({ accountId, name: "Bot", type: "CHATBOT", status: "LIVE", integrationId: integration.id })
-    .returning();
-  await db()
-    .insert(campaignConnections)
-    .values({ accountId, campaignId: campaign!.id, connectionId: connection.id });
-  return { accountId, connection, campaign: campaign! };
+  const campaign = await createLiveChatbotCampaign(accountId, integration.id, connection.id);
+  return { accountId, connection, campaign };
 }
 
 describe("a campaign's Report", () => {

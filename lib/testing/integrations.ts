@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 
 import { db } from "@/db";
 import {
+  campaignConnections,
+  campaigns,
   connections,
   integrationConnections,
   integrations,
@@ -87,4 +89,18 @@ export async function createTestIntegration(accountId: string, options: TestInte
       );
   }
   return { integration: integration!, signingSecret };
+}
+
+/** A Live Chatbot Service campaign ("Bot") that hands the connection's chats to the integration. */
+export async function createLiveChatbotCampaign(
+  accountId: string,
+  integrationId: string,
+  connectionId: string,
+) {
+  const [campaign] = await db()
+    .insert(campaigns)
+    .values({ accountId, name: "Bot", type: "CHATBOT", status: "LIVE", integrationId })
+    .returning();
+  await db().insert(campaignConnections).values({ accountId, campaignId: campaign!.id, connectionId });
+  return campaign!;
 }

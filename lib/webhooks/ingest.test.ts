@@ -2,17 +2,13 @@ import { and, eq, sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 
 import { db, enginePool } from "@/db";
-import {
-  accounts,
-  campaignConnections,
-  campaigns,
-  chats,
-  deliveries,
-  deliveryQueue,
-  messages,
-} from "@/db/schema";
+import { accounts, campaigns, chats, deliveries, deliveryQueue, messages } from "@/db/schema";
 import { createTestAccount } from "@/lib/testing/accounts";
-import { createTestConnection, createTestIntegration } from "@/lib/testing/integrations";
+import {
+  createLiveChatbotCampaign,
+  createTestConnection,
+  createTestIntegration,
+} from "@/lib/testing/integrations";
 
 import { closeChat, closeIdleChats } from "./close";
 import { ingestInbound } from "./ingest";
@@ -121,20 +117,14 @@ describe("ingestInbound", () => {
   it("routes a LIVE Chatbot Service campaign's connection to its linked integration", async () => {
     const connection = await createTestConnection(accountId);
     const { integration } = await createTestIntegration(accountId, { url: URL_ });
-    const [campaign] = await db()
-      .insert(campaigns)
-      .values({ accountId, name: "Bot", type: "CHATBOT", status: "LIVE", integrationId: integration.id })
-      .returning();
-    await db()
-      .insert(campaignConnections)
-      .values({ accountId, campaignId: campaign!.id, connectionId: connection.id });
+    const campaign = await createLiveChatbotCampaign(accountId, integration.id, connection.id);
     const accepted = await ingestInbound({ connectionId: connection.id, from: "+15550004000", text: "x" });
     expect(accepted.deliveryIds).toHaveLength(1);
     const [chat] = await db().select().from(chats).where(eq(chats.id, accepted.chatId));
-    expect(chat).toMatchObject({ campaignId: campaign!.id, integrationId: integration.id });
+    expect(chat).toMatchObject({ campaignId: campaign.id, integrationId: integration.id });
 
     // Paused campaign: the chat goes on, no deliveries.
-    await db().update(campaigns).set({ status: "PAUSED" }).where(eq(campaigns.id, campaign!.id));
+    await db().update(campaigns).set({ status: "PAUSED" }).where(eq(campaigns.id, campaign.id));
     const later = await ingestInbound({ connectionId: connection.id, from: "+15550004000", text: "y" });
     expect(later.deliveryIds).toEqual([]);
   });

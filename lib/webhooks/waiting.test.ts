@@ -2,19 +2,15 @@ import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { db, enginePool } from "@/db";
-import {
-  campaignConnections,
-  campaigns,
-  chats,
-  deliveries,
-  deliveryAttempts,
-  deliveryQueue,
-  integrations,
-} from "@/db/schema";
+import { chats, deliveries, deliveryAttempts, deliveryQueue, integrations } from "@/db/schema";
 import { listIntegrations, startIntegration, stopIntegration } from "@/lib/data/integrations";
 import { listDeliveries } from "@/lib/data/deliveries";
 import { createTestAccount } from "@/lib/testing/accounts";
-import { createTestConnection, createTestIntegration } from "@/lib/testing/integrations";
+import {
+  createLiveChatbotCampaign,
+  createTestConnection,
+  createTestIntegration,
+} from "@/lib/testing/integrations";
 import { startReceiver, type Responder, type TestReceiver } from "@/lib/testing/receiver";
 import { waitUntil } from "@/lib/testing/wait";
 
@@ -220,13 +216,7 @@ describe("while an integration is stopped", () => {
       url: `${receiver.url}/hook`,
       signingSecret: secret,
     });
-    const [campaign] = await db()
-      .insert(campaigns)
-      .values({ accountId, name: "Bot", type: "CHATBOT", status: "LIVE", integrationId: integration.id })
-      .returning();
-    await db()
-      .insert(campaignConnections)
-      .values({ accountId, campaignId: campaign!.id, connectionId: connection.id });
+    await createLiveChatbotCampaign(accountId, integration.id, connection.id);
     // A 410 Gone stops it even while the campaign is Live (Stop itself is refused then).
     await db().update(integrations).set({ status: "INACTIVE" }).where(eq(integrations.id, integration.id));
     const waiting = await ingestInbound({ connectionId: connection.id, from: "+15558400001", text: "bot?" });
