@@ -452,10 +452,6 @@ export const deliveries = pgTable(
     // Every read names the integration, the chat or the delivery: no index by account alone (each
     // index is one more write per event). The log, newest first, keyset-paginated on (created_at, seq).
     index("deliveries_integration_log_idx").on(t.integrationId, t.createdAt, t.seq),
-    // Test events, a few: the Succeeded filter finds their hours here (the rollups do not count them).
-    index("deliveries_integration_tests_idx")
-      .on(t.integrationId, t.createdAt)
-      .where(sql`${t.isTest}`),
   ],
 );
 
@@ -512,7 +508,8 @@ export const deliveryMinutes = pgTable(
 );
 
 // Per integration and hour of creation, how many deliveries have Succeeded: the rollup fold adds the
-// minutes' changes here as it folds them (lib/webhooks/rollups.ts), and retention keeps the hours as long
+// minutes' changes here as it folds them (lib/webhooks/rollups.ts), Send test event its test events
+// (which the minutes leave out and which are never sent again), and retention keeps the hours as long
 // as the account keeps deliveries. The Succeeded filter reads the hours (and the changes not yet folded)
 // to skip the hours without one (an integration whose receiver has been down for days has thousands of
 // unfinished deliveries on top). Never less than the deliveries there are (deleting deliveries subtracts

@@ -392,7 +392,7 @@ export const TRAFFIC_STEPS: Step[] = [
         `INSERT INTO delivery_hours AS h (account_id, integration_id, hour, succeeded)
          SELECT account_id, integration_id, date_trunc('hour', created_at), count(*)
          FROM ${partitionName("deliveries", day!)} d
-         WHERE NOT is_test AND status = 'SUCCEEDED'
+         WHERE status = 'SUCCEEDED'
            AND d.chat_id IN (SELECT chat_id FROM bench_chat_plan WHERE expires_on = $1::date AND batch = $2)
          GROUP BY 1, 2, 3
          ON CONFLICT (integration_id, hour) DO UPDATE SET succeeded = h.succeeded + excluded.succeeded`,

@@ -2,7 +2,8 @@
 -- for an integration whose receiver has been down for days: the log walk read every unfinished delivery
 -- on top). delivery_hours holds, per integration and hour of creation, how many Succeeded; the rollup
 -- fold adds the minutes' changes to it (lib/webhooks/rollups.ts), and the changes not yet folded are
--- found by integration. Test events, which no rollup counts, get a small partial index instead.
+-- found by integration. Test events, which no rollup counts (and which are never sent again), are
+-- counted once when sent (lib/webhooks/send-test-event.ts).
 CREATE TABLE "delivery_hours" (
 	"account_id" uuid NOT NULL,
 	"integration_id" uuid NOT NULL,
@@ -12,7 +13,6 @@ CREATE TABLE "delivery_hours" (
 );
 --> statement-breakpoint
 DROP INDEX "delivery_minutes_unfolded_idx";--> statement-breakpoint
-CREATE INDEX "deliveries_integration_tests_idx" ON "deliveries" USING btree ("integration_id","created_at") WHERE "deliveries"."is_test";--> statement-breakpoint
 CREATE INDEX "delivery_minutes_unfolded_idx" ON "delivery_minutes" USING btree ("integration_id","minute") WHERE NOT "delivery_minutes"."folded";
 --> statement-breakpoint
 
@@ -32,5 +32,5 @@ FROM "deliveries" WHERE NOT is_test AND created_at >= now() - interval '2 days'
 GROUP BY 1, 2, 3, 4;--> statement-breakpoint
 INSERT INTO delivery_hours (account_id, integration_id, hour, succeeded)
 SELECT account_id, integration_id, date_trunc('hour', created_at), count(*)
-FROM "deliveries" WHERE NOT is_test AND status = 'SUCCEEDED'
+FROM "deliveries" WHERE status = 'SUCCEEDED'
 GROUP BY 1, 2, 3;

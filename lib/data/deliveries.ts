@@ -156,7 +156,6 @@ export async function listDeliveries(accountId: string, filter: DeliveryFilter) 
     const hours = await succeededHours(accountId, filter.integrationId, {
       through: after ? new Date(after.at) : filter.to,
       since: filter.from,
-      includeTests: filter.includeTests !== false,
     });
     const rows = await walkHours(hours, limit + 1, (range, n) =>
       logQuery(range)
@@ -223,24 +222,18 @@ const HOUR_MS = 3_600_000;
 
 /**
  * The hours (newest first, at or before `through`, from the hour of `since`) in which the integration
- * has deliveries that Succeeded, with how many: delivery_hours, the minutes' changes not folded into it
- * yet, and the hours of test events (which no rollup counts). A count is never below what is there
- * (deletions subtract nothing), so an hour left out has none.
+ * has deliveries that Succeeded, with how many: delivery_hours (test events included) and the minutes'
+ * changes not folded into it yet. A count is never below what is there (deletions subtract nothing;
+ * test events count whether the filter shows them or not), so an hour left out has none.
  */
 async function succeededHours(
   accountId: string,
   integrationId: string,
-  { through, since, includeTests }: { through?: Date; since?: Date; includeTests: boolean },
+  { through, since }: { through?: Date; since?: Date },
 ): Promise<{ hour: Date; n: number }[]> {
   // The whole hour of `through` (a cursor's time, to the millisecond here, to the microsecond in the walk).
   const upTo = (column: AnyColumn) =>
     through ? sql`AND ${column} < date_trunc('hour', ${through}::timestamptz) + interval '1 hour'` : sql``;
-  const tests = includeTests
-    ? sql`UNION ALL
-          SELECT date_trunc('hour', ${deliveries.createdAt}), 1 FROM ${deliveries}
-          WHERE ${deliveries.integrationId} = ${integrationId} AND ${deliveries.accountId} = ${accountId}
-            AND ${deliveries.isTest} ${upTo(deliveries.createdAt)}`
-    : sql``;
   const { rows } = await db().execute<{ hour: string; n: number }>(sql`
     SELECT hour, sum(n)::int AS n FROM (
       SELECT ${deliveryHours.hour} AS hour, ${deliveryHours.succeeded} AS n FROM ${deliveryHours}
@@ -250,7 +243,6 @@ async function succeededHours(
       SELECT date_trunc('hour', ${deliveryMinutes.minute}), ${deliveryMinutes.succeeded} FROM ${deliveryMinutes}
       WHERE ${deliveryMinutes.integrationId} = ${integrationId} AND ${deliveryMinutes.accountId} = ${accountId}
         AND NOT ${deliveryMinutes.folded} ${upTo(deliveryMinutes.minute)}
-      ${tests}
     ) counted
     ${since ? sql`WHERE hour >= date_trunc('hour', ${since}::timestamptz)` : sql``}
     GROUP BY 1 HAVING sum(n) > 0 ORDER BY 1 DESC`);

@@ -2,15 +2,23 @@ import { and, desc, eq, gte } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { db } from "@/db";
-import { deliveries, deliveryHours, unsuccessfulDeliveries, type DeliveryStatus } from "@/db/schema";
+import {
+  deliveries,
+  deliveryHours,
+  integrations,
+  unsuccessfulDeliveries,
+  type DeliveryStatus,
+} from "@/db/schema";
 import { createTestAccount } from "@/lib/testing/accounts";
 import { createTestConnection, createTestIntegration } from "@/lib/testing/integrations";
 import { attemptDue } from "@/lib/testing/deliveries";
+import { startReceiver } from "@/lib/testing/receiver";
 import type { Completion } from "@/lib/webhooks/complete";
 import { ingestInbound } from "@/lib/webhooks/ingest";
 import { expiresOnFor } from "@/lib/webhooks/partitions";
 import { replayFailed, requeueDeliveries } from "@/lib/webhooks/replay";
 import { runRetention } from "@/lib/webhooks/retention";
+import { sendTestEvent } from "@/lib/webhooks/send-test-event";
 import { foldRollups } from "@/lib/webhooks/rollups";
 
 import { listDeliveries, type DeliveryFilter } from "./deliveries";
@@ -22,7 +30,7 @@ import { listDeliveries, type DeliveryFilter } from "./deliveries";
 async function setUp() {
   const { accountId } = await createTestAccount("Log filters");
   const connection = await createTestConnection(accountId);
-  const { integration } = await createTestIntegration(accountId, {
+  const { integration, signingSecret } = await createTestIntegration(accountId, {
     url: "https://hooks.example.com/in",
     connectionIds: [connection.id],
   });
@@ -32,7 +40,7 @@ async function setUp() {
     const sent = await ingestInbound({ connectionId: connection.id, from: contacts[i % 3]!, text: `#${i}` });
     ids.push(sent.deliveryIds[0]!);
   }
-  return { accountId, integrationId: integration.id, contacts, ids };
+  return { accountId, integrationId: integration.id, signingSecret, contacts, ids };
 }
 
 /** Every page of a filter, one row per page: ids newest first. */
@@ -131,7 +139,7 @@ describe("the delivery log's filters at any depth", () => {
 
 describe("the Succeeded filter", () => {
   it("skips the hours the rollups say have none, and still finds every one: recent, moved to hours, tests", async () => {
-    const { accountId, integrationId } = await setUp();
+    const { accountId, integrationId, signingSecret } = await setUp();
     const [chat] = await db()
       .select({ id: deliveries.chatId })
       .from(deliveries)
@@ -158,12 +166,22 @@ describe("the Succeeded filter", () => {
       });
     for (let m = 0; m < 10; m++) add(at(120, m * 5), "SUCCEEDED", m % 4 === 0 ? "END" : "MESSAGE"); // 5 days ago
     for (let m = 0; m < 8; m++) add(at(72, m), m < 3 ? "SUCCEEDED" : "FAILED"); // 3 days ago
-    add(at(96, 10), "SUCCEEDED", "MESSAGE", true); // a test event, 4 days ago
     for (let m = 0; m < 120; m++) add(at(1, m / 2), "PENDING"); // the last hour: a receiver down
-    add(at(0.2), "SUCCEEDED", "END");
+    add(at(2.5), "SUCCEEDED", "END");
     await db()
       .insert(deliveries)
       .values(rows.map((r) => ({ ...r, expiresOn: expiresOnFor(accountId) })));
+    // A test event (Send test event, to a receiver here), alone among the unfinished ones of this hour.
+    const receiver = await startReceiver({ secrets: [signingSecret] });
+    try {
+      await db()
+        .update(integrations)
+        .set({ url: `${receiver.url}/hook` })
+        .where(eq(integrations.id, integrationId));
+      expect((await sendTestEvent(accountId, integrationId)).status).toBe("SUCCEEDED");
+    } finally {
+      await receiver.close();
+    }
 
     const expected = async (filter: { event?: "END"; includeTests?: boolean; from?: Date }) =>
       (
@@ -197,7 +215,7 @@ describe("the Succeeded filter", () => {
       .select()
       .from(deliveryHours)
       .where(eq(deliveryHours.integrationId, integrationId));
-    expect(hours.reduce((n, h) => n + h.succeeded, 0)).toBe(14);
+    expect(hours.reduce((n, h) => n + h.succeeded, 0)).toBe(15);
     await check();
     await runRetention();
     await check();

@@ -1,9 +1,16 @@
 import { randomUUID } from "node:crypto";
 
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 
 import { db } from "@/db";
-import { connections, deliveries, deliveryAttempts, integrationConnections, integrations } from "@/db/schema";
+import {
+  connections,
+  deliveries,
+  deliveryAttempts,
+  deliveryHours,
+  integrationConnections,
+  integrations,
+} from "@/db/schema";
 import { env } from "@/lib/env";
 import { notFound } from "@/lib/errors";
 
@@ -99,6 +106,16 @@ export async function sendTestEvent(
         errorClass: record.errorClass,
         errorMessage: record.errorMessage,
       });
+      // The rollups leave test events out (the chart does not show them); the Succeeded filter finds
+      // them by this hour's count. A test event is never sent again, so its status is final here.
+      if (status === "SUCCEEDED")
+        await tx
+          .insert(deliveryHours)
+          .values({ accountId, integrationId, hour: sql`date_trunc('hour', now())`, succeeded: 1 })
+          .onConflictDoUpdate({
+            target: [deliveryHours.integrationId, deliveryHours.hour],
+            set: { succeeded: sql`${deliveryHours.succeeded} + 1` },
+          });
     }),
   );
   return { deliveryId, status, attempt: record };
