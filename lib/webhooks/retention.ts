@@ -11,7 +11,7 @@ import {
   utcDay,
   type PartitionedTable,
 } from "./partitions";
-import { expireCampaignTallies, expireDeliveryMinutes } from "./rollups";
+import { expireRollups } from "./rollups";
 
 // Retention: what each account's period (accounts.retention_days) lets go, and nothing unfinished.
 //
@@ -119,8 +119,7 @@ export async function runRetention({
         batch,
         inTime,
       );
-      stats.deleted.rollups += await expireDeliveryMinutes(client, now, batch, inTime);
-      stats.deleted.rollups += await expireCampaignTallies(client);
+      stats.deleted.rollups += await expireRollups(client, now, batch, inTime);
     } finally {
       await client.query("SELECT pg_advisory_unlock($1)", [RETENTION_LOCK]);
     }

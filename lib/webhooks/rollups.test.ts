@@ -1,8 +1,8 @@
-import { eq, sql } from "drizzle-orm";
+import { eq, inArray, sql } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 
 import { db } from "@/db";
-import { deliveries, deliveryMinutes } from "@/db/schema";
+import { campaigns, campaignTallies, deliveries, deliveryHours, deliveryMinutes } from "@/db/schema";
 import { deliveryStats } from "@/lib/data/deliveries";
 import { createTestAccount } from "@/lib/testing/accounts";
 import { attemptDue } from "@/lib/testing/deliveries";
@@ -119,6 +119,41 @@ describe("the chart's rollups", () => {
     expect(
       await db().select().from(deliveryMinutes).where(eq(deliveryMinutes.integrationId, integration.id)),
     ).toEqual([]);
+  });
+
+  it("keep Succeeded hours for the account's period and a campaign's tallies while it exists", async () => {
+    const { accountId } = await createTestAccount("Rollup retention");
+    const { integration } = await createTestIntegration(accountId, { url: "https://hooks.example.com/in" });
+    const hoursAgo = (h: number) => new Date(Math.floor(Date.now() / 3_600_000 - h) * 3_600_000);
+    await db()
+      .insert(deliveryHours)
+      .values([
+        { accountId, integrationId: integration.id, hour: hoursAgo(24 * 33), succeeded: 4 }, // past 30 days + 2
+        { accountId, integrationId: integration.id, hour: hoursAgo(24 * 29), succeeded: 5 },
+      ]);
+    const [kept, gone] = await db()
+      .insert(campaigns)
+      .values([
+        { accountId, name: "Kept", type: "CHATBOT" },
+        { accountId, name: "Gone", type: "CHATBOT" },
+      ])
+      .returning();
+    await db()
+      .insert(campaignTallies)
+      .values([kept!, gone!].map((c) => ({ campaignId: c.id, messagesIn: 1, folded: true })));
+    await db().delete(campaigns).where(eq(campaigns.id, gone!.id));
+
+    await runRetention();
+    const hours = await db()
+      .select()
+      .from(deliveryHours)
+      .where(eq(deliveryHours.integrationId, integration.id));
+    expect(hours.map((h) => h.succeeded)).toEqual([5]);
+    const tallies = await db()
+      .select({ campaignId: campaignTallies.campaignId })
+      .from(campaignTallies)
+      .where(inArray(campaignTallies.campaignId, [kept!.id, gone!.id]));
+    expect(tallies).toEqual([{ campaignId: kept!.id }]);
   });
 
   it("bucket latencies as latency_bucket() does in the database", async () => {

@@ -87,15 +87,11 @@ export async function foldRollups({ batch = 2000, maxMs = 5_000 } = {}): Promise
 }
 
 /**
- * Deletes rollup minutes older than the chart can show, and the hours of deliveries past their account's
- * period, per integration in batches. Returns rows deleted.
+ * Deletes what the rollups no longer need: minutes older than the chart can show and the hours of
+ * deliveries past their account's period (per integration in batches), and the tallies of campaigns that
+ * no longer exist (deleted, or their account was). Returns rows deleted.
  */
-export async function expireDeliveryMinutes(
-  client: PoolClient,
-  now: Date,
-  batch: number,
-  inTime: () => boolean,
-) {
+export async function expireRollups(client: PoolClient, now: Date, batch: number, inTime: () => boolean) {
   const inBatches = async (text: string, before: Date) => {
     let deleted = 0;
     while (inTime()) {
@@ -124,15 +120,11 @@ export async function expireDeliveryMinutes(
        LIMIT $2))`,
     now,
   );
-  return minutes + hours;
-}
-
-/** Deletes the tallies of campaigns that no longer exist (deleted, or their account was). Returns rows deleted. */
-export async function expireCampaignTallies(client: PoolClient) {
+  // One row per campaign once folded: a single statement.
   const { rowCount } = await client.query(
     `DELETE FROM campaign_tallies t WHERE NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = t.campaign_id)`,
   );
-  return rowCount ?? 0;
+  return minutes + hours + (rowCount ?? 0);
 }
 
 async function withLock(client: PoolClient, work: () => Promise<number>): Promise<number> {
