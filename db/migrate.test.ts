@@ -96,6 +96,8 @@ describe("migrations", () => {
           SELECT (SELECT expires_on::text FROM deliveries WHERE seq = 7) AS delivery_day,
                  (SELECT expires_on::text FROM delivery_attempts) AS attempt_day,
                  (SELECT expires_on::text FROM delivery_queue) AS queued_day,
+                 (SELECT json_build_object('event', event, 'payload', payload, 'window', window_started_at,
+                                           'before', attempts_before_window) FROM delivery_queue) AS queued_event,
                  (SELECT expires_on::text FROM messages) AS message_day,
                  (SELECT message_id::text FROM inbound_message_ids WHERE external_id = 'SM1') AS provider_id,
                  (SELECT retention_days FROM accounts) AS retention_days,
@@ -106,6 +108,13 @@ describe("migrations", () => {
           delivery_day: "2026-12-02",
           attempt_day: "2026-12-02",
           queued_day: "2026-12-02",
+          // Migration 0014 copies what a claim hands the worker into the queue row.
+          queued_event: {
+            event: "MESSAGE",
+            payload: { text: "hello" },
+            window: expect.stringMatching(/^\d{4}-/) as unknown,
+            before: 0,
+          },
           message_day: "2026-12-01",
           provider_id: "00000000-0000-4000-8000-00000000000b",
           retention_days: 30,

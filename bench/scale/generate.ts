@@ -349,9 +349,9 @@ export const TRAFFIC_STEPS: Step[] = [
       q(
         pool,
         `INSERT INTO delivery_queue (delivery_id, expires_on, account_id, integration_id, chat_id, seq, next_attempt_at,
-                                     attempts, status)
+                                     attempts, status, event, payload, window_started_at, attempts_before_window)
          SELECT d.id, d.expires_on, d.account_id, d.integration_id, d.chat_id, d.seq, d.next_attempt_at, d.attempts,
-                d.status
+                d.status, d.event, d.payload, d.window_started_at, d.attempts_before_window
          FROM ${partitionName("deliveries", day!)} d
          WHERE d.status IN ('PENDING', 'RETRYING')
            AND d.chat_id IN (SELECT chat_id FROM bench_chat_plan WHERE expires_on = $1::date AND batch = $2)`,

@@ -53,7 +53,7 @@ lost AS (
 // one being sent right now is queued too, so a chat never has two events in flight. Deliveries of an
 // integration that is not ACTIVE wait (at 'infinity', outside the range walked here). SKIP LOCKED lets
 // any number of workers claim side by side. Taking the lease is an in-place update of unindexed columns;
-// the delivery row is only read. (`= ANY(ARRAY(...))` keeps the plan on primary keys, whatever the batch
+// the delivery row is not read at all (the queue row carries the event). (`= ANY(ARRAY(...))` keeps the plan on primary keys, whatever the batch
 // size.) The answer always has one row, with how long until the next delivery falls due (null: none
 // scheduled), so an idle worker can wake right then; the claimed deliveries, if any, fill the rest.
 const CLAIM_SQL = `
@@ -78,24 +78,22 @@ leased AS (
   SET lease_expires_at = now() + $3 * interval '1 millisecond', leased_at = now(), leased_by = $1,
       attempts = q.attempts + 1
   WHERE q.delivery_id = ANY(ARRAY(SELECT delivery_id FROM due))
-  RETURNING q.delivery_id, q.expires_on, q.attempts
+  RETURNING q.delivery_id, q.expires_on, q.attempts, q.account_id, q.integration_id, q.chat_id, q.seq, q.event,
+            q.payload, q.window_started_at, q.attempts_before_window
 ),
 ${lostAttemptsCte("due")}
-SELECT d.id, d.account_id AS "accountId", d.integration_id AS "integrationId", d.chat_id AS "chatId",
-       d.seq::float8 AS seq, d.expires_on::text AS "expiresOn", d.event, d.payload,
-       l.attempts,
-       d.attempts_before_window AS "attemptsBeforeWindow", d.window_started_at AS "windowStartedAt",
-       (SELECT i.updated_at FROM integrations i WHERE i.id = d.integration_id) AS "integrationVersion",
+SELECT l.delivery_id AS id, l.account_id AS "accountId", l.integration_id AS "integrationId",
+       l.chat_id AS "chatId", l.seq::float8 AS seq, l.expires_on::text AS "expiresOn", l.event, l.payload,
+       l.attempts, l.attempts_before_window AS "attemptsBeforeWindow", l.window_started_at AS "windowStartedAt",
+       (SELECT i.updated_at FROM integrations i WHERE i.id = l.integration_id) AS "integrationVersion",
        n."nextDueInMs"
 FROM (
   SELECT (extract(epoch FROM (
     SELECT min(f.next_attempt_at) FROM delivery_queue f
     WHERE f.next_attempt_at > now() AND f.next_attempt_at < 'infinity') - now()) * 1000)::float8 AS "nextDueInMs"
 ) n
--- Each leased row finds its delivery in its own day's partition: joined on the partition key, each probe
--- is pruned to one partition at run time (a list of days, \`expires_on = ANY(...)\`, is not pruned at all:
--- every partition's index would be probed for every id).
-LEFT JOIN (leased l JOIN deliveries d ON d.id = l.delivery_id AND d.expires_on = l.expires_on) ON true`;
+-- Everything comes from the queue row: the claim never reads the deliveries table (see migration 0014).
+LEFT JOIN leased l ON true`;
 
 /** What a claim brings: the deliveries now leased, and when the next one falls due. */
 export interface Claim {

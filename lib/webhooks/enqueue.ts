@@ -16,8 +16,8 @@ export interface NewDeliveryRow {
 
 /**
  * SQL for the CTEs `target` and `queued` that put deliveries in the queue, from the relation `source`
- * (columns: id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts, expires_on) — shared by everything that
- * queues (new events, END, Resend, Replay). A delivery of an integration that is not Active waits: it is
+ * (columns: id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts, expires_on, event,
+ * payload, window_started_at, attempts_before_window: a delivery's row) — shared by everything that queues (new events, END, Resend, Replay). A delivery of an integration that is not Active waits: it is
  * queued at 'infinity' until a Start releases it (lib/webhooks/waiting.ts). The integration is locked
  * FOR SHARE to read its status: a locking read sees the latest committed status, and a Start or Stop
  * (which updates that row, and whose trigger re-times the queue) waits for this statement's transaction,
@@ -35,9 +35,10 @@ target AS (
 ),
 queued AS (
   INSERT INTO delivery_queue (delivery_id, expires_on, account_id, integration_id, chat_id, seq, attempts,
-                              next_attempt_at)
+                              next_attempt_at, event, payload, window_started_at, attempts_before_window)
   SELECT s.id, s.expires_on, s.account_id, s.integration_id, s.chat_id, s.seq, s.attempts,
-         CASE WHEN t.status = 'ACTIVE' THEN s.next_attempt_at ELSE 'infinity' END
+         CASE WHEN t.status = 'ACTIVE' THEN s.next_attempt_at ELSE 'infinity' END,
+         s.event, s.payload, s.window_started_at, s.attempts_before_window
   FROM ${source} s LEFT JOIN target t ON t.id = s.integration_id
   RETURNING 1
 )`;
@@ -65,7 +66,8 @@ delivery AS (
            WHERE p.integration_id = s."integrationId" AND p.chat_id = s."chatId"
              AND p.lease_expires_at IS NULL AND p.next_attempt_at < 'infinity'))
   FROM ${source} s ORDER BY s.n
-  RETURNING id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts, expires_on
+  RETURNING id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts, expires_on, event, payload,
+            window_started_at, attempts_before_window
 ),
 ${queueCtes("delivery")}`;
 }

@@ -33,7 +33,8 @@ async function requeueWhere(where: SQL): Promise<string[]> {
     const ids = rows.map((r) => r.id);
     await tx.execute(sql`
       WITH r AS (
-        SELECT id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts, expires_on FROM deliveries
+        SELECT id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts, expires_on, event, payload,
+               window_started_at, attempts_before_window FROM deliveries
         WHERE id = ANY(${sql.param(ids)}::uuid[]) ORDER BY seq
       ),
       ${sql.raw(queueCtes("r"))}

@@ -336,10 +336,12 @@ describe("the waiting count", () => {
         SELECT ${accountId}, ${integration.id}, ${chatId}, 'MESSAGE', '{}'::jsonb,
                retention_expires_on(${accountId})
         FROM generate_series(1, ${WAITING_COUNT_CAP + 50})
-        RETURNING id, account_id, integration_id, chat_id, seq, expires_on)
+        RETURNING id, account_id, integration_id, chat_id, seq, expires_on, event, payload, window_started_at,
+                  attempts_before_window)
       INSERT INTO delivery_queue (delivery_id, expires_on, account_id, integration_id, chat_id, seq,
-                                  next_attempt_at)
-      SELECT id, expires_on, account_id, integration_id, chat_id, seq, 'infinity' FROM d`);
+                                  next_attempt_at, event, payload, window_started_at, attempts_before_window)
+      SELECT id, expires_on, account_id, integration_id, chat_id, seq, 'infinity', event, payload, window_started_at,
+             attempts_before_window FROM d`);
     const card = await cardOf(integration.id);
     expect(card.waiting).toBe(WAITING_COUNT_CAP + 1);
     expect(waitingEventsText(card.waiting)).toBe("10,000+ events");

@@ -40,13 +40,15 @@ const next = (r: ChunkResult): Keyset | null =>
 // chunk or this chunk sees the Stop); its waiting rows become due now, a chat's first waiting event
 // first and each later one a microsecond after the one before it — so the claims, walking the due
 // index, meet every chat's next event before the events queued behind it. Like a Resend, each gets a
-// fresh retry window (max attempts and max age count from now, not from before the stop).
+// fresh retry window (max attempts and max age count from now, not from before the stop), in both copies.
 const RELEASE_SQL = `
 WITH started AS (
   SELECT id FROM integrations WHERE id = $1 AND status = 'ACTIVE' FOR SHARE
 ),
 chunk AS (
-  SELECT q.delivery_id, q.expires_on, q.chat_id, q.seq FROM delivery_queue q
+  SELECT q.delivery_id, q.expires_on, q.chat_id, q.seq,
+         (SELECT d.attempts FROM deliveries d WHERE d.id = q.delivery_id AND d.expires_on = q.expires_on) AS attempts
+  FROM delivery_queue q
   WHERE q.integration_id = $1 AND (q.chat_id, q.seq) > ($3::uuid, $4::bigint)
     AND q.next_attempt_at = 'infinity' AND EXISTS (SELECT 1 FROM started)
   ORDER BY q.chat_id, q.seq
@@ -54,13 +56,14 @@ chunk AS (
   FOR UPDATE OF q SKIP LOCKED
 ),
 released AS (
-  UPDATE delivery_queue q SET next_attempt_at = now() + r.rank * interval '1 microsecond'
-  FROM (SELECT delivery_id, row_number() OVER (PARTITION BY chat_id ORDER BY seq) - 1 AS rank FROM chunk) r
+  UPDATE delivery_queue q SET next_attempt_at = now() + r.rank * interval '1 microsecond',
+         window_started_at = now(), attempts_before_window = r.attempts
+  FROM (SELECT delivery_id, attempts, row_number() OVER (PARTITION BY chat_id ORDER BY seq) - 1 AS rank FROM chunk) r
   WHERE q.delivery_id = r.delivery_id
   RETURNING 1
 ),
 renewed AS (
-  UPDATE deliveries d SET window_started_at = now(), attempts_before_window = d.attempts
+  UPDATE deliveries d SET window_started_at = now(), attempts_before_window = c.attempts
   FROM chunk c
   WHERE d.id = c.delivery_id AND d.expires_on = c.expires_on
   RETURNING 1
