@@ -589,9 +589,16 @@ export const deliveryQueue = pgTable(
     // The delivery's written status, Pending or Retrying (set with the retry's next time, which
     // rewrites the indexed row anyway): the log's filters for unfinished deliveries read the queue.
     status: deliveryStatusEnum("status").notNull().default("PENDING"),
+    // Held behind an earlier event of its chat that is still queued: it cannot go before that one has, so
+    // claims do not look at it (the due index leaves it out). Set when it is queued behind an event that
+    // cannot leave meanwhile, cleared when the last earlier one leaves (migration 0015's trigger). Only
+    // ever a shortcut: the claim's order check is what keeps a chat's order.
+    blocked: boolean("blocked").notNull().default(false),
   },
   (t) => [
-    index("delivery_queue_due_idx").on(t.nextAttemptAt),
+    index("delivery_queue_due_idx")
+      .on(t.nextAttemptAt)
+      .where(sql`NOT ${t.blocked}`),
     index("delivery_queue_log_idx").on(t.integrationId, t.status, t.seq),
     // Per-chat ordering asks "is an earlier event of this chat still unfinished?" on every claim; led by
     // the integration, the same index finds (and counts) an integration's waiting deliveries.

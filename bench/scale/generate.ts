@@ -760,6 +760,12 @@ export async function finish(pool: Pool, keepPlan = false) {
      WHERE h.integration_id = f.integration_id AND h.chat_id = f.chat_id AND h.seq < f.seq
        AND h.status = 'RETRYING' AND f.next_attempt_at < h.next_attempt_at`,
   );
+  // …and, held behind an earlier queued event of their chat, are out of the claims' way (blocked).
+  await pool.query(
+    `UPDATE delivery_queue f SET blocked = true
+     WHERE EXISTS (SELECT 1 FROM delivery_queue p
+                   WHERE p.integration_id = f.integration_id AND p.chat_id = f.chat_id AND p.seq < f.seq)`,
+  );
   if (!keepPlan && !process.env.SCALE_KEEP_PLAN)
     await pool.query("DROP TABLE IF EXISTS bench_chat_plan, bench_integrations, bench_accounts");
   await pool.query("ANALYZE");

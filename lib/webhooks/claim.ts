@@ -51,10 +51,12 @@ lost AS (
 // not leased — or its lease ran out (its worker died: that lost attempt is recorded). Per-chat ordering:
 // a delivery is only taken when no earlier delivery of its chat (same integration) is still queued —
 // one being sent right now is queued too, so a chat never has two events in flight. Deliveries of an
-// integration that is not ACTIVE wait (at 'infinity', outside the range walked here). SKIP LOCKED lets
-// any number of workers claim side by side. Taking the lease is an in-place update of unindexed columns;
-// the delivery row is not read at all (the queue row carries the event). (`= ANY(ARRAY(...))` keeps the plan on primary keys, whatever the batch
-// size.) The answer always has one row, with how long until the next delivery falls due (null: none
+// integration that is not ACTIVE wait (at 'infinity', outside the range walked here), and so do the ones
+// held behind their chat's earlier events (blocked: out of the due index, see lib/webhooks/enqueue.ts).
+// SKIP LOCKED lets any number of workers claim side by side; NO KEY UPDATE, because queueing a chat's next
+// event holds its latest queued one FOR KEY SHARE. Taking the lease is an in-place update of unindexed
+// columns; the delivery row is not read at all (the queue row carries the event). (`= ANY(ARRAY(...))`
+// keeps the plan on primary keys, whatever the batch size.) The answer always has one row, with how long until the next delivery falls due (null: none
 // scheduled), so an idle worker can wake right then; the claimed deliveries, if any, fill the rest.
 const CLAIM_SQL = `
 WITH due AS (
@@ -62,7 +64,7 @@ WITH due AS (
          i.url
   FROM delivery_queue c
   JOIN integrations i ON i.id = c.integration_id AND i.status = 'ACTIVE'
-  WHERE c.next_attempt_at <= now()
+  WHERE c.next_attempt_at <= now() AND NOT c.blocked
     AND (c.lease_expires_at IS NULL OR c.lease_expires_at <= now())
     AND ($4::uuid[] IS NULL OR c.account_id = ANY($4::uuid[]))
     AND NOT (c.integration_id = ANY($5::uuid[]))
@@ -71,7 +73,7 @@ WITH due AS (
       WHERE p.integration_id = c.integration_id AND p.chat_id = c.chat_id AND p.seq < c.seq)
   ORDER BY c.next_attempt_at
   LIMIT $2
-  FOR UPDATE OF c SKIP LOCKED
+  FOR NO KEY UPDATE OF c SKIP LOCKED
 ),
 leased AS (
   UPDATE delivery_queue q
@@ -90,7 +92,7 @@ SELECT l.delivery_id AS id, l.account_id AS "accountId", l.integration_id AS "in
 FROM (
   SELECT (extract(epoch FROM (
     SELECT min(f.next_attempt_at) FROM delivery_queue f
-    WHERE f.next_attempt_at > now() AND f.next_attempt_at < 'infinity') - now()) * 1000)::float8 AS "nextDueInMs"
+    WHERE f.next_attempt_at > now() AND f.next_attempt_at < 'infinity' AND NOT f.blocked) - now()) * 1000)::float8 AS "nextDueInMs"
 ) n
 -- Everything comes from the queue row: the claim never reads the deliveries table (see migration 0014).
 LEFT JOIN leased l ON true`;

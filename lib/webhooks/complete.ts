@@ -30,8 +30,8 @@ export interface Completion {
 // late result is dropped and only recorded as an attempt — in place of the LEASE_EXPIRED attempt the
 // new claim recorded for it, so each attempt number stays one row. A finished delivery leaves the queue;
 // a retried one stays with its next time (or keeps waiting, at 'infinity', if its integration was
-// stopped meanwhile), and its chat's later events are held until then too (so claims do not keep
-// looking at them). 410 Gone stops the integration (whose status trigger parks its queue). The
+// stopped meanwhile), and its chat's later events say they go no earlier (their next attempt time; they
+// are blocked anyway, and let go at once when it leaves: migration 0015). 410 Gone stops the integration (whose status trigger parks its queue). The
 // delivery row is updated in place (unindexed columns). An attempt of a delivery deleted meanwhile is
 // not recorded.
 const COMPLETE_SQL = `

@@ -15,15 +15,23 @@ export interface NewDeliveryRow {
 }
 
 /**
- * SQL for the CTEs `target` and `queued` that put deliveries in the queue, from the relation `source`
- * (columns: id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts, expires_on, event,
- * payload, window_started_at, attempts_before_window: a delivery's row) — shared by everything that queues (new events, END, Resend, Replay). A delivery of an integration that is not Active waits: it is
+ * SQL for the CTEs `target`, `predecessor` and `queued` that put deliveries in the queue, from the relation
+ * `source` (columns: id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts, expires_on,
+ * event, payload, window_started_at, attempts_before_window: a delivery's row) — shared by everything that
+ * queues (new events, END, Resend, Replay). A delivery of an integration that is not Active waits: it is
  * queued at 'infinity' until a Start releases it (lib/webhooks/waiting.ts). The integration is locked
  * FOR SHARE to read its status: a locking read sees the latest committed status, and a Start or Stop
  * (which updates that row, and whose trigger re-times the queue) waits for this statement's transaction,
  * or this one for it — so no row is ever queued by a status that has just changed. The lock is per
  * integration per statement, not per event, taken in id order (two batches never wait for each other
  * in a cycle). The queue's insert trigger wakes the workers.
+ *
+ * A delivery queued behind an earlier event of its chat is `blocked` (out of the claims' way) only when
+ * that event cannot leave the queue before this transaction commits: the latest earlier one is locked FOR
+ * KEY SHARE, which a claim's or a retry's update allows and only its DELETE waits for (its trigger then
+ * clears the block, see migration 0015). One whose DELETE holds it now is skipped, never waited for (no
+ * lock cycle with a completion): the new rows then go unblocked, and the claim's order check holds them.
+ * Later rows of the same chat in this batch are blocked by the batch's first.
  */
 export function queueCtes(source: string): string {
   return `
@@ -33,13 +41,25 @@ target AS (
   ORDER BY i.id
   FOR SHARE OF i
 ),
+predecessor AS (
+  SELECT c.integration_id, c.chat_id, p.seq
+  FROM (SELECT integration_id, chat_id, min(seq) AS first FROM ${source} GROUP BY 1, 2) c
+  CROSS JOIN LATERAL (
+    SELECT q.seq FROM delivery_queue q
+    WHERE q.integration_id = c.integration_id AND q.chat_id = c.chat_id AND q.seq < c.first
+    ORDER BY q.seq DESC LIMIT 1
+    FOR KEY SHARE SKIP LOCKED) p
+),
 queued AS (
   INSERT INTO delivery_queue (delivery_id, expires_on, account_id, integration_id, chat_id, seq, attempts,
-                              next_attempt_at, event, payload, window_started_at, attempts_before_window)
+                              next_attempt_at, event, payload, window_started_at, attempts_before_window, blocked)
   SELECT s.id, s.expires_on, s.account_id, s.integration_id, s.chat_id, s.seq, s.attempts,
          CASE WHEN t.status = 'ACTIVE' THEN s.next_attempt_at ELSE 'infinity' END,
-         s.event, s.payload, s.window_started_at, s.attempts_before_window
+         s.event, s.payload, s.window_started_at, s.attempts_before_window,
+         p.seq IS NOT NULL
+           OR row_number() OVER (PARTITION BY s.integration_id, s.chat_id ORDER BY s.seq) > 1
   FROM ${source} s LEFT JOIN target t ON t.id = s.integration_id
+  LEFT JOIN predecessor p ON p.integration_id = s.integration_id AND p.chat_id = s.chat_id
   RETURNING 1
 )`;
 }
@@ -50,9 +70,8 @@ queued AS (
  * event, payload, n, "expiresOn" — the day the event's rows expire, see lib/webhooks/partitions.ts) —
  * shared by every statement that creates deliveries. Rows go in `n` order, so `seq`
  * (a chat's delivery order) follows it. A delivery queued behind a chat event that waits for a retry
- * becomes due no earlier than that retry: workers then do not keep looking at it while it cannot go
- * anyway (the claim's ordering check is what guarantees order; this only saves work). Rows waiting for
- * a Start ('infinity') do not count: they are released by then, and the order check holds this one.
+ * is due no earlier than that retry, which its next attempt time says (it is held anyway, see
+ * queueCtes). Rows waiting for a Start ('infinity') do not count: they are released by then.
  */
 export function enqueueCtes(source: string): string {
   return `

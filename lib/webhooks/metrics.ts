@@ -80,7 +80,10 @@ function metrics(): Metrics {
 
 let backlogRead: { at: number; value: Promise<{ due: number; oldestAgeSeconds: number }> } | undefined;
 
-/** Due deliveries and the age of the oldest, for metrics (one query serves both gauges of a scrape). */
+/**
+ * Due deliveries a worker could take now (not those held behind their chat's earlier events) and the age
+ * of the oldest, for metrics (one query serves both gauges of a scrape).
+ */
 export function dueBacklog(): Promise<{ due: number; oldestAgeSeconds: number }> {
   if (!backlogRead || Date.now() - backlogRead.at > 1000) {
     backlogRead = {
@@ -89,7 +92,7 @@ export function dueBacklog(): Promise<{ due: number; oldestAgeSeconds: number }>
         .query<{ due: string; oldest: number | null }>(
           `SELECT count(*) AS due, extract(epoch FROM now() - min(next_attempt_at))::float8 AS oldest
            FROM delivery_queue q
-           WHERE next_attempt_at <= now() AND (lease_expires_at IS NULL OR lease_expires_at <= now())
+           WHERE next_attempt_at <= now() AND NOT blocked AND (lease_expires_at IS NULL OR lease_expires_at <= now())
              AND EXISTS (SELECT 1 FROM integrations i WHERE i.id = q.integration_id AND i.status = 'ACTIVE')`,
         )
         .then(({ rows: [row] }) => ({
