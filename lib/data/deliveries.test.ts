@@ -57,7 +57,23 @@ describe("delivery log reads", async () => {
   });
 
   it("shows another account nothing", async () => {
-    expect((await listDeliveries(other.accountId, { integrationId: integration.id })).deliveries).toEqual([]);
+    // Every source a page can be read from (the log, a chat, the queue, the Failed index, Succeeded hours)
+    // is scoped through the integration's account.
+    for (const filter of [
+      {},
+      { chatId: first.chatId },
+      { event: "MESSAGE" as const },
+      { status: "PENDING" as const },
+      { status: "FAILED" as const },
+      { status: "SUCCEEDED" as const },
+    ]) {
+      expect(
+        (await listDeliveries(other.accountId, { integrationId: integration.id, ...filter })).deliveries,
+      ).toEqual([]);
+      expect(
+        (await listDeliveries(accountId, { integrationId: integration.id, ...filter })).deliveries.length,
+      ).toBe(filter.status === "FAILED" || filter.status === "SUCCEEDED" ? 0 : filter.chatId ? 2 : 3);
+    }
     expect(await getDelivery(other.accountId, first.deliveryIds[0]!)).toBeNull();
     expect(await deliveryStats(other.accountId, integration.id)).toEqual([]);
   });
