@@ -91,10 +91,15 @@ export async function foldRollups({ batch = 2000, maxMs = 5_000 } = {}): Promise
  * deliveries past their account's period (per integration in batches), and the tallies of campaigns that
  * no longer exist (deleted, or their account was). Returns rows deleted.
  */
-export async function expireRollups(client: PoolClient, now: Date, batch: number, inTime: () => boolean) {
+export async function expireRollups(
+  client: PoolClient,
+  now: Date,
+  batch: number,
+  inTime: () => Promise<boolean>,
+) {
   const inBatches = async (text: string, before: Date) => {
     let deleted = 0;
-    while (inTime()) {
+    while (await inTime()) {
       const { rowCount } = await client.query(text, [before, batch]);
       deleted += rowCount ?? 0;
       if ((rowCount ?? 0) < batch) break;
