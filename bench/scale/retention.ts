@@ -229,10 +229,12 @@ async function oldestDataDay(c: Client): Promise<string | null> {
      WHERE i.inhparent IN ('deliveries'::regclass, 'messages'::regclass) ORDER BY day`,
   );
   for (const { day } of rows) {
-    const has = await c.query(
-      `SELECT 1 FROM ${partitionName("deliveries", day)} UNION ALL SELECT 1 FROM ${partitionName("messages", day)} LIMIT 1`,
-    );
-    if (has.rowCount) return day;
+    // A day whose deliveries wait for unfinished ones has lost its messages' partition already.
+    for (const table of ["deliveries", "messages"] as const) {
+      const part = partitionName(table, day);
+      const exists = await c.query("SELECT to_regclass($1) IS NOT NULL AS e", [part]);
+      if (exists.rows[0].e && (await c.query(`SELECT 1 FROM ${part} LIMIT 1`)).rowCount) return day;
+    }
   }
   return null;
 }
