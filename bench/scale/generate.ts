@@ -768,5 +768,8 @@ export async function finish(pool: Pool, keepPlan = false) {
   );
   if (!keepPlan && !process.env.SCALE_KEEP_PLAN)
     await pool.query("DROP TABLE IF EXISTS bench_chat_plan, bench_integrations, bench_accounts");
+  // The updates above left a dead version of most queue rows, which autovacuum would clear before long
+  // (where it is off, the workers' sweep does: lib/webhooks/queue-vacuum.ts).
+  await pool.query("VACUUM delivery_queue");
   await pool.query("ANALYZE");
 }

@@ -9,6 +9,7 @@ import { buildRequest } from "@/lib/webhooks/build-request";
 import { eventVariables } from "@/lib/webhooks/event";
 import { claimDue } from "@/lib/webhooks/claim";
 import { ingestInbound } from "@/lib/webhooks/ingest";
+import { vacuumQueueIfNeeded } from "@/lib/webhooks/queue-vacuum";
 
 import { rng, summarize, type Summary } from "./stats";
 
@@ -79,6 +80,9 @@ export interface ClaimCompleteResult {
 /** `iterations` × (claim 200, complete them: 90 % succeed, 10 % retry in 5 minutes). */
 export async function claimComplete(iterations: number, accountIds?: string[]): Promise<ClaimCompleteResult> {
   integrationCache.clear();
+  // As the workers' sweep does every 30 s where autovacuum does not (a reused database carries the dead
+  // queue rows of its earlier runs).
+  await vacuumQueueIfNeeded();
   const random = rng(11);
   const claimMs: number[] = [];
   const completeMs: number[] = [];

@@ -10,6 +10,7 @@ import { enginePool } from "@/db";
 import { createTestAccount } from "@/lib/testing/accounts";
 import { claimDueFor, completionsFor } from "@/lib/testing/deliveries";
 import { createTestConnection, createTestIntegration } from "@/lib/testing/integrations";
+import { executedPlanNodes } from "@/lib/testing/plans";
 import { waitUntil } from "@/lib/testing/wait";
 
 import { claimQuery } from "./claim";
@@ -43,32 +44,11 @@ async function heldIn(chatId: string): Promise<boolean[]> {
   return rows.map((r) => r.blocked);
 }
 
-/** The indexes the claim's statement walked (EXPLAIN ANALYZE, rolled back). */
+/** The indexes the claim's statement walked. */
 async function indexesWalkedByClaim(): Promise<Set<string>> {
-  interface Node {
-    "Index Name"?: string;
-    "Actual Loops"?: number;
-    Plans?: Node[];
-  }
-  const client = await enginePool().connect();
-  try {
-    await client.query("BEGIN");
-    const q = claimQuery({ workerId: "plan", limit: 100, leaseMs: 60_000, accountIds: [accountId] });
-    const { rows } = await client.query<{ "QUERY PLAN": { Plan: Node }[] }>(
-      `EXPLAIN (ANALYZE, FORMAT JSON) ${q.text}`,
-      q.values,
-    );
-    const walked = new Set<string>();
-    const visit = (n: Node) => {
-      if (n["Index Name"] && (n["Actual Loops"] ?? 0) > 0) walked.add(n["Index Name"]);
-      n.Plans?.forEach(visit);
-    };
-    visit(rows[0]!["QUERY PLAN"][0]!.Plan);
-    return walked;
-  } finally {
-    await client.query("ROLLBACK");
-    client.release();
-  }
+  const q = claimQuery({ workerId: "plan", limit: 100, leaseMs: 60_000, accountIds: [accountId] });
+  const walked = (await executedPlanNodes(q)).filter((n) => n["Index Name"] && (n["Actual Loops"] ?? 0) > 0);
+  return new Set(walked.map((n) => n["Index Name"]!));
 }
 
 const succeed = async (claimed: Awaited<ReturnType<typeof claimDueFor>>["deliveries"]) =>

@@ -10,38 +10,18 @@ import { setRetentionDays } from "@/lib/data/accounts";
 import { createTestAccount } from "@/lib/testing/accounts";
 import { claimDueFor, completionsFor } from "@/lib/testing/deliveries";
 import { createTestConnection, createTestIntegration } from "@/lib/testing/integrations";
+import { executedPlanNodes } from "@/lib/testing/plans";
 
 import { claimQuery } from "./claim";
 import { completeQuery } from "./complete";
 import { ingestInbound } from "./ingest";
 
-interface PlanNode {
-  "Relation Name"?: string;
-  "Actual Loops"?: number;
-  Plans?: PlanNode[];
-}
-
-/** The partitions of `table` the statement actually read (EXPLAIN ANALYZE, rolled back). */
+/** The partitions of `table` the statement actually read. */
 async function partitionsRead(query: QueryConfig, table: string): Promise<Set<string>> {
-  const client = await enginePool().connect();
-  try {
-    await client.query("BEGIN");
-    const { rows } = await client.query<{ "QUERY PLAN": { Plan: PlanNode }[] }>(
-      `EXPLAIN (ANALYZE, FORMAT JSON) ${query.text}`,
-      query.values,
-    );
-    const read = new Set<string>();
-    const walk = (node: PlanNode) => {
-      const name = node["Relation Name"];
-      if (name?.startsWith(`${table}_p`) && (node["Actual Loops"] ?? 0) > 0) read.add(name);
-      node.Plans?.forEach(walk);
-    };
-    walk(rows[0]!["QUERY PLAN"][0]!.Plan);
-    return read;
-  } finally {
-    await client.query("ROLLBACK");
-    client.release();
-  }
+  const read = (await executedPlanNodes(query)).filter(
+    (node) => node["Relation Name"]?.startsWith(`${table}_p`) && (node["Actual Loops"] ?? 0) > 0,
+  );
+  return new Set(read.map((node) => node["Relation Name"]!));
 }
 
 const partitionCount = async (table: string) =>

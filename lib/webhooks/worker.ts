@@ -9,6 +9,7 @@ import { log } from "@/lib/log";
 import { attempt } from "./attempt";
 import { claimDue, loadIntegrations, type ClaimedDelivery, type IntegrationForDelivery } from "./claim";
 import { closeIdleChats } from "./close";
+import { vacuumQueueIfNeeded } from "./queue-vacuum";
 import { maybeRunRetention } from "./retention";
 import { foldRollups } from "./rollups";
 import { completeDeliveries, releaseLeases, type Completion } from "./complete";
@@ -58,8 +59,9 @@ export interface WorkerOptions {
   /** Only these accounts' deliveries and chats — for tests that share one database. */
   accountIds?: string[];
   /**
-   * Run the retention (lib/webhooks/retention.ts) in the sweep, at most every 10 minutes (Default: true,
-   * but false when `accountIds` limits the worker: it is database-wide).
+   * Run the database-wide maintenance in the sweep: the retention (lib/webhooks/retention.ts), at most
+   * every 10 minutes, and the queue's VACUUM where autovacuum has not done it (Default: true, but false
+   * when `accountIds` limits the worker).
    */
   retention?: boolean;
 }
@@ -502,7 +504,10 @@ export class DeliveryWorker {
   }
 
   private sweeping = false;
-  /** Closes idle chats, folds the chart's rollups, then runs the retention when due (the timer calls this; so does the drain route). */
+  /**
+   * Closes idle chats, folds the chart's rollups, vacuums the queue if autovacuum has not, then runs the
+   * retention when due (the timer calls this; so does the drain route).
+   */
   async sweep(): Promise<void> {
     const idleMs = this.options.chatIdleTimeoutMs;
     if (this.sweeping) return;
@@ -520,6 +525,11 @@ export class DeliveryWorker {
       await foldRollups();
     } catch (err) {
       log().warn({ err: errorText(err) }, "chart rollup fold failed");
+    }
+    try {
+      if (this.options.retention) await vacuumQueueIfNeeded();
+    } catch (err) {
+      log().warn({ err: errorText(err) }, "queue vacuum failed");
     }
     try {
       if (this.options.retention) {
