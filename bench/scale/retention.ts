@@ -232,8 +232,8 @@ async function oldestDataDay(c: Client): Promise<string | null> {
     // A day whose deliveries wait for unfinished ones has lost its messages' partition already.
     for (const table of ["deliveries", "messages"] as const) {
       const part = partitionName(table, day);
-      const exists = await c.query("SELECT to_regclass($1) IS NOT NULL AS e", [part]);
-      if (exists.rows[0].e && (await c.query(`SELECT 1 FROM ${part} LIMIT 1`)).rowCount) return day;
+      const exists = await c.query<{ e: boolean }>("SELECT to_regclass($1) IS NOT NULL AS e", [part]);
+      if (exists.rows[0]!.e && (await c.query(`SELECT 1 FROM ${part} LIMIT 1`)).rowCount) return day;
     }
   }
   return null;
