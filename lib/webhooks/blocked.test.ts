@@ -17,6 +17,7 @@ import { claimQuery } from "./claim";
 import { completeDeliveries } from "./complete";
 import { insertDeliveries } from "./enqueue";
 import { ingestInbound } from "./ingest";
+import { unblockStrandedRows } from "./queue-vacuum";
 
 let accountId: string;
 let connectionId: string;
@@ -149,5 +150,50 @@ describe("events held behind their chat's earlier ones", () => {
     } finally {
       await leaving.end();
     }
+  });
+
+  it("two rows of a chat leaving at once: the one held behind them is let go", async () => {
+    const first = await post("+15558900031", "one");
+    const [head] = (await claimDueFor(accountId)).deliveries;
+    await post("+15558900031", "two");
+    // An older event of the chat comes back (Resend keeps its place in the chat's order: before the head).
+    const { rows: older } = await enginePool().query<{ id: string }>(
+      `WITH d AS (
+         INSERT INTO deliveries (account_id, integration_id, chat_id, event, payload, expires_on, seq)
+         SELECT account_id, integration_id, chat_id, event, payload, expires_on, seq - 1000 FROM deliveries
+         WHERE id = $1 RETURNING *)
+       INSERT INTO delivery_queue (delivery_id, expires_on, account_id, integration_id, chat_id, seq, event, payload,
+                                   window_started_at, attempts_before_window)
+       SELECT id, expires_on, account_id, integration_id, chat_id, seq, event, payload, window_started_at, 0 FROM d
+       RETURNING delivery_id AS id`,
+      [head!.id],
+    );
+    expect(await heldIn(first.chatId)).toEqual([false, false, true]);
+    // Both leave in two transactions at the same time: neither sees the other's row gone.
+    const a = new Client({ connectionString: process.env.DATABASE_URL });
+    const b = new Client({ connectionString: process.env.DATABASE_URL });
+    await Promise.all([a.connect(), b.connect()]);
+    try {
+      await a.query("BEGIN");
+      await b.query("BEGIN");
+      await a.query("DELETE FROM delivery_queue WHERE delivery_id = $1", [older[0]!.id]);
+      // (b's trigger may wait for the row a's trigger has just let go: a commits meanwhile.)
+      const deleting = b.query("DELETE FROM delivery_queue WHERE delivery_id = $1", [head!.id]);
+      await a.query("COMMIT");
+      await deleting;
+      await b.query("COMMIT");
+    } finally {
+      await Promise.all([a.end(), b.end()]);
+    }
+    expect(await heldIn(first.chatId)).toEqual([false]);
+  });
+
+  it("a row held with nothing before it (which the trigger should never leave) is let go by the retention's check", async () => {
+    const first = await post("+15558900041", "one");
+    await post("+15558900041", "two");
+    await enginePool().query("UPDATE delivery_queue SET blocked = true WHERE chat_id = $1", [first.chatId]);
+    expect(await heldIn(first.chatId)).toEqual([true, true]);
+    expect(await unblockStrandedRows()).toBeGreaterThanOrEqual(1);
+    expect(await heldIn(first.chatId)).toEqual([false, true]);
   });
 });

@@ -28,10 +28,11 @@ export interface NewDeliveryRow {
  *
  * A delivery queued behind an earlier event of its chat is `blocked` (out of the claims' way) only when
  * that event cannot leave the queue before this transaction commits: the latest earlier one is locked FOR
- * KEY SHARE, which a claim's or a retry's update allows and only its DELETE waits for (its trigger then
- * clears the block, see migration 0015). One whose DELETE holds it now is skipped, never waited for (no
- * lock cycle with a completion): the new rows then go unblocked, and the claim's order check holds them.
- * Later rows of the same chat in this batch are blocked by the batch's first.
+ * KEY SHARE, which a claim's, a retry's or a release's update allows and only a DELETE (a completion, a
+ * Skip) waits for (its trigger then lets the next one go, see migration 0015). One whose DELETE holds it
+ * now is skipped, never waited for (no lock cycle with a completion): the new rows then go unblocked, and
+ * the claim's order check holds them. Later rows of the same chat in this batch are blocked by the
+ * batch's first.
  */
 export function queueCtes(source: string): string {
   return `
@@ -42,8 +43,11 @@ target AS (
   FOR SHARE OF i
 ),
 predecessor AS (
+  -- After the integration's lock (it reads target): a Start's last Skip, or an integration's deletion,
+  -- which hold that row, never wait for this lock while this statement waits for theirs.
   SELECT c.integration_id, c.chat_id, p.seq
-  FROM (SELECT integration_id, chat_id, min(seq) AS first FROM ${source} GROUP BY 1, 2) c
+  FROM (SELECT integration_id, chat_id, min(seq) AS first FROM ${source}
+        WHERE integration_id IN (SELECT id FROM target) GROUP BY 1, 2) c
   CROSS JOIN LATERAL (
     SELECT q.seq FROM delivery_queue q
     WHERE q.integration_id = c.integration_id AND q.chat_id = c.chat_id AND q.seq < c.first

@@ -46,26 +46,27 @@ WITH started AS (
   SELECT id FROM integrations WHERE id = $1 AND status = 'ACTIVE' FOR SHARE
 ),
 chunk AS (
-  SELECT q.delivery_id, q.expires_on, q.chat_id, q.seq,
-         (SELECT d.attempts FROM deliveries d WHERE d.id = q.delivery_id AND d.expires_on = q.expires_on) AS attempts
+  SELECT q.delivery_id, q.expires_on, q.chat_id, q.seq, q.attempts
   FROM delivery_queue q
   WHERE q.integration_id = $1 AND (q.chat_id, q.seq) > ($3::uuid, $4::bigint)
     AND q.next_attempt_at = 'infinity' AND EXISTS (SELECT 1 FROM started)
   ORDER BY q.chat_id, q.seq
   LIMIT $2
-  FOR UPDATE OF q SKIP LOCKED
-),
-released AS (
-  UPDATE delivery_queue q SET next_attempt_at = now() + r.rank * interval '1 microsecond',
-         window_started_at = now(), attempts_before_window = r.attempts
-  FROM (SELECT delivery_id, attempts, row_number() OVER (PARTITION BY chat_id ORDER BY seq) - 1 AS rank FROM chunk) r
-  WHERE q.delivery_id = r.delivery_id
-  RETURNING 1
+  FOR NO KEY UPDATE OF q SKIP LOCKED
 ),
 renewed AS (
-  UPDATE deliveries d SET window_started_at = now(), attempts_before_window = c.attempts
+  UPDATE deliveries d SET window_started_at = now(), attempts_before_window = d.attempts
   FROM chunk c
   WHERE d.id = c.delivery_id AND d.expires_on = c.expires_on
+  RETURNING d.id, d.attempts
+),
+-- The queue's copy of the window takes the delivery's count as just updated (its latest version).
+released AS (
+  UPDATE delivery_queue q SET next_attempt_at = now() + r.rank * interval '1 microsecond',
+         window_started_at = now(), attempts_before_window = coalesce(w.attempts, r.attempts)
+  FROM (SELECT delivery_id, attempts, row_number() OVER (PARTITION BY chat_id ORDER BY seq) - 1 AS rank FROM chunk) r
+  LEFT JOIN renewed w ON w.id = r.delivery_id
+  WHERE q.delivery_id = r.delivery_id
   RETURNING 1
 ),
 last AS (SELECT chat_id, seq FROM chunk ORDER BY chat_id DESC, seq DESC LIMIT 1)
