@@ -444,7 +444,7 @@ export const deliveries = pgTable(
     expiresOn: expiresOn(),
   },
   // No index here covers a column that changes after insert: recording an attempt's outcome then
-  // updates the row in place (HOT, with the fillfactor set in migration 0003), touching no index.
+  // updates the row in place (HOT, with the fillfactor of migration 0016), touching no index.
   (t) => [
     primaryKey({ columns: [t.id, t.expiresOn] }),
     index("deliveries_chat_seq_idx").on(t.chatId, t.integrationId, t.seq),
