@@ -37,6 +37,7 @@ describe("migrations", () => {
         "campaign_tallies",
         "campaigns",
         "chats",
+        "compacted_partitions",
         "connections",
         "deliveries",
         "delivery_attempts",

@@ -373,7 +373,8 @@ export const messages = pgTable(
     text: text("text"),
     multimediaUrl: text("multimedia_url"),
     multimediaCaption: text("multimedia_caption"),
-    // The channel provider's id for the message, once it has one.
+    // Outbound: the channel provider's id for the message, once it has one. (An inbound message's is in
+    // inbound_message_ids, stored once.)
     externalId: text("external_id"),
     // Outbound only: whether the channel accepted it.
     sendStatus: text("send_status", { enum: ["QUEUED", "SENT", "FAILED"] }),
@@ -397,8 +398,10 @@ export const inboundMessageIds = pgTable(
     expiresOn: expiresOn(),
   },
   (t) => [
-    // Led by the provider's id: a webhook's messages are looked up before their account is known.
-    primaryKey({ columns: [t.externalId, t.accountId] }),
+    // Led by the provider's id: a webhook's messages are looked up before their account is known. On its
+    // MD5 (16 bytes; provider ids run to 40–60 characters): the index is a third the size. Lookups then
+    // compare the id itself too.
+    uniqueIndex("inbound_message_ids_key").on(sql`(md5(${t.externalId})::uuid)`, t.accountId),
     index("inbound_message_ids_expires_idx").on(t.expiresOn),
   ],
 );
@@ -619,7 +622,7 @@ export const deliveryReleases = pgTable("delivery_releases", {
 export const deliveryAttempts = pgTable(
   "delivery_attempts",
   {
-    accountId: accountScope(),
+    // No account: an attempt is only ever read through its delivery (which is scoped to the account).
     deliveryId: uuid("delivery_id").notNull(),
     attemptNumber: integer("attempt_number").notNull(),
     // The delivery's: an attempt leaves with its delivery.
@@ -647,6 +650,13 @@ export const deliveryAttempts = pgTable(
   },
   (t) => [primaryKey({ columns: [t.deliveryId, t.attemptNumber, t.expiresOn] })],
 );
+
+// Partitions whose indexes have been rebuilt packed once their day's writes were over
+// (lib/webhooks/compaction.ts). Rows of partitions that are gone are removed by the same maintenance.
+export const compactedPartitions = pgTable("compacted_partitions", {
+  partition: text("partition").primaryKey(),
+  compactedAt: tz("compacted_at").notNull().defaultNow(),
+});
 
 // Idempotency-Key records of the external API: same key + same body within 24 h → same answer.
 export const idempotencyKeys = pgTable(

@@ -5,7 +5,7 @@ import { Client } from "pg";
 
 import type { FieldRow } from "@/lib/validation/integration-fields";
 import { buildRequest } from "@/lib/webhooks/build-request";
-import { eventVariables, type EventPayload } from "@/lib/webhooks/event";
+import { deliveryPayloadSql, eventVariables, type EventPayload } from "@/lib/webhooks/event";
 import type { WebhookConfig } from "@/lib/webhooks/types";
 
 export interface Counts {
@@ -143,7 +143,7 @@ export async function checkGenerated(url: string): Promise<string[]> {
       headers: FieldRow[];
       body: FieldRow[];
     }>(
-      `SELECT a.request, a.started_at, d.id, d.payload, i.method, i.url, i.params, i.headers, i.body
+      `SELECT a.request, a.started_at, d.id, ${deliveryPayloadSql("d")} AS payload, i.method, i.url, i.params, i.headers, i.body
        FROM (SELECT * FROM ${part("deliveries")} WHERE attempts > 0 LIMIT 1) d
        JOIN delivery_attempts a ON a.delivery_id = d.id AND a.expires_on = d.expires_on AND a.attempt_number = 1
        JOIN integrations i ON i.id = d.integration_id`,

@@ -23,6 +23,7 @@ import { Pool, type PoolClient } from "pg";
 import { encryptSecret } from "@/lib/crypto/secrets";
 import { DEFAULT_BODY_ROWS } from "@/lib/validation/integration";
 import type { FieldRow } from "@/lib/validation/integration-fields";
+import { deliveryPayloadSql } from "@/lib/webhooks/event";
 import { USER_AGENT } from "@/lib/webhooks/headers";
 import { ensurePartitions, partitionName, utcDay } from "@/lib/webhooks/partitions";
 import { generateSigningSecret } from "@/lib/webhooks/sign";
@@ -190,10 +191,7 @@ export const TRAFFIC_STEPS: Step[] = [
          INSERT INTO ${partitionName("messages", day!)} (id, account_id, chat_id, direction, text, multimedia_url,
                 multimedia_caption, external_id, send_status, created_at, expires_on)
          SELECT message_id, account_id, chat_id, 'IN'::message_direction, text, media_url,
-                CASE WHEN media_url IS NOT NULL THEN 'photo' END,
-                CASE provider WHEN 'TWILIO' THEN 'SM' || md5(message_id::text)
-                              WHEN 'WHATSAPP_CLOUD' THEN 'wamid.HBgL' || upper(md5(message_id::text)) END,
-                NULL, at, expires_on
+                CASE WHEN media_url IS NOT NULL THEN 'photo' END, NULL, NULL, at, expires_on
          FROM ev WHERE NOT is_end
          UNION ALL
          SELECT md5(message_id::text || 'out')::uuid, account_id, chat_id, 'OUT'::message_direction,
@@ -210,11 +208,12 @@ export const TRAFFIC_STEPS: Step[] = [
     run: ({ pool, batch }, day) =>
       q(
         pool,
-        `INSERT INTO inbound_message_ids (external_id, account_id, chat_id, message_id, expires_on)
-         SELECT m.external_id, m.account_id, m.chat_id, m.id, m.expires_on
-         FROM ${partitionName("messages", day!)} m
-         WHERE m.direction = 'IN' AND m.external_id IS NOT NULL
-           AND m.chat_id IN (SELECT chat_id FROM bench_chat_plan WHERE expires_on = $1::date AND batch = $2)`,
+        `WITH ev AS (${EVENTS})
+         INSERT INTO inbound_message_ids (external_id, account_id, chat_id, message_id, expires_on)
+         SELECT CASE provider WHEN 'TWILIO' THEN 'SM' || md5(message_id::text)
+                              WHEN 'WHATSAPP_CLOUD' THEN 'wamid.HBgL' || upper(md5(message_id::text)) END,
+                account_id, chat_id, message_id, expires_on
+         FROM ev WHERE NOT is_end AND provider IN ('TWILIO', 'WHATSAPP_CLOUD')`,
         [day, batch],
       ),
   },
@@ -253,11 +252,12 @@ export const TRAFFIC_STEPS: Step[] = [
          SELECT md5(chat_id::text || ':d' || pos)::uuid, account_id, integration_id, chat_id, CASE WHEN is_end THEN NULL ELSE message_id END,
                 (extract(epoch FROM at) * 1000000)::bigint - 1700000000000000,
                 (CASE WHEN is_end THEN 'END' ELSE 'MESSAGE' END)::event_type,
-                jsonb_build_object('chatId', chat_id, 'contact', contact,
+                -- As the app stores it (migration 0017): without what the row and its message repeat.
+                stored_event_payload(jsonb_build_object('chatId', chat_id, 'contact', contact,
                   'event', CASE WHEN is_end THEN 'END' ELSE 'MESSAGE' END, 'text', text,
                   'multimediaUrl', media_url, 'multimediaCaption', CASE WHEN media_url IS NOT NULL THEN 'photo' END,
                   'channel', channel, 'connectionCode', code, 'integrationId', integration_id, 'alias', alias,
-                  'timestamp', ${isoMs("at")}),
+                  'timestamp', ${isoMs("at")}), NOT is_end),
                 status::delivery_status, attempts, at, 0,
                 CASE WHEN status = 'RETRYING' THEN $4::timestamptz - u2 * interval '30 minutes'
                      WHEN attempts = 0 THEN at
@@ -288,10 +288,10 @@ export const TRAFFIC_STEPS: Step[] = [
     run: ({ pool, batch }, day) =>
       q(
         pool,
-        `INSERT INTO ${partitionName("delivery_attempts", day!)} (account_id, delivery_id, attempt_number, expires_on,
+        `INSERT INTO ${partitionName("delivery_attempts", day!)} (delivery_id, attempt_number, expires_on,
                 started_at, duration_ms, request, request_repeats, response_status, response_headers, response_body,
                 error_class, error_message)
-         SELECT d.account_id, d.id, k, d.expires_on, t.started,
+         SELECT d.id, k, d.expires_on, t.started,
                 CASE WHEN t.outcome = 'ok' THEN 25 + (k * 37 + d.seq % 200)::int % 250
                      WHEN t.outcome = 'timeout' THEN 15000 ELSE 40 + (d.seq % 120)::int END,
                 -- As the app stores a retry whose request is unchanged: not again (request_repeats).
@@ -305,6 +305,7 @@ export const TRAFFIC_STEPS: Step[] = [
                      ELSE 'HTTP 503' END
          FROM ${partitionName("deliveries", day!)} d
          JOIN bench_integrations i ON i.id = d.integration_id
+         CROSS JOIN LATERAL (SELECT ${deliveryPayloadSql("d")} AS payload OFFSET 0) ep
          -- Once per delivery (OFFSET 0 keeps it from being pulled up into every attempt row): the request
          -- and the response headers. A delivery's attempts share them (one webhook-timestamp and
          -- signature): a distinct 1 KB JSON per attempt doubled the generation time on a 2-core machine.
@@ -315,13 +316,13 @@ export const TRAFFIC_STEPS: Step[] = [
              || '","webhook-timestamp":"' || floor(extract(epoch FROM d.created_at))::bigint
              || '","webhook-signature":"v1,' || encode(sha256(uuid_send(d.id)), 'base64')
              || '"},"body":' || to_json(
-             '{"chatId":"' || d.chat_id || '","contact":' || to_json(d.payload->>'contact')::text
-             || ',"event":"' || d.event || '","text":' || coalesce(to_json(d.payload->>'text')::text, 'null')
-             || ',"multimedia":{"url":' || coalesce(to_json(d.payload->>'multimediaUrl')::text, 'null')
-             || ',"caption":' || coalesce(to_json(d.payload->>'multimediaCaption')::text, 'null')
+             '{"chatId":"' || d.chat_id || '","contact":' || to_json(ep.payload->>'contact')::text
+             || ',"event":"' || d.event || '","text":' || coalesce(to_json(ep.payload->>'text')::text, 'null')
+             || ',"multimedia":{"url":' || coalesce(to_json(ep.payload->>'multimediaUrl')::text, 'null')
+             || ',"caption":' || coalesce(to_json(ep.payload->>'multimediaCaption')::text, 'null')
              || '},"channel":"' || i.channel || '","connectionCode":' || to_json(i.code)::text
              || ',"integrationId":"' || d.integration_id || '","alias":' || to_json(i.alias)::text
-             || ',"timestamp":"' || (d.payload->>'timestamp') || '","deliveryId":"' || d.id || '"}')::text
+             || ',"timestamp":"' || (ep.payload->>'timestamp') || '","deliveryId":"' || d.id || '"}')::text
              || '}')::json AS request,
            ('{"content-type":"application/json; charset=utf-8","content-length":"47","date":"' || h.date
              || '","server":"nginx/1.25.3","x-request-id":"' || md5(d.id::text) || '"}')::json AS ok_headers,
@@ -351,7 +352,7 @@ export const TRAFFIC_STEPS: Step[] = [
         `INSERT INTO delivery_queue (delivery_id, expires_on, account_id, integration_id, chat_id, seq, next_attempt_at,
                                      attempts, status, event, payload, window_started_at, attempts_before_window)
          SELECT d.id, d.expires_on, d.account_id, d.integration_id, d.chat_id, d.seq, d.next_attempt_at, d.attempts,
-                d.status, d.event, d.payload, d.window_started_at, d.attempts_before_window
+                d.status, d.event, ${deliveryPayloadSql("d")}, d.window_started_at, d.attempts_before_window
          FROM ${partitionName("deliveries", day!)} d
          WHERE d.status IN ('PENDING', 'RETRYING')
            AND d.chat_id IN (SELECT chat_id FROM bench_chat_plan WHERE expires_on = $1::date AND batch = $2)`,

@@ -3,6 +3,7 @@
 import { Client } from "pg";
 
 import type { HttpMethod } from "@/db/schema";
+import { deliveryPayloadSql } from "@/lib/webhooks/event";
 
 /** The tables that grow with traffic (a table the app adds is one more name here). */
 export const TRAFFIC_TABLES = [
@@ -72,7 +73,8 @@ export async function packedAttemptLogs(url: string, sample = 2000) {
       // The sample first (by its keys), then its attempts through their primary key: a join would have
       // the planner read every attempt.
       `WITH d AS MATERIALIZED (
-         SELECT id, expires_on, payload FROM deliveries TABLESAMPLE SYSTEM (0.1) WHERE attempts > 0 LIMIT $1)
+         SELECT d.id, d.expires_on, ${deliveryPayloadSql("d")} AS payload
+         FROM deliveries d TABLESAMPLE SYSTEM (0.1) WHERE d.attempts > 0 LIMIT $1)
        SELECT d.id, d.payload, (
          SELECT json_agg(json_build_object(
            'startedAt', a.started_at, 'request', a.request, 'responseHeaders', a.response_headers,

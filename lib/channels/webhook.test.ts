@@ -2,7 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 
 import { db } from "@/db";
-import { chats, messages } from "@/db/schema";
+import { chats, inboundMessageIds, messages } from "@/db/schema";
 
 import { createConnection, setConnectionProvider, type ChannelConnection } from "@/lib/data/connections";
 import { env } from "@/lib/env";
@@ -283,9 +283,11 @@ describe("WhatsApp webhook route handling", () => {
       expect(response.status).toBe(200);
     }
     const stored = await db()
-      .select({ text: messages.text, externalId: messages.externalId })
+      .select({ text: messages.text, externalId: inboundMessageIds.externalId })
       .from(messages)
       .innerJoin(chats, eq(chats.id, messages.chatId))
+      // An inbound message's provider id is stored once, there.
+      .leftJoin(inboundMessageIds, eq(inboundMessageIds.messageId, messages.id))
       .where(and(eq(messages.accountId, accountId), eq(chats.connectionId, connection.id)))
       .orderBy(messages.createdAt);
     expect(stored.map((m) => m.text)).toEqual(["hello", "again?"]);
@@ -359,10 +361,11 @@ describe("WhatsApp webhook route handling", () => {
         text: messages.text,
         url: messages.multimediaUrl,
         caption: messages.multimediaCaption,
-        externalId: messages.externalId,
+        externalId: inboundMessageIds.externalId,
       })
       .from(messages)
       .innerJoin(chats, eq(chats.id, messages.chatId))
+      .leftJoin(inboundMessageIds, eq(inboundMessageIds.messageId, messages.id))
       .where(and(eq(messages.accountId, accountId), eq(chats.connectionId, connection.id)))
       .orderBy(messages.createdAt);
     expect(stored).toEqual([

@@ -281,6 +281,9 @@ async function walkHours<R>(
   return rows;
 }
 
+/** A delivery's whole payload: stored without what the row and its message repeat (migration 0017). */
+export const deliveryPayload = sql<EventPayload>`event_payload(${deliveries})`;
+
 export type DeliveryListItem = Awaited<ReturnType<typeof listDeliveries>>["deliveries"][number];
 
 /** A delivery with its event payload and every attempt (request with secrets masked, response). */
@@ -289,7 +292,12 @@ export async function getDelivery(accountId: string, deliveryId: string) {
   if (!window) return null;
   const { lastExpiresOn } = window;
   const [row] = await db()
-    .select({ delivery: deliveries, status: shownStatus, nextAttemptAt: shownNextAttemptAt })
+    .select({
+      delivery: deliveries,
+      payload: deliveryPayload,
+      status: shownStatus,
+      nextAttemptAt: shownNextAttemptAt,
+    })
     .from(deliveries)
     // A deleted integration's log stays until its days expire, but is no longer anyone's to read.
     .innerJoin(
@@ -306,22 +314,23 @@ export async function getDelivery(accountId: string, deliveryId: string) {
     )
     .limit(1);
   if (!row) return null;
-  const delivery = { ...row.delivery, status: row.status, nextAttemptAt: row.nextAttemptAt };
+  const delivery = {
+    ...row.delivery,
+    payload: row.payload,
+    status: row.status,
+    nextAttemptAt: row.nextAttemptAt,
+  };
   const rows = await db()
     .select()
     .from(deliveryAttempts)
     .where(
-      and(
-        eq(deliveryAttempts.accountId, accountId),
-        eq(deliveryAttempts.deliveryId, deliveryId),
-        eq(deliveryAttempts.expiresOn, delivery.expiresOn),
-      ),
+      and(eq(deliveryAttempts.deliveryId, delivery.id), eq(deliveryAttempts.expiresOn, delivery.expiresOn)),
     )
     .orderBy(asc(deliveryAttempts.startedAt));
   const attempts = unpackAttempts(rows, { deliveryId: delivery.id, payload: delivery.payload }).map(
-    ({ accountId: _a, expiresOn: _e, ...attempt }) => attempt,
+    ({ expiresOn: _e, ...attempt }) => attempt,
   );
-  return { ...delivery, payload: delivery.payload as EventPayload, attempts };
+  return { ...delivery, attempts };
 }
 
 /**

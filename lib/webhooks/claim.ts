@@ -28,14 +28,14 @@ export interface ClaimedDelivery {
 // lease is found expired (the claim taking the delivery again, or a Skip): attempt numbers then have no
 // hole and deliveries.attempts always equals the delivery's attempt rows. Its request is unknown (the
 // worker built it): the method and URL stand in, as for a request that could not be built. Shared SQL:
-// `source` has delivery_id, expires_on, account_id, attempts, leased_at, lease_expires_at, method, url.
+// `source` has delivery_id, expires_on, attempts, leased_at, lease_expires_at, method, url.
 export const LEASE_EXPIRED_MESSAGE = "The worker stopped before recording the outcome (its lease expired)";
 export function lostAttemptsCte(source: string): string {
   return `
 lost AS (
-  INSERT INTO delivery_attempts (account_id, delivery_id, attempt_number, expires_on, started_at, duration_ms,
-                                 request, error_class, error_message)
-  SELECT s.account_id, s.delivery_id, s.attempts, s.expires_on, coalesce(s.leased_at, s.lease_expires_at),
+  INSERT INTO delivery_attempts (delivery_id, attempt_number, expires_on, started_at, duration_ms, request,
+                                 error_class, error_message)
+  SELECT s.delivery_id, s.attempts, s.expires_on, coalesce(s.leased_at, s.lease_expires_at),
          greatest(0, (extract(epoch FROM s.lease_expires_at - coalesce(s.leased_at, s.lease_expires_at)) * 1000))::int,
          json_build_object('method', s.method, 'url', s.url, 'headers', '{}'::json, 'body', NULL),
          'LEASE_EXPIRED', '${LEASE_EXPIRED_MESSAGE}'

@@ -96,9 +96,9 @@ replaced AS (
   RETURNING a.delivery_id
 ),
 recorded AS (
-  INSERT INTO delivery_attempts (account_id, delivery_id, attempt_number, expires_on, started_at, duration_ms,
+  INSERT INTO delivery_attempts (delivery_id, attempt_number, expires_on, started_at, duration_ms,
     request_packed, request_repeats, response_status, response_packed, error_class, error_message)
-  SELECT c."accountId", c.id, c."attemptNumber", c."expiresOn", c."startedAt", c."durationMs",
+  SELECT c.id, c."attemptNumber", c."expiresOn", c."startedAt", c."durationMs",
          CASE WHEN p.repeats IS NULL THEN p.request_packed END, p.repeats,
          c."responseStatus", p.response_packed, c."errorClass"::attempt_error, c."errorMessage"
   FROM c JOIN p ON p.id = c.id

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 import { db } from "@/db";
 import { deliveries, deliveryAttempts, integrations } from "@/db/schema";
-import { getDelivery } from "@/lib/data/deliveries";
+import { deliveryPayload, getDelivery } from "@/lib/data/deliveries";
 import { createTestAccount } from "@/lib/testing/accounts";
 import {
   createTestConnection,
@@ -70,7 +70,7 @@ const attemptsOf = async (id: string) => {
     .where(eq(deliveryAttempts.deliveryId, id))
     .orderBy(asc(deliveryAttempts.attemptNumber));
   const [stored] = await db()
-    .select({ payload: deliveries.payload })
+    .select({ payload: deliveryPayload })
     .from(deliveries)
     .where(eq(deliveries.id, id));
   return unpackAttempts(rows, { deliveryId: id, payload: stored?.payload });

@@ -79,18 +79,24 @@ queued AS (
  */
 export function enqueueCtes(source: string): string {
   return `
-delivery AS (
+stored AS (
   INSERT INTO deliveries (id, account_id, integration_id, chat_id, message_id, event, payload, expires_on,
                           next_attempt_at)
-  SELECT s.id, s."accountId", s."integrationId", s."chatId", s."messageId", s.event::event_type, s.payload,
-         s."expiresOn",
+  SELECT s.id, s."accountId", s."integrationId", s."chatId", s."messageId", s.event::event_type,
+         stored_event_payload(s.payload, s."messageId" IS NOT NULL), s."expiresOn",
          greatest(now(), (
            SELECT max(p.next_attempt_at) FROM delivery_queue p
            WHERE p.integration_id = s."integrationId" AND p.chat_id = s."chatId"
              AND p.lease_expires_at IS NULL AND p.next_attempt_at < 'infinity'))
   FROM ${source} s ORDER BY s.n
-  RETURNING id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts, expires_on, event, payload,
-            window_started_at, attempts_before_window
+  RETURNING id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts, expires_on, event,
+            window_started_at, attempts_before_window, created_at
+),
+-- The queue row carries the whole payload (the delivery keeps only what it does not repeat); the event's
+-- time is when it was stored, as event_payload() reads it back.
+delivery AS (
+  SELECT d.*, s.payload || jsonb_build_object('timestamp', event_timestamp(d.created_at)) AS payload
+  FROM stored d JOIN ${source} s ON s.id = d.id
 ),
 ${queueCtes("delivery")}`;
 }

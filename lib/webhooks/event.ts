@@ -17,6 +17,7 @@ export function eventPayload(
     text?: string | null;
     multimediaUrl?: string | null;
     multimediaCaption?: string | null;
+    /** A stored delivery's is replaced by when it was stored (its created_at; lib/webhooks/enqueue.ts). */
     timestamp: string;
   },
 ): EventPayload {
@@ -34,6 +35,12 @@ export function eventPayload(
     timestamp: event.timestamp,
   };
 }
+
+/**
+ * SQL for a delivery's whole payload, the deliveries row being `alias`: deliveries store it without what
+ * the row and its message repeat, and event_payload() puts those back (migration 0017).
+ */
+export const deliveryPayloadSql = (alias: string) => `event_payload(${alias})`;
 
 /** The variables a request is built from: the stored snapshot plus the delivery's id. */
 export function eventVariables(payload: EventPayload, deliveryId: string): EventVariables {

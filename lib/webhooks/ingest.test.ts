@@ -1,4 +1,4 @@
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, sql } from "drizzle-orm";
 import { describe, expect, it, vi } from "vitest";
 
 import { db, enginePool } from "@/db";
@@ -13,14 +13,19 @@ import {
 import { closeChat, closeIdleChats } from "./close";
 import { ingestInbound } from "./ingest";
 import { getChatThread } from "@/lib/data/chats";
-import { getDelivery } from "@/lib/data/deliveries";
+import { deliveryPayload, getDelivery } from "@/lib/data/deliveries";
 
 // No worker runs in this file: deliveries stay PENDING for the assertions.
 const { accountId } = await createTestAccount("Ingest");
 const URL_ = "https://hooks.example.com/in";
 
+// With the whole payload, as reads put it back together.
 const deliveryRows = (chatId: string) =>
-  db().select().from(deliveries).where(eq(deliveries.chatId, chatId)).orderBy(deliveries.seq);
+  db()
+    .select({ ...getTableColumns(deliveries), payload: deliveryPayload, stored: deliveries.payload })
+    .from(deliveries)
+    .where(eq(deliveries.chatId, chatId))
+    .orderBy(deliveries.seq);
 
 describe("ingestInbound", () => {
   it("opens a chat, stores the message and a MESSAGE delivery with the event snapshot", async () => {
@@ -60,6 +65,28 @@ describe("ingestInbound", () => {
       },
     });
     expect(delivery!.payload).not.toHaveProperty("deliveryId");
+    // Stored without what the row and the message repeat.
+    expect(delivery!.stored).toEqual({
+      contact: "+15550001234",
+      channel: "WHATSAPP",
+      connectionCode: connection.code,
+      alias: "Orders hook",
+    });
+    // The event's time is when it was stored.
+    expect(delivery!.payload.timestamp).toBe(delivery!.createdAt.toISOString());
+    // Put back together the same from the queue row (while queued) and from the row and its message.
+    const whole = delivery!.payload;
+    await db().delete(deliveryQueue).where(eq(deliveryQueue.deliveryId, delivery!.id));
+    expect((await deliveryRows(accepted.chatId))[0]!.payload).toEqual(whole);
+  });
+
+  it("an unfinished delivery keeps its whole payload when its message is gone", async () => {
+    const connection = await createTestConnection(accountId);
+    await createTestIntegration(accountId, { url: URL_, connectionIds: [connection.id] });
+    const accepted = await ingestInbound({ connectionId: connection.id, from: "+15550001299", text: "kept" });
+    await db().delete(messages).where(eq(messages.id, accepted.messageId));
+    const shown = await getDelivery(accountId, accepted.deliveryIds[0]!);
+    expect(shown!.payload).toMatchObject({ text: "kept", event: "MESSAGE", chatId: accepted.chatId });
   });
 
   it("keeps one OPEN chat per connection and contact, even when messages race", async () => {

@@ -143,10 +143,11 @@ xc AS (
   FROM x JOIN chat ON chat.connection_id = x."connectionId" AND chat.contact = x.contact
 ),
 message AS (
+  -- (An inbound message's provider id is kept once, in inbound_message_ids, which expires with it.)
   INSERT INTO messages (id, account_id, chat_id, direction, text, multimedia_url, multimedia_caption,
-                        external_id, created_at, expires_on)
+                        created_at, expires_on)
   SELECT xc."messageId", xc."accountId", xc."chatId", 'IN', xc.text, xc."multimediaUrl",
-         xc."multimediaCaption", xc."externalId", clock_timestamp(), xc."expiresOn"
+         xc."multimediaCaption", clock_timestamp(), xc."expiresOn"
   FROM xc ORDER BY xc.n
   RETURNING 1
 ),
@@ -260,7 +261,7 @@ async function writeInbound(items: Prepared[], retried = false): Promise<(Ingest
   return out;
 }
 
-const EXTERNAL_ID_KEY = "inbound_message_ids_external_id_account_id_pk";
+const EXTERNAL_ID_KEY = "inbound_message_ids_key";
 
 const externalKey = (accountId: string, externalId: string) => `${accountId} ${externalId}`;
 
@@ -279,7 +280,9 @@ async function receivedBefore(pool: Pool, items: Prepared[]): Promise<Map<string
                   array(SELECT d.id FROM deliveries d WHERE d.chat_id = i.chat_id AND d.message_id = i.message_id
                         ORDER BY d.seq) AS "deliveryIds"
            FROM inbound_message_ids i
-           WHERE i.external_id = ANY($1::text[])`,
+           -- Through the index on the ids' MD5 (the expression as the index has it).
+           WHERE md5(i.external_id)::uuid = ANY(ARRAY(SELECT md5(x)::uuid FROM unnest($1::text[]) x))
+             AND i.external_id = ANY($1::text[])`,
     values: [externalIds],
   });
   for (const { accountId, externalId, ...accepted } of rows) {

@@ -6,6 +6,7 @@ import { deliveries, unsuccessfulDeliveries } from "@/db/schema";
 import { FINISHED_STATUSES } from "@/lib/validation/deliveries";
 
 import { queueCtes } from "./enqueue";
+import { deliveryPayloadSql } from "./event";
 
 // Only what the retention keeps: not yet expired, and within the account's period (a row written under a
 // longer period that outlives a shortened one is on its way out; see lib/webhooks/retention.ts).
@@ -33,8 +34,9 @@ async function requeueWhere(where: SQL): Promise<string[]> {
     const ids = rows.map((r) => r.id);
     await tx.execute(sql`
       WITH r AS (
-        SELECT id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts, expires_on, event, payload,
-               window_started_at, attempts_before_window FROM deliveries
+        SELECT id, account_id, integration_id, chat_id, seq, next_attempt_at, attempts, expires_on, event,
+               ${sql.raw(deliveryPayloadSql("d"))} AS payload, window_started_at, attempts_before_window
+        FROM deliveries d
         WHERE id = ANY(${sql.param(ids)}::uuid[]) ORDER BY seq
       ),
       ${sql.raw(queueCtes("r"))}

@@ -94,7 +94,6 @@ export async function sendTestEvent(
         .returning({ expiresOn: deliveries.expiresOn })) as [{ expiresOn: string }];
       const { requestPacked, responsePacked } = packAttempt(record, { deliveryId, payload });
       await tx.insert(deliveryAttempts).values({
-        accountId,
         deliveryId,
         attemptNumber: 1,
         expiresOn,
