@@ -15,6 +15,7 @@ import {
 } from "./partitions";
 import { unblockStrandedRows } from "./queue-vacuum";
 import { expireRollups } from "./rollups";
+import { withTryLock } from "./sql";
 
 // Retention: what each account's period (accounts.retention_days) lets go, and nothing unfinished.
 //
@@ -99,29 +100,25 @@ export async function runRetention({
   };
   const client = await enginePool().connect();
   try {
-    const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [
-      RETENTION_LOCK,
-    ]);
-    if (!rows[0]!.locked) return stats;
-    stats.ran = true;
-    const deadline = Date.now() + maxMs;
-    // Asked before each batch: false once past the deadline. Otherwise it first pauses `pace` times as
-    // long as the work since it was last asked (a batch) took, up to PACE_MAX_MS: batches of a few to a
-    // few hundred milliseconds then leave the hot path beside them about half the time (at 10 M
-    // deliveries, a day's batches back to back made a concurrent ingest → claim → complete loop's p99
-    // 1.5–1.6× slower).
-    let asked = Date.now();
-    const inTime = async () => {
-      if (Date.now() >= deadline) {
-        stats.unfinished = true;
-        return false;
-      }
-      const worked = Date.now() - asked;
-      if (pace > 0 && worked > 0) await sleep(Math.min(worked * pace, PACE_MAX_MS));
-      asked = Date.now();
-      return true;
-    };
-    try {
+    return await withTryLock(client, RETENTION_LOCK, stats, async () => {
+      stats.ran = true;
+      const deadline = Date.now() + maxMs;
+      // Asked before each batch: false once past the deadline. Otherwise it first pauses `pace` times as
+      // long as the work since it was last asked (a batch) took, up to PACE_MAX_MS: batches of a few to a
+      // few hundred milliseconds then leave the hot path beside them about half the time (at 10 M
+      // deliveries, a day's batches back to back made a concurrent ingest → claim → complete loop's p99
+      // 1.5–1.6× slower).
+      let asked = Date.now();
+      const inTime = async () => {
+        if (Date.now() >= deadline) {
+          stats.unfinished = true;
+          return false;
+        }
+        const worked = Date.now() - asked;
+        if (pace > 0 && worked > 0) await sleep(Math.min(worked * pace, PACE_MAX_MS));
+        asked = Date.now();
+        return true;
+      };
       stats.partitionsMade = await ensurePartitions(client, now);
       const today = utcDay(now);
       for (const day of await expiredDays(client, today)) {
@@ -142,10 +139,8 @@ export async function runRetention({
       const stranded = await unblockStrandedRows(client);
       if (stranded > 0)
         log().warn({ rows: stranded }, "queue rows held with nothing before them were let go");
-    } finally {
-      await client.query("SELECT pg_advisory_unlock($1)", [RETENTION_LOCK]);
-    }
-    return stats;
+      return stats;
+    });
   } finally {
     client.release();
   }
@@ -341,11 +336,11 @@ async function expireSideRows(
   batch: number,
   inTime: () => Promise<boolean>,
 ): Promise<number> {
-  const key = table === "inbound_message_ids" ? "external_id, account_id" : "delivery_id";
   let deleted = 0;
   while (await inTime()) {
+    // By row address: one statement, no key needed (these rows are never updated, so it does not move).
     const { rowCount } = await client.query(
-      `DELETE FROM ${table} WHERE (${key}) IN (SELECT ${key} FROM ${table} WHERE expires_on < $1::date LIMIT $2)`,
+      `DELETE FROM ${table} WHERE ctid = ANY(ARRAY(SELECT ctid FROM ${table} WHERE expires_on < $1::date LIMIT $2))`,
       [today, batch],
     );
     deleted += rowCount ?? 0;

@@ -2,6 +2,8 @@ import type { PoolClient } from "pg";
 
 import { enginePool } from "@/db";
 
+import { withTryLock } from "./sql";
+
 // The rollups: the chart's delivery_minutes (migration 0010) and the campaigns' Reports'
 // campaign_tallies (migration 0012). Triggers append a row of changes per statement; this folds them
 // into one row per group (integration, minute and latency bucket; campaign), so a read sums a few rows
@@ -69,7 +71,7 @@ SELECT (SELECT count(*) FROM picked)::int AS groups`,
 export async function foldRollups({ batch = 2000, maxMs = 5_000 } = {}): Promise<number> {
   const client = await enginePool().connect();
   try {
-    return await withLock(client, async () => {
+    return await withTryLock(client, FOLD_LOCK, 0, async () => {
       const deadline = Date.now() + maxMs;
       let groups = 0;
       for (const sql of Object.values(FOLD_SQL)) {
@@ -130,18 +132,6 @@ export async function expireRollups(
     `DELETE FROM campaign_tallies t WHERE NOT EXISTS (SELECT 1 FROM campaigns c WHERE c.id = t.campaign_id)`,
   );
   return minutes + hours + (rowCount ?? 0);
-}
-
-async function withLock(client: PoolClient, work: () => Promise<number>): Promise<number> {
-  const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [
-    FOLD_LOCK,
-  ]);
-  if (!rows[0]!.locked) return 0;
-  try {
-    return await work();
-  } finally {
-    await client.query("SELECT pg_advisory_unlock($1)", [FOLD_LOCK]);
-  }
 }
 
 /**

@@ -58,3 +58,24 @@ async function transactionOnce<T>(fn: (client: PoolClient) => Promise<T>, attemp
     }
   }
 }
+
+/**
+ * Runs `work` holding the session advisory lock `key` on `client` — one process at a time for the
+ * database-wide maintenance — or answers `busy` at once when another session holds it.
+ */
+export async function withTryLock<T>(
+  client: PoolClient,
+  key: number,
+  busy: T,
+  work: () => Promise<T>,
+): Promise<T> {
+  const { rows } = await client.query<{ locked: boolean }>("SELECT pg_try_advisory_lock($1) AS locked", [
+    key,
+  ]);
+  if (!rows[0]!.locked) return busy;
+  try {
+    return await work();
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [key]);
+  }
+}

@@ -10,6 +10,7 @@ import { attempt } from "./attempt";
 import { claimDue, loadIntegrations, type ClaimedDelivery, type IntegrationForDelivery } from "./claim";
 import { closeIdleChats } from "./close";
 import { vacuumQueueIfNeeded } from "./queue-vacuum";
+import { maybeCompactPartitions } from "./compaction";
 import { maybeRunRetention } from "./retention";
 import { foldRollups } from "./rollups";
 import { completeDeliveries, releaseLeases, type Completion } from "./complete";
@@ -59,8 +60,8 @@ export interface WorkerOptions {
   /** Only these accounts' deliveries and chats — for tests that share one database. */
   accountIds?: string[];
   /**
-   * Run the database-wide maintenance in the sweep: the retention (lib/webhooks/retention.ts), at most
-   * every 10 minutes, and the queue's VACUUM where autovacuum has not done it (Default: true, but false
+   * Run the database-wide maintenance in the sweep: the retention (lib/webhooks/retention.ts) and the
+   * index compaction (lib/webhooks/compaction.ts), each at most every 10 minutes, and the queue's VACUUM where autovacuum has not done it (Default: true, but false
    * when `accountIds` limits the worker).
    */
   retention?: boolean;
@@ -506,7 +507,7 @@ export class DeliveryWorker {
   private sweeping = false;
   /**
    * Closes idle chats, folds the chart's rollups, vacuums the queue if autovacuum has not, then runs the
-   * retention when due (the timer calls this; so does the drain route).
+   * retention and the index compaction (lib/webhooks/compaction.ts) when due (the timer calls this; so does the drain route).
    */
   async sweep(): Promise<void> {
     const idleMs = this.options.chatIdleTimeoutMs;
@@ -535,6 +536,7 @@ export class DeliveryWorker {
       if (this.options.retention) {
         const stats = await maybeRunRetention();
         if (stats?.daysDropped.length) log().info({ days: stats.daysDropped }, "expired days dropped");
+        void maybeCompactPartitions();
       }
     } finally {
       this.sweeping = false;
