@@ -52,6 +52,7 @@ describe("migrations", () => {
         "messages",
         "password_resets",
         "pending_signups",
+        "rate_limits",
         "sessions",
         "unsuccessful_deliveries",
         "users",

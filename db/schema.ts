@@ -17,6 +17,7 @@ import {
   timestamp,
   uniqueIndex,
   uuid,
+  varchar,
 } from "drizzle-orm/pg-core";
 
 import type { AuthConfig, FieldRow } from "@/lib/validation/integration-fields";
@@ -656,6 +657,15 @@ export const deliveryAttempts = pgTable(
 export const compactedPartitions = pgTable("compacted_partitions", {
   partition: text("partition").primaryKey(),
   compactedAt: tz("compacted_at").notNull().defaultNow(),
+});
+
+// The counters of the limits shared by all processes (lib/api/rate-limit.ts), in rate-limiter-flexible's
+// layout: key (prefixed by the limit's name), points used in the window, when the window ends (ms).
+// UNLOGGED (migration 0018): a crash may reset them, and writing one costs no WAL flush.
+export const rateLimits = pgTable("rate_limits", {
+  key: varchar("key", { length: 255 }).primaryKey(),
+  points: integer("points").notNull().default(0),
+  expire: bigint("expire", { mode: "number" }),
 });
 
 // Idempotency-Key records of the external API: same key + same body within 24 h → same answer.

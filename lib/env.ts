@@ -28,6 +28,12 @@ const envSchema = z.object({
   // Per API key: requests per second and burst size of the v1 API.
   API_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
   API_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(100),
+  // Where the limits shared by all processes count (API keys, sign-in and mail throttles): Redis when set
+  // (redis://…), else the app's PostgreSQL.
+  REDIS_URL: z
+    .url()
+    .refine((v) => /^rediss?:$/.test(new URL(v).protocol), "REDIS_URL starts with redis:// or rediss://")
+    .optional(),
   // Delivery worker: requests in flight per worker, fallback poll, request deadline.
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(200),
   WORKER_POLL_MS: z.coerce.number().int().positive().default(2_000),

@@ -49,7 +49,7 @@ function mailFailure(err: unknown): ActionFailure {
 
 /** Counts one attempt against `throttle`; the refusal to show, or null when allowed. */
 async function throttled(throttle: AttemptThrottle, key: string, message: (s: number) => string) {
-  const decision = throttle.take(key, clientAddress(await headers()));
+  const decision = await throttle.take(key, clientAddress(await headers()));
   return decision.allowed ? null : ({ ok: false, error: message(decision.retryAfterSeconds) } as const);
 }
 

@@ -16,18 +16,20 @@ import {
 import { BODY_LIMITS, isJsonMediaType, mediaType, readBodyText } from "@/lib/http/body";
 import { unstorableText } from "@/lib/validation/text";
 
-import { RateLimiter } from "./rate-limit";
+import { sharedLimiter, windowFor, type SharedLimiter } from "./rate-limit";
 
 /** The JSON every API error answers with. */
 export interface ApiErrorBody {
   error: { code: AppErrorCode | "INTERNAL"; message: string; fieldErrors?: FieldErrors };
 }
 
-let limiter: RateLimiter | undefined;
+// Per API key, across every web server (the shared store): API_RATE_LIMIT_BURST requests per the time
+// API_RATE_LIMIT_PER_SECOND takes to make that many (100 per 2 s by default).
+let limiter: SharedLimiter | undefined;
 const rateLimiter = () =>
-  (limiter ??= new RateLimiter({
-    ratePerSecond: env().API_RATE_LIMIT_PER_SECOND,
-    burst: env().API_RATE_LIMIT_BURST,
+  (limiter ??= sharedLimiter({
+    name: "api_key",
+    ...windowFor(env().API_RATE_LIMIT_PER_SECOND, env().API_RATE_LIMIT_BURST),
   }));
 
 export function apiError(
@@ -150,7 +152,7 @@ export function apiRoute<
         });
       }
       if (caller.keyId) {
-        const decision = rateLimiter().take(caller.keyId);
+        const decision = await rateLimiter().take(caller.keyId);
         if (!decision.allowed) {
           throw new AppError(
             "RATE_LIMITED",

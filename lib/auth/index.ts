@@ -28,7 +28,7 @@ const nextAuth = NextAuth({
         const parsed = signInSchema.safeParse(raw);
         if (!parsed.success) return null;
         const ip = clientAddress(request.headers);
-        const decision = signInThrottle().take(parsed.data.email, ip);
+        const decision = await signInThrottle().take(parsed.data.email, ip);
         if (!decision.allowed) throw new TooManySignIns(decision.retryAfterSeconds);
         const user = await verifyCredentials(parsed.data.email, parsed.data.password);
         if (!user) return null;

@@ -1,68 +1,71 @@
 import ipaddr from "ipaddr.js";
 
-import { RateLimiter, type RateDecision } from "@/lib/api/rate-limit";
+import { sharedLimiter, type RateDecision, type SharedLimiter } from "@/lib/api/rate-limit";
 
-/** A token bucket: `burst` attempts at once, refilling at `perMinute`. */
-export interface BucketLimit {
-  burst: number;
-  perMinute: number;
+/** `attempts` per `minutes` (a window). */
+export interface AttemptLimit {
+  attempts: number;
+  minutes: number;
 }
 
 export interface AttemptThrottleOptions {
-  /** Attempts per email address (Default: 10 at once, 10 a minute). */
-  perEmail?: BucketLimit;
-  /** Attempts per client address — per /64 network for IPv6 (Default: 30 at once, 30 a minute). */
-  perAddress?: BucketLimit;
-  /** Clock in ms, replaceable in tests (Default: Date.now). */
-  now?: () => number;
+  /** Keeps throttles apart in the shared store. */
+  name: string;
+  /** Attempts per email address. */
+  perEmail: AttemptLimit;
+  /** Attempts per client address — per /64 network for IPv6. */
+  perAddress: AttemptLimit;
 }
 
 /**
- * Limits attempts per email and per client address. Sign-ins cost an argon2 hash (tens of ms of CPU)
- * and are password guesses; sign-ups and reset requests send an email. Unthrottled, each is a door for
- * guessing, denial of service or mail bombing. Buckets refill steadily, so a person who mistypes is
- * slowed down only after many tries.
+ * Limits attempts per email and per client address, across every web server (lib/api/rate-limit.ts).
+ * Sign-ins cost an argon2 hash (tens of ms of CPU) and are password guesses; sign-ups and reset requests
+ * send an email. Unthrottled, each is a door for guessing, denial of service or mail bombing; the limits
+ * are generous enough that a person who mistypes is slowed down only after many tries.
  */
 export class AttemptThrottle {
-  private readonly byEmail: RateLimiter;
-  private readonly byAddress: RateLimiter;
+  private readonly byEmail: SharedLimiter;
+  private readonly byAddress: SharedLimiter;
 
-  constructor({
-    perEmail = { burst: 10, perMinute: 10 },
-    perAddress = { burst: 30, perMinute: 30 },
-    now,
-  }: AttemptThrottleOptions = {}) {
-    this.byEmail = new RateLimiter({ ratePerSecond: perEmail.perMinute / 60, burst: perEmail.burst, now });
-    this.byAddress = new RateLimiter({
-      ratePerSecond: perAddress.perMinute / 60,
-      burst: perAddress.burst,
-      now,
-    });
+  constructor({ name, perEmail, perAddress }: AttemptThrottleOptions) {
+    const limit = (scope: string, { attempts, minutes }: AttemptLimit) =>
+      sharedLimiter({
+        name: `${name}_${scope}`,
+        points: attempts,
+        durationSeconds: Math.max(1, Math.round(minutes * 60)),
+      });
+    this.byEmail = limit("email", perEmail);
+    this.byAddress = limit("address", perAddress);
   }
 
   /** Counts one attempt; refused when the address or the email is over its limit. */
-  take(email: string, address: string): RateDecision {
-    const byAddress = this.byAddress.take(addressKey(address));
+  async take(email: string, address: string): Promise<RateDecision> {
+    const byAddress = await this.byAddress.take(addressKey(address));
     if (!byAddress.allowed) return byAddress;
     return this.byEmail.take(email.trim().toLowerCase());
   }
 }
 
 // The process's throttles, shared by the sign-in route and the server actions (Next may bundle them
-// apart, hence globalThis). Per process for now: several instances each enforce the limits on their share.
+// apart, hence globalThis); their counts are in the shared store.
 const store = globalThis as { signInThrottle?: AttemptThrottle; mailThrottle?: AttemptThrottle };
 
-/** Password checks: sign-in, the password of a sign-up's link, a password change. */
-export const signInThrottle = () => (store.signInThrottle ??= new AttemptThrottle());
+/** Password checks (sign-in, the password of a sign-up's link, a password change): 10 a minute per
+ *  email, 30 a minute per client address. */
+export const signInThrottle = () =>
+  (store.signInThrottle ??= new AttemptThrottle({
+    name: "sign_in",
+    perEmail: { attempts: 10, minutes: 1 },
+    perAddress: { attempts: 30, minutes: 1 },
+  }));
 
-/**
- * Requests that send an email (sign-up, "Forgot password?"): 3 at once per address, then one every
- * 5 minutes; 10 at once per client address, then 20 an hour.
- */
+/** Requests that send an email (sign-up, "Forgot password?"): 3 per 15 minutes per address, 10 per 30
+ *  minutes per client address. */
 export const mailThrottle = () =>
   (store.mailThrottle ??= new AttemptThrottle({
-    perEmail: { burst: 3, perMinute: 1 / 5 },
-    perAddress: { burst: 10, perMinute: 1 / 3 },
+    name: "mail",
+    perEmail: { attempts: 3, minutes: 15 },
+    perAddress: { attempts: 10, minutes: 30 },
   }));
 
 export const tooManyAttempts = (retryAfterSeconds: number) =>

@@ -29,7 +29,7 @@ export const revokeApiKeyAction = accountAction(z.object({ id: z.uuid() }), asyn
 /** Settings → Security: a new password; the user's other sessions end, this one stays. */
 export const changePasswordAction = accountAction(changePasswordSchema, async (input, session) => {
   // Checking the current password costs a hash and is a guess at it: the sign-in limits apply.
-  const decision = signInThrottle().take(session.email, clientAddress(await headers()));
+  const decision = await signInThrottle().take(session.email, clientAddress(await headers()));
   if (!decision.allowed) throw new AppError("RATE_LIMITED", tooManyAttempts(decision.retryAfterSeconds));
   const result = await changePassword(session.userId, {
     currentPassword: input.currentPassword,

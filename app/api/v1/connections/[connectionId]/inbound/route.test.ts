@@ -3,6 +3,7 @@ import { describe, expect, it, vi } from "vitest";
 
 import { db } from "@/db";
 import { deliveries, messages } from "@/db/schema";
+import { sharedLimiter, windowFor } from "@/lib/api/rate-limit";
 import { createApiKey } from "@/lib/data/api-keys";
 import { createTestAccount } from "@/lib/testing/accounts";
 import { createTestConnection, createTestIntegration } from "@/lib/testing/integrations";
@@ -49,6 +50,19 @@ describe("POST /api/v1/connections/{connectionId}/inbound", async () => {
     expect(message).toMatchObject({ accountId, chatId: body.chatId, text: "Hello", multimediaCaption: "x" });
     const [delivery] = await db().select().from(deliveries).where(eq(deliveries.id, body.deliveryIds[0]!));
     expect(delivery).toMatchObject({ event: "MESSAGE", status: "PENDING", accountId });
+  });
+
+  it("answers 429 with Retry-After once the key's requests, counted across all servers, pass its limit", async () => {
+    const limited = await createApiKey(accountId, "limited");
+    // Another web server took the key's whole burst: it shows here through the shared store.
+    const elsewhere = sharedLimiter({ name: "api_key", ...windowFor(50, 100) });
+    for (let i = 0; i < 100; i++) await elsewhere.take(limited.id);
+    const res = await call(connection.id, { from: "+15559990002", text: "one too many" }, limited.key);
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+    expect(await res.json()).toMatchObject({ error: { code: "RATE_LIMITED" } });
+    // Other keys are not affected.
+    expect((await call(connection.id, { from: "+15559990002", text: "fine" }, key)).status).toBe(202);
   });
 
   it("stores a message sent again with the same externalId once, answering with the first ids", async () => {
