@@ -2,11 +2,12 @@
 // request's Standard Webhooks signature and reports (delivery id, arrival time) pairs to the parent over
 // IPC every 50 ms. Arrival times are wall-clock milliseconds with sub-ms precision. It verifies with
 // node:crypto, as the `standardwebhooks` package does but without its pure-JS SHA-256, so that the
-// receiver sharing these cores takes less of them (the tests verify with the package itself).
+// receiver sharing these cores takes less of them (the tests verify with the package itself). A second
+// port answers after 20 s (slow endpoints).
 import { createHmac, timingSafeEqual } from "node:crypto";
 import { createServer } from "node:http";
 
-const [port, secret] = process.argv.slice(2);
+const [port, secret, slowPort] = process.argv.slice(2);
 const key = Buffer.from(secret!.replace(/^whsec_/, ""), "base64");
 const TOLERANCE_S = 300;
 
@@ -62,5 +63,15 @@ setInterval(() => {
   rejected = 0;
 }, 50);
 
-server.listen(Number(port), "127.0.0.1", () => process.send!({ ready: true }));
+// A receiver that answers every request after 20 s (the fairness scenario's slow endpoints), on its own
+// port: a different origin, as another receiver would be.
+const slow = createServer((req, res) => {
+  req.resume();
+  req.on("end", () => setTimeout(() => res.writeHead(200).end("late"), 20_000).unref());
+});
+slow.keepAliveTimeout = 30_000;
+
+server.listen(Number(port), "127.0.0.1", () =>
+  slow.listen(Number(slowPort), "127.0.0.1", () => process.send!({ ready: true })),
+);
 process.on("disconnect", () => process.exit(0));

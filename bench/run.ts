@@ -5,8 +5,12 @@
 //      window): accept → received latency p50/p99, and whether it kept up;
 //  (c) the HTTP inbound route (the app's server, as `npm start` runs it) under load: durable accepts/s and p99;
 //  (d) (a) and (b) for a minimal graphile-worker delivery worker (bench/graphile-worker.ts), and the
-//      ratio of the highest rate each sustains with p99 ≤ 50 ms.
-// Flags: --quick (short windows, for trying things), --skip-http, --skip-graphile.
+//      ratio of the highest rate each sustains with p99 ≤ 50 ms;
+//  (e) fairness: a quiet account's events (50/s) while another account's backlog of 100,000 drains, and a
+//      healthy integration's (200/s) while two slow endpoints (answering after 20 s) have backlogs:
+//      accept → received p50/p99 of the quiet and the healthy one.
+// Flags: --quick (short windows, for trying things), --skip-http, --skip-graphile, --skip-fairness,
+// --only-fairness.
 // Uses a throwaway database on the server of DATABASE_URL (Default: postgres://postgres@127.0.0.1:5432).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -32,6 +36,7 @@ import { ensureLocalSecrets } from "../scripts/lib/local-env";
 const args = process.argv.slice(2);
 const QUICK = args.includes("--quick");
 const RECEIVER_PORT = 4231;
+const SLOW_RECEIVER_PORT = 4233;
 const WORKER_METRICS_PORT = 4232;
 const APP_PORT = 3232;
 const RATES = [500, 2_000, 4_000];
@@ -218,7 +223,7 @@ class Arrivals {
 async function startReceiver(secret: string): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ["--import", "tsx", "bench/receiver.ts", String(RECEIVER_PORT), secret],
+    ["--import", "tsx", "bench/receiver.ts", String(RECEIVER_PORT), secret, String(SLOW_RECEIVER_PORT)],
     { env: childEnv(), stdio: ["ignore", "inherit", "inherit", "ipc"] },
   );
   children.push(child);
@@ -383,6 +388,68 @@ async function backlog(n: number, ingest: Ingest): Promise<string[]> {
   }
   offset += n;
   return ids;
+}
+
+// ------------------------------------------------------------------ fairness
+
+const NOISY_BACKLOG = QUICK ? 20_000 : 100_000;
+const QUIET_RATE = 50;
+const HEALTHY_RATE = 200;
+const SLOW_BACKLOG = 500;
+const FAIRNESS_TARGET_P99_MS = 100;
+
+interface FairnessResult {
+  quiet: SteadyResult;
+  /** Of the noisy backlog, delivered by the end of the quiet stream (it was still draining), and its rate. */
+  noisyDeliveredDuringWindow: number;
+  noisyDrainPerSecond: number;
+  healthy: SteadyResult;
+}
+
+/** (e): a new account with a connection and an integration to `url`; its ingest. */
+async function tenant(name: string, url: string, secret: string, phone: string) {
+  const { accountId } = await createTestAccount(name);
+  const connection = await createTestConnection(accountId, "SMS", phone);
+  await createTestIntegration(accountId, { url, signingSecret: secret, connectionIds: [connection.id] });
+  const ingest: Ingest = async (i) =>
+    (await ingestInbound({ connectionId: connection.id, from: contact(i), text: `${name} ${i}` }))
+      .deliveryIds[0]!;
+  return ingest;
+}
+
+async function fairness(secret: string, arrivals: Arrivals, dbName: string, receiverPid: number) {
+  const url = `http://127.0.0.1:${RECEIVER_PORT}/hook`;
+  const noisy = await tenant("Noisy", url, secret, "+15550000011");
+  const quiet = await tenant("Quiet", url, secret, "+15550000012");
+  // The backlog is written with no worker running; the clock starts with the worker.
+  const noisyIds = await backlog(NOISY_BACKLOG, noisy);
+  const worker = await startOurWorker();
+  try {
+    const meter = () => cpuMeter({ worker: worker.pid!, receiver: receiverPid }, dbName);
+    const drainStart = now();
+    console.log(
+      `    quiet account at ${QUIET_RATE}/s while the noisy one's ${NOISY_BACKLOG.toLocaleString("en")} drain:`,
+    );
+    const quietResult = await steady(QUIET_RATE, quiet, arrivals, meter);
+    const noisyDeliveredDuringWindow = noisyIds.filter((id) => arrivals.first.has(id)).length;
+    await arrivals.waitFor(noisyIds, 300_000);
+    const last = Math.max(...noisyIds.map((id) => arrivals.first.get(id) ?? now()));
+    const noisyDrainPerSecond = noisyIds.length / ((last - drainStart) / 1000);
+    console.log(
+      `    noisy: ${noisyDeliveredDuringWindow.toLocaleString("en")} delivered while the quiet one was measured; all in ${((last - drainStart) / 1000).toFixed(1)} s (${noisyDrainPerSecond.toFixed(0)}/s)`,
+    );
+
+    const slowUrl = (n: number) => `http://127.0.0.1:${SLOW_RECEIVER_PORT}/slow${n}`;
+    const slowTenants = [await tenant("Slow A", slowUrl(1), secret, "+15550000013")];
+    slowTenants.push(await tenant("Slow B", slowUrl(2), secret, "+15550000014"));
+    const healthy = await tenant("Healthy", url, secret, "+15550000015");
+    for (const slow of slowTenants) await backlog(SLOW_BACKLOG, slow);
+    console.log(`    healthy integration at ${HEALTHY_RATE}/s beside two endpoints answering after 20 s:`);
+    const healthyResult = await steady(HEALTHY_RATE, healthy, arrivals, meter);
+    return { quiet: quietResult, noisyDeliveredDuringWindow, noisyDrainPerSecond, healthy: healthyResult };
+  } finally {
+    await stopChild(worker);
+  }
 }
 
 // ------------------------------------------------------------------ graphile-worker baseline ingestion
@@ -593,6 +660,14 @@ async function main() {
     const setStatus = (status: "ACTIVE" | "INACTIVE") =>
       db().$client.query("UPDATE integrations SET status = $1 WHERE id = $2", [status, integration.id]);
 
+    const dbName = new URL(database.url).pathname.slice(1);
+    if (args.includes("--only-fairness")) {
+      const fair = await fairness(secret, arrivals, dbName, receiver.pid!);
+      Object.assign(report, { fairness: fair });
+      console.log("\n" + formatRows([["", "ours"], ...fairnessRows(fair)]));
+      return;
+    }
+
     console.log("\n(a) backlog drain — ours");
     // Build the backlog with no worker running, park it (integration stopped), start the worker, then
     // Start the integration: the clock runs from there to the last arrival.
@@ -600,7 +675,6 @@ async function main() {
     await setStatus("INACTIVE");
     const worker = await startOurWorker();
     const workerRss = watchRss(worker.pid!);
-    const dbName = new URL(database.url).pathname.slice(1);
     const oursMeter = () => cpuMeter({ worker: worker.pid!, receiver: receiver.pid! }, dbName);
     const oursDrain = await drain(
       oursBacklog,
@@ -614,6 +688,12 @@ async function main() {
     for (const rate of RATES) oursSteady.push(await steady(rate, ingestOurs, arrivals, oursMeter));
     const oursRss = workerRss.stop();
     await stopChild(worker);
+
+    let fair: FairnessResult | undefined;
+    if (!args.includes("--skip-fairness")) {
+      console.log("(e) fairness across accounts and endpoints — ours");
+      fair = await fairness(secret, arrivals, dbName, receiver.pid!);
+    }
 
     let graphile: { drain: number; steady: SteadyResult[]; rss: number } | undefined;
     if (!args.includes("--skip-graphile")) {
@@ -667,10 +747,11 @@ async function main() {
       ours: { drain: oursDrain, steady: oursSteady, workerPeakRssBytes: oursRss },
       graphile,
       http,
+      fairness: fair,
       duplicates: arrivals.duplicates,
       rejected: arrivals.rejected,
     });
-    printTable(oursDrain, oursSteady, oursRss, graphile, http);
+    printTable(oursDrain, oursSteady, oursRss, graphile, http, fair);
     mkdirSync("bench/results", { recursive: true });
     const file = path.join("bench/results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
     writeFileSync(file, JSON.stringify(report, null, 2));
@@ -682,14 +763,37 @@ async function main() {
   }
 }
 
+const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : "—");
+
+function formatRows(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join(" | ")).join("\n");
+}
+
+function fairnessRows(fair: FairnessResult): string[][] {
+  const line = (r: SteadyResult) => `accept → received p50 ${ms(r.p50)} p99 ${ms(r.p99)}`;
+  const met = fair.quiet.p99 <= FAIRNESS_TARGET_P99_MS ? "met" : "MISSED";
+  return [
+    [
+      `(e) quiet account ${QUIET_RATE}/s, noisy backlog draining`,
+      `${line(fair.quiet)} (target p99 ≤ ${FAIRNESS_TARGET_P99_MS} ms: ${met})`,
+    ],
+    [
+      `    noisy backlog ${NOISY_BACKLOG.toLocaleString("en")}`,
+      `${fair.noisyDrainPerSecond.toFixed(0)}/s (${fair.noisyDeliveredDuringWindow.toLocaleString("en")} during the quiet window)`,
+    ],
+    [`(e) healthy ${HEALTHY_RATE}/s beside 2 slow endpoints`, line(fair.healthy)],
+  ];
+}
+
 function printTable(
   oursDrain: number,
   ours: SteadyResult[],
   oursRss: number,
   graphile: { drain: number; steady: SteadyResult[]; rss: number } | undefined,
   http: Awaited<ReturnType<typeof httpRoute>> | undefined,
+  fair: FairnessResult | undefined,
 ) {
-  const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : "—");
   const rows: string[][] = [["", "ours (outbox)", "graphile-worker (batched)"]];
   rows.push([
     "(a) drain 20,000 backlog",
@@ -725,8 +829,8 @@ function printTable(
     ]);
     rows.push(["    GET /api/health, same load (ceiling)", `${http.healthPerSecond.toFixed(0)}/s`, ""]);
   }
-  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
-  console.log("\n" + rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join(" | ")).join("\n"));
+  if (fair) rows.push(...fairnessRows(fair).map((r) => [...r, ""]));
+  console.log("\n" + formatRows(rows));
   if (graphile) {
     const ratio = gBest > 0 ? (oursBest / gBest).toFixed(1) : oursBest > 0 ? "∞" : "—";
     console.log(`\nRatio of sustained rates (p99 ≤ ${P99_TARGET_MS} ms), ours / graphile-worker: ${ratio}`);

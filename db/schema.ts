@@ -603,6 +603,11 @@ export const deliveryQueue = pgTable(
     index("delivery_queue_due_idx")
       .on(t.nextAttemptAt)
       .where(sql`NOT ${t.blocked}`),
+    // The claim's round robin (lib/webhooks/claim.ts): each integration's due deliveries in due order,
+    // and the integrations that have any, one index probe each.
+    index("delivery_queue_fair_idx")
+      .on(t.integrationId, t.nextAttemptAt)
+      .where(sql`NOT ${t.blocked}`),
     index("delivery_queue_log_idx").on(t.integrationId, t.status, t.seq),
     // Per-chat ordering asks "is an earlier event of this chat still unfinished?" on every claim; led by
     // the integration, the same index finds (and counts) an integration's waiting deliveries.

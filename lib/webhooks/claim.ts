@@ -52,16 +52,26 @@ lost AS (
 // a delivery is only taken when no earlier delivery of its chat (same integration) is still queued —
 // one being sent right now is queued too, so a chat never has two events in flight. Deliveries of an
 // integration that is not ACTIVE wait (at 'infinity', outside the range walked here), and so do the ones
-// held behind their chat's earlier events (blocked: out of the due index, see lib/webhooks/enqueue.ts).
+// held behind their chat's earlier events (blocked: out of the due indexes, see lib/webhooks/enqueue.ts).
+// Integrations that already have all the requests in flight this worker allows them ($5) are left out.
 // SKIP LOCKED lets any number of workers claim side by side; NO KEY UPDATE, because queueing a chat's next
 // event holds its latest queued one FOR KEY SHARE. Taking the lease is an in-place update of unindexed
 // columns; the delivery row is not read at all (the queue row carries the event). (`= ANY(ARRAY(...))`
-// keeps the plan on primary keys, whatever the batch size.) The answer always has one row, with how long until the next delivery falls due (null: none
-// scheduled), so an idle worker can wake right then; the claimed deliveries, if any, fill the rest.
-const CLAIM_SQL = `
-WITH due AS (
-  SELECT c.delivery_id, c.expires_on, c.account_id, c.attempts, c.leased_at, c.lease_expires_at, i.method,
-         i.url
+// keeps the plan on primary keys, whatever the batch size.) The answer always has one row, with how long
+// until the next delivery falls due (null: none scheduled), so an idle worker can wake right then; the
+// claimed deliveries, if any, fill the rest.
+//
+// Two orders pick the batch (the `due` CTE); the rest is shared:
+// - oldest due first, on the due index: what a worker that keeps up uses (everything due goes anyway);
+// - round robin across integrations, when there is more due than a claim takes (see ClaimOptions.order).
+//   `heads` walks the fair index (integration, due time) one integration at a time — a loose index scan,
+//   one probe per integration with anything queued — for the integrations with something due; each
+//   offers its oldest due deliveries, up to an equal share of the batch, and the batch takes every
+//   integration's first, then every one's second, and so on. One integration's backlog of 100,000 then
+//   delays another's fresh event by a claim, not by the backlog.
+const OLDEST_DUE_FIRST = `
+due AS (
+  SELECT c.delivery_id, c.expires_on, c.attempts, c.leased_at, c.lease_expires_at, i.method, i.url
   FROM delivery_queue c
   JOIN integrations i ON i.id = c.integration_id AND i.status = 'ACTIVE'
   WHERE c.next_attempt_at <= now() AND NOT c.blocked
@@ -74,7 +84,53 @@ WITH due AS (
   ORDER BY c.next_attempt_at
   LIMIT $2
   FOR NO KEY UPDATE OF c SKIP LOCKED
+)`;
+
+// (The chat check is "first of its chat still queued", a one-probe subplan per row: written as NOT EXISTS
+// here the planner read the integration's whole chat index once per row.)
+const ROUND_ROBIN = `
+heads AS (
+  (SELECT integration_id, next_attempt_at FROM delivery_queue
+   WHERE NOT blocked ORDER BY integration_id, next_attempt_at LIMIT 1)
+  UNION ALL
+  SELECT n.integration_id, n.next_attempt_at
+  FROM heads h CROSS JOIN LATERAL (
+    SELECT integration_id, next_attempt_at FROM delivery_queue
+    WHERE NOT blocked AND integration_id > h.integration_id
+    ORDER BY integration_id, next_attempt_at LIMIT 1) n
 ),
+due_integrations AS (
+  SELECT h.integration_id FROM heads h
+  JOIN integrations i ON i.id = h.integration_id AND i.status = 'ACTIVE'
+  WHERE h.next_attempt_at <= now()
+    AND ($4::uuid[] IS NULL OR i.account_id = ANY($4::uuid[]))
+    AND NOT (h.integration_id = ANY($5::uuid[]))
+),
+share AS (SELECT greatest(1, ceil($2::float8 / greatest(1, count(*))))::int AS n FROM due_integrations),
+offered AS (
+  SELECT o.delivery_id, o.next_attempt_at,
+         row_number() OVER (PARTITION BY o.integration_id ORDER BY o.next_attempt_at) AS turn
+  FROM due_integrations d CROSS JOIN LATERAL (
+    SELECT c.delivery_id, c.integration_id, c.next_attempt_at FROM delivery_queue c
+    WHERE c.integration_id = d.integration_id AND NOT c.blocked AND c.next_attempt_at <= now()
+      AND (c.lease_expires_at IS NULL OR c.lease_expires_at <= now())
+      AND c.seq = (SELECT min(p.seq) FROM delivery_queue p
+                   WHERE p.integration_id = c.integration_id AND p.chat_id = c.chat_id)
+    ORDER BY c.next_attempt_at
+    LIMIT (SELECT n FROM share)) o
+),
+due AS (
+  SELECT c.delivery_id, c.expires_on, c.attempts, c.leased_at, c.lease_expires_at, i.method, i.url
+  FROM delivery_queue c
+  JOIN integrations i ON i.id = c.integration_id AND i.status = 'ACTIVE'
+  WHERE c.delivery_id = ANY(ARRAY(SELECT delivery_id FROM offered ORDER BY turn, next_attempt_at LIMIT $2))
+    -- Again under the lock: another worker may have leased it since this statement's snapshot.
+    AND (c.lease_expires_at IS NULL OR c.lease_expires_at <= now()) AND NOT c.blocked
+  FOR NO KEY UPDATE OF c SKIP LOCKED
+)`;
+
+const claimSql = (due: string) => `
+WITH RECURSIVE ${due},
 leased AS (
   UPDATE delivery_queue q
   SET lease_expires_at = now() + $3 * interval '1 millisecond', leased_at = now(), leased_by = $1,
@@ -97,6 +153,8 @@ FROM (
 -- Everything comes from the queue row: the claim never reads the deliveries table (see migration 0014).
 LEFT JOIN leased l ON true`;
 
+const CLAIM_SQL = { oldestDueFirst: claimSql(OLDEST_DUE_FIRST), roundRobin: claimSql(ROUND_ROBIN) };
+
 /** What a claim brings: the deliveries now leased, and when the next one falls due. */
 export interface Claim {
   deliveries: ClaimedDelivery[];
@@ -111,13 +169,25 @@ export interface ClaimOptions {
   accountIds?: string[];
   /** Integrations that already have all the requests in flight they may have. */
   skipIntegrationIds?: string[];
+  /**
+   * How the batch is picked when more is due than it takes: oldest due first (Default), or round robin
+   * across the integrations with something due (fair, and a probe per integration with anything queued).
+   */
+  order?: "oldestDueFirst" | "roundRobin";
 }
 
 /** The claim's statement (exported for the tests that read its plan). */
-export function claimQuery({ workerId, limit, leaseMs, accountIds, skipIntegrationIds = [] }: ClaimOptions) {
+export function claimQuery({
+  workerId,
+  limit,
+  leaseMs,
+  accountIds,
+  skipIntegrationIds = [],
+  order = "oldestDueFirst",
+}: ClaimOptions) {
   return {
-    name: "webhooks.claim",
-    text: CLAIM_SQL,
+    name: `webhooks.claim.${order}`,
+    text: CLAIM_SQL[order],
     values: [workerId, limit, leaseMs, accountIds ?? null, skipIntegrationIds],
   };
 }

@@ -463,4 +463,113 @@ describe("fairness", () => {
       await fair.stop({ graceMs: 0 });
     }
   });
+
+  it("no number of receivers that time out can take the slots a healthy one needs", async () => {
+    const { accountId: fairAccount } = await createTestAccount("Fair many");
+    const hanging: { connectionId: string; receiver: TestReceiver }[] = [];
+    for (let h = 0; h < 5; h++) {
+      const secret = generateSigningSecret();
+      const receiver = await startReceiver({
+        secrets: [secret],
+        respond: () => ({ status: 200, delayMs: 5_000 }),
+      });
+      receivers.push(receiver);
+      const connection = await createTestConnection(fairAccount);
+      await createTestIntegration(fairAccount, {
+        url: `${receiver.url}/hook`,
+        signingSecret: secret,
+        connectionIds: [connection.id],
+      });
+      hanging.push({ connectionId: connection.id, receiver });
+    }
+    const fastSecret = generateSigningSecret();
+    const fast = await startReceiver({ secrets: [fastSecret] });
+    receivers.push(fast);
+    const fastConnection = await createTestConnection(fairAccount);
+    await createTestIntegration(fairAccount, {
+      url: `${fast.url}/hook`,
+      signingSecret: fastSecret,
+      connectionIds: [fastConnection.id],
+    });
+    // Together the hanging receivers could hold 5 × 4 slots, of the worker's 8.
+    const fair = await startWorker({
+      accountIds: [fairAccount],
+      concurrency: 8,
+      perIntegrationConcurrency: 4,
+      timeoutMs: 400,
+      retrySchedule: [100],
+      pollIntervalMs: 50,
+      chatIdleTimeoutMs: null,
+    });
+    try {
+      await Promise.all(
+        hanging.flatMap(({ connectionId }, h) =>
+          Array.from({ length: 20 }, (_, i) =>
+            ingestInbound({ connectionId, from: `+1555877${h}0${String(i).padStart(2, "0")}`, text: "s" }),
+          ),
+        ),
+      );
+      // Once each has timed out: they shrink to share half of the slots, whatever their backlogs.
+      await waitUntil(() => hanging.every((h) => h.receiver.requests.length >= 1), { timeoutMs: 5_000 });
+      await new Promise((r) => setTimeout(r, 1_000));
+      for (let i = 0; i < 3; i++) {
+        const posted = Date.now();
+        await ingestInbound({ connectionId: fastConnection.id, from: `+155587799${i}`, text: "f" });
+        await fast.waitFor((r) => r.length === i + 1, 5_000);
+        expect(fast.requests[i]!.receivedAt - posted).toBeLessThan(300);
+      }
+    } finally {
+      await fair.stop({ graceMs: 0 });
+    }
+  });
+
+  it("one account's backlog does not delay another account's fresh event (round robin)", async () => {
+    const noisy = await createTestAccount("Noisy");
+    const quiet = await createTestAccount("Quiet");
+    const setUp = async (account: string) => {
+      const secret = generateSigningSecret();
+      const receiver = await startReceiver({ secrets: [secret] });
+      receivers.push(receiver);
+      const connection = await createTestConnection(account);
+      await createTestIntegration(account, {
+        url: `${receiver.url}/hook`,
+        signingSecret: secret,
+        connectionIds: [connection.id],
+      });
+      return { receiver, connectionId: connection.id };
+    };
+    const flood = await setUp(noisy.accountId);
+    const calm = await setUp(quiet.accountId);
+    const BACKLOG = 3_000;
+    for (let i = 0; i < BACKLOG; i += 500)
+      await Promise.all(
+        Array.from({ length: 500 }, (_, k) =>
+          ingestInbound({
+            connectionId: flood.connectionId,
+            from: `+1555866${String(i + k).padStart(4, "0")}`,
+            text: "n",
+          }),
+        ),
+      );
+    const fair = await startWorker({
+      accountIds: [noisy.accountId, quiet.accountId],
+      // One integration may take every slot: what keeps the quiet one's place is the claim's order.
+      concurrency: 16,
+      perIntegrationConcurrency: 16,
+      pollIntervalMs: 50,
+      chatIdleTimeoutMs: null,
+    });
+    try {
+      await flood.receiver.waitFor((r) => r.length >= 100, 10_000);
+      const posted = Date.now();
+      await ingestInbound({ connectionId: calm.connectionId, from: "+15558669999", text: "q" });
+      await calm.receiver.waitFor((r) => r.length === 1, 10_000);
+      const floodAtArrival = flood.receiver.requests.length;
+      expect(calm.receiver.requests[0]!.receivedAt - posted).toBeLessThan(300);
+      // It went while the backlog was still draining, not after.
+      expect(floodAtArrival).toBeLessThan(BACKLOG / 2);
+    } finally {
+      await fair.stop({ graceMs: 0 });
+    }
+  });
 });

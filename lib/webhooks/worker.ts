@@ -18,6 +18,7 @@ import { GroupCommit } from "./group-commit";
 import { DEFAULT_RETRY_SCHEDULE_MS, nextAttemptAt } from "./retry";
 import type { Resolver } from "./ssrf";
 import { WAKE_CHANNEL } from "./sql";
+import { FAST_ANSWER_MS, IntegrationSlots, type SlotOutcome } from "./slots";
 import { RELEASE_NOTIFICATION, releasePending } from "./waiting";
 
 export interface WorkerOptions {
@@ -26,8 +27,9 @@ export interface WorkerOptions {
   /** Requests in flight at once (Default: WORKER_CONCURRENCY, 200). */
   concurrency?: number;
   /**
-   * Requests in flight at once to one integration (Default: half of `concurrency`, at least 8),
-   * so a slow or hanging receiver cannot take every slot and hold up everyone else's deliveries.
+   * Most requests in flight at once to one integration (Default: half of `concurrency`, at least 8). Each
+   * integration's share grows to this from a few while its receiver answers fast, and halves for each
+   * request that times out (lib/webhooks/slots.ts): slow receivers cannot hold up everyone else's.
    */
   perIntegrationConcurrency?: number;
   /** Most deliveries taken by one claim (Default: 200). */
@@ -109,6 +111,9 @@ const MAX_UNWRITTEN = 5_000;
 const CLAIM_LANES = 2;
 // How long after a delivery's due time the worker wakes to claim it.
 const DUE_WAKE_MARGIN_MS = 2;
+// After a claim that found more due than it could take, claims go round robin across integrations for
+// this long (see lib/webhooks/claim.ts): a backlog then shares the worker with everyone else's events.
+const ROUND_ROBIN_FOR_MS = 1_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -144,8 +149,13 @@ export class DeliveryWorker {
   private claimFailures = 0;
   private idleWaiters: (() => void)[] = [];
 
+  // Requests in flight per integration, and how many each may have (adaptive).
+  private readonly slots: IntegrationSlots;
+  private roundRobinUntil = -Infinity;
+
   constructor(options: WorkerOptions = {}) {
     this.options = resolveWorkerOptions(options);
+    this.slots = new IntegrationSlots(this.options.perIntegrationConcurrency, this.options.concurrency);
   }
 
   /** Starts claiming; resolves once the first LISTEN is in place (or failed, then polling covers). */
@@ -243,7 +253,7 @@ export class DeliveryWorker {
   }
 
   private async claimOnce(): Promise<void> {
-    const { leaseMs, workerId, accountIds, perIntegrationConcurrency } = this.options;
+    const { leaseMs, workerId, accountIds } = this.options;
     const limit = this.room();
     if (limit <= 0) return; // a finishing delivery kicks again
     this.wanted = false;
@@ -251,16 +261,20 @@ export class DeliveryWorker {
     let claimed: ClaimedDelivery[];
     let integrations: Map<string, IntegrationForDelivery>;
     try {
-      const busy = [...this.sendingPerIntegration].filter(([, n]) => n >= perIntegrationConcurrency);
+      const full = this.slots.full();
       const claim = await claimDue({
         workerId,
         limit,
         leaseMs,
         accountIds,
-        skipIntegrationIds: busy.map(([id]) => id),
+        skipIntegrationIds: full,
+        order: full.length > 0 || performance.now() < this.roundRobinUntil ? "roundRobin" : "oldestDueFirst",
       });
       this.wakeIn(claim.nextDueInMs);
       claimed = await this.keepWithinIntegrationLimits(claim.deliveries);
+      // More was due than this claim could take, or some integration is at its limit: be fair for a while.
+      if (full.length > 0 || claim.deliveries.length === limit || claimed.length < claim.deliveries.length)
+        this.roundRobinUntil = performance.now() + ROUND_ROBIN_FOR_MS;
       integrations = await this.integrationsFor(claimed);
       this.claimFailures = 0;
     } catch (err) {
@@ -328,23 +342,24 @@ export class DeliveryWorker {
     return this.releasing;
   }
 
-  // Requests in flight per integration (see perIntegrationConcurrency).
-  private readonly sendingPerIntegration = new Map<string, number>();
-
   // A claim may bring more of one integration's deliveries than it may have in flight (a big backlog
   // of one receiver): those go straight back to the queue, due now, for when it has room again.
   private async keepWithinIntegrationLimits(claimed: ClaimedDelivery[]): Promise<ClaimedDelivery[]> {
-    const cap = this.options.perIntegrationConcurrency;
-    const counts = new Map<string, number>();
     const keep: ClaimedDelivery[] = [];
     const back: string[] = [];
     for (const d of claimed) {
-      const n = (counts.get(d.integrationId) ?? this.sendingPerIntegration.get(d.integrationId) ?? 0) + 1;
-      counts.set(d.integrationId, n);
-      if (n <= cap) keep.push(d);
-      else back.push(d.id);
+      if (this.slots.room(d.integrationId) > 0) {
+        this.slots.take(d.integrationId); // its slot, from now until its request is over (dispatch)
+        keep.push(d);
+      } else back.push(d.id);
     }
-    if (back.length > 0) await releaseLeases(this.options.workerId, back);
+    try {
+      if (back.length > 0) await releaseLeases(this.options.workerId, back);
+    } catch (err) {
+      // Nothing is sent from this claim (the leases run out): the slots are free again.
+      for (const d of keep) this.slots.release(d.integrationId, null);
+      throw err;
+    }
     return keep;
   }
 
@@ -367,13 +382,9 @@ export class DeliveryWorker {
   }
 
   private dispatch(delivery: ClaimedDelivery, integration: IntegrationForDelivery | undefined): void {
-    const perIntegration = this.sendingPerIntegration;
-    perIntegration.set(delivery.integrationId, (perIntegration.get(delivery.integrationId) ?? 0) + 1);
     const work = this.process(delivery, integration).then((completion) => {
       this.sending.delete(delivery.id);
-      const left = perIntegration.get(delivery.integrationId)! - 1;
-      if (left === 0) perIntegration.delete(delivery.integrationId);
-      else perIntegration.set(delivery.integrationId, left);
+      this.slots.release(delivery.integrationId, completion && slotOutcome(completion.record));
       if (completion) {
         const write = this.writeCompletion(completion).finally(() => {
           this.writing.delete(write);
@@ -543,6 +554,9 @@ export class DeliveryWorker {
     }
   }
 }
+
+const slotOutcome = (record: Completion["record"]): SlotOutcome =>
+  record.errorClass === "TIMEOUT" ? "timedOut" : record.durationMs < FAST_ANSWER_MS ? "fast" : "slow";
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
