@@ -48,6 +48,7 @@ describe("migrations", () => {
         "idempotency_keys",
         "inbound_message_ids",
         "integration_connections",
+        "integration_health",
         "integrations",
         "messages",
         "password_resets",

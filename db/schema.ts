@@ -615,6 +615,27 @@ export const deliveryQueue = pgTable(
   ],
 );
 
+// How an integration's endpoint is doing, as every worker sees it (lib/webhooks/health.ts): no row while
+// it answers. A row counts a run of attempts that failed and will be retried (receiver down, 5xx,
+// timeouts); at CIRCUIT_BREAKER_FAILURES of them over at least CIRCUIT_BREAKER_MINUTES the endpoint is
+// Failing (failing_since): claims leave its deliveries alone but for one probe at a time, each after a
+// longer pause, and the first success deletes the row and resumes delivery. held_until also holds an
+// endpoint that answered 429 until its Retry-After has passed (one pause for all its deliveries).
+export const integrationHealth = pgTable("integration_health", {
+  integrationId: uuid("integration_id")
+    .primaryKey()
+    .references(() => integrations.id, { onDelete: "cascade" }),
+  failureStreak: integer("failure_streak").notNull().default(0),
+  streakStartedAt: tz("streak_started_at"),
+  lastError: text("last_error"),
+  lastFailureAt: tz("last_failure_at"),
+  failingSince: tz("failing_since"),
+  // Failed probes since it became Failing: the next pause doubles with each.
+  probes: integer("probes").notNull().default(0),
+  // Claims take none of its deliveries before this (the next probe's time while Failing; a 429's pause).
+  heldUntil: tz("held_until"),
+});
+
 // Integrations started while deliveries waited for them: workers (and the Start itself) release the
 // waiting queue rows in chunks until none is left, then delete the row. Written by the status trigger
 // of migration 0006, so a crash half-way leaves the work to any other worker.

@@ -2,7 +2,7 @@ import { expect, test, type Locator, type Page } from "@playwright/test";
 import { eq } from "drizzle-orm";
 
 import { db } from "@/db";
-import { campaignConnections, campaigns, integrations } from "@/db/schema";
+import { campaignConnections, campaigns, integrationHealth, integrations } from "@/db/schema";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { createConnection } from "@/lib/data/connections";
 import { createIntegration, startIntegration } from "@/lib/data/integrations";
@@ -530,4 +530,54 @@ test("Stop refused by the server rolls the card back with the reason; a 410 Gone
   const response = await page.goto(`/integrations/${foreignId}/edit`);
   expect(response?.status()).toBe(404);
   await expect(page.getByText("Not yours")).toHaveCount(0);
+});
+
+test("an endpoint the circuit breaker marked Failing shows it on the card and in Details, with the last error and the next probe", async ({
+  page,
+}) => {
+  const user = await accountWithConnections(page, "Failing");
+  const { id } = await createIntegration(user.accountId, {
+    ...integrationFormValues(),
+    alias: "Flaky hook",
+    url: "https://flaky.example.com/in",
+  });
+  await startIntegration(user.accountId, id);
+  // What the workers write after a run of failures (lib/webhooks/health.ts).
+  const since = new Date(Date.now() - 5 * 60_000);
+  await db()
+    .insert(integrationHealth)
+    .values({
+      integrationId: id,
+      failureStreak: 25,
+      streakStartedAt: new Date(since.getTime() - 3 * 60_000),
+      lastError: "HTTP 503",
+      lastFailureAt: since,
+      failingSince: since,
+      probes: 2,
+      heldUntil: new Date(Date.now() + 40_000),
+    });
+
+  await page.goto("/integrations");
+  const flaky = card(page, "Flaky hook");
+  await expect(flaky.getByText("Failing", { exact: true }).first()).toBeVisible();
+  const notice = flaky.getByRole("status");
+  await expect(notice).toContainText("HTTP 503");
+  await expect(notice).toContainText("next probe");
+  await expect(notice).toContainText("The first success resumes delivery");
+  await expectAccessible(page);
+  await snap(page, "card-failing");
+
+  await flaky.getByRole("button", { name: "Details" }).click();
+  const details = page.getByRole("dialog", { name: "Flaky hook" });
+  await expect(details.getByRole("status")).toContainText("Failing");
+  await expect(details.getByRole("status")).toContainText("HTTP 503");
+  await expectAccessible(page);
+  await snapDialog(page, "details-failing");
+  await page.keyboard.press("Escape");
+
+  // It answers again: the workers delete the row, and the card is Active once more.
+  await db().delete(integrationHealth).where(eq(integrationHealth.integrationId, id));
+  await page.reload();
+  await expect(flaky.getByText("Active", { exact: true })).toBeVisible();
+  await expect(flaky.getByRole("status")).toHaveCount(0);
 });

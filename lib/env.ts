@@ -38,6 +38,10 @@ const envSchema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(200),
   WORKER_POLL_MS: z.coerce.number().int().positive().default(2_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  // Circuit breaker (lib/webhooks/health.ts): this many consecutive failed attempts over at least this
+  // many minutes make an endpoint Failing; 0 failures: never.
+  CIRCUIT_BREAKER_FAILURES: z.coerce.number().int().min(0).default(20),
+  CIRCUIT_BREAKER_MINUTES: z.coerce.number().min(0).default(2),
   // Chats with no message for this long are closed (and END is delivered); 0 never closes them.
   CHAT_IDLE_TIMEOUT_MINUTES: z.coerce.number().int().min(0).default(1_440),
   // When set, GET /api/metrics asks for `Authorization: Bearer <METRICS_TOKEN>`.

@@ -8,6 +8,7 @@ import { Tabs, TabsContent, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import type { IntegrationSummary } from "@/lib/data/integrations";
 
 import { DETAILS_TABS, type DetailsTab } from "./details-tabs";
+import { FailingNotice } from "./failing-notice";
 
 /** The card's Details icon and its dialog: one tab per entry of `tabs` (Default: DETAILS_TABS). */
 export function DetailsDialog({
@@ -25,6 +26,11 @@ export function DetailsDialog({
         </Button>
       </DialogTrigger>
       <DialogContent title={integration.alias} description="Custom Webhook" size="xl">
+        {integration.status === "ACTIVE" && integration.failing && (
+          <div className="mb-3">
+            <FailingNotice failing={integration.failing} />
+          </div>
+        )}
         <Tabs defaultValue={tabs[0]?.value}>
           <TabsList aria-label="Details">
             {tabs.map((t) => (

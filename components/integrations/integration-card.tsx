@@ -27,6 +27,7 @@ import { waitingEventsText } from "@/lib/webhooks/waiting-count";
 import { CampaignsDialog } from "./campaigns-dialog";
 import { ChannelIcon } from "@/components/ui/channel";
 import { DetailsDialog } from "./details-dialog";
+import { FailingNotice } from "./failing-notice";
 
 export interface IntegrationCardProps {
   integration: IntegrationSummary;
@@ -55,7 +56,9 @@ export function IntegrationCard({ integration, onStart, onStop, onDelete, busy }
             <Webhook aria-hidden className="size-4" /> Custom Webhook
           </span>
           <span className="ml-auto">
-            <Badge tone={active ? "green" : "slate"}>{active ? "Active" : "Inactive"}</Badge>
+            <Badge tone={!active ? "slate" : integration.failing ? "red" : "green"}>
+              {!active ? "Inactive" : integration.failing ? "Failing" : "Active"}
+            </Badge>
           </span>
           {integration.liveCampaigns.length > 0 && <CampaignsDialog integration={integration} />}
           <DetailsDialog integration={integration} />
@@ -147,6 +150,8 @@ export function IntegrationCard({ integration, onStart, onStop, onDelete, busy }
             </span>
           </p>
         )}
+
+        {active && integration.failing && <FailingNotice failing={integration.failing} />}
 
         {integration.disabledReason && (
           <p className="mt-3 flex items-start gap-2 rounded-md border border-amber-200 bg-amber-50 px-3 py-2 text-sm text-amber-900">

@@ -8,6 +8,7 @@ import {
   deliveryMinutes,
   deliveryQueue,
   integrationConnections,
+  integrationHealth,
   integrations,
   users,
   type Channel,
@@ -53,6 +54,8 @@ export interface IntegrationSummary {
   status: Integration["status"];
   /** Set by the delivery engine when the receiver answered 410 Gone; Start clears it. */
   disabledReason: string | null;
+  /** Its endpoint is Failing (the circuit breaker, lib/webhooks/health.ts): sending waits for a probe. */
+  failing: EndpointFailing | null;
   createdAt: Date;
   updatedAt: Date;
   connections: IntegrationConnection[];
@@ -63,6 +66,14 @@ export interface IntegrationSummary {
    * (more than the cap shows as "10,000+"); 0 while Active.
    */
   waiting: number;
+}
+
+export interface EndpointFailing {
+  since: Date;
+  /** The last failed attempt's error. */
+  lastError: string | null;
+  /** When the next probe request goes (null: one is on its way). */
+  nextProbeAt: Date | null;
 }
 
 export interface LinkedCampaign {
@@ -101,7 +112,17 @@ const summaryColumns = {
   disabledReason: integrations.disabledReason,
   createdAt: integrations.createdAt,
   updatedAt: integrations.updatedAt,
+  failingSince: integrationHealth.failingSince,
+  failingError: integrationHealth.lastError,
+  heldUntil: integrationHealth.heldUntil,
 };
+// The cards' rows: each integration with its endpoint's health (a row only while it is not answering).
+const summaries = () =>
+  db()
+    .select(summaryColumns)
+    .from(integrations)
+    .leftJoin(integrationHealth, eq(integrationHealth.integrationId, integrations.id));
+type SummaryRow = Awaited<ReturnType<typeof summaries>>[number];
 
 const scoped = (accountId: string, id: string) =>
   and(eq(integrations.accountId, accountId), eq(integrations.id, id));
@@ -178,10 +199,18 @@ async function waitingOf(accountId: string, integrationIds: string[]) {
 
 // Cards: rows plus their connections, Live campaigns and waiting events, three queries for any number
 // of cards.
-async function withLinks(
-  accountId: string,
-  rows: Omit<IntegrationSummary, "connections" | "liveCampaigns" | "waiting">[],
-) {
+async function withLinks(accountId: string, summaryRows: SummaryRow[]): Promise<IntegrationSummary[]> {
+  const rows = summaryRows.map(({ failingSince, failingError, heldUntil, ...r }) => ({
+    ...r,
+    failing: failingSince
+      ? {
+          since: failingSince,
+          lastError: failingError,
+          // A hold shorter than now means a probe is due or on its way.
+          nextProbeAt: heldUntil && heldUntil > new Date() ? heldUntil : null,
+        }
+      : null,
+  }));
   const ids = rows.map((r) => r.id);
   const [links, live, waiting] = await Promise.all([
     connectionsOf(accountId, ids),
@@ -198,9 +227,7 @@ async function withLinks(
 
 /** The account's integrations, newest first, each with its connections and Live campaigns. */
 export async function listIntegrations(accountId: string): Promise<IntegrationSummary[]> {
-  const rows = await db()
-    .select(summaryColumns)
-    .from(integrations)
+  const rows = await summaries()
     .where(eq(integrations.accountId, accountId))
     .orderBy(desc(integrations.createdAt), desc(integrations.id));
   return withLinks(accountId, rows);
@@ -211,7 +238,7 @@ export async function getIntegrationSummary(
   accountId: string,
   id: string,
 ): Promise<IntegrationSummary | null> {
-  const [row] = await db().select(summaryColumns).from(integrations).where(scoped(accountId, id)).limit(1);
+  const [row] = await summaries().where(scoped(accountId, id)).limit(1);
   if (!row) return null;
   const [summary] = await withLinks(accountId, [row]);
   return summary!;

@@ -22,6 +22,10 @@ export interface ClaimedDelivery {
   windowStartedAt: Date;
   /** The integration's updated_at: its cached configuration is reused while this is unchanged. */
   integrationVersion: Date;
+  /** Its endpoint is Failing and this is the one request that tries it (lib/webhooks/health.ts). */
+  probe: boolean;
+  /** Its endpoint had a health row (a run of failures, a pause) when claimed: its outcome is written there. */
+  unhealthy: boolean;
 }
 
 // An attempt whose worker stopped (killed, crashed) before recording its outcome, recorded when its
@@ -69,6 +73,10 @@ lost AS (
 //   offers its oldest due deliveries, up to an equal share of the batch, and the batch takes every
 //   integration's first, then every one's second, and so on. One integration's backlog of 100,000 then
 //   delays another's fresh event by a claim, not by the backlog.
+// An endpoint that is Failing or paused after a 429 (lib/webhooks/health.ts): its deliveries wait.
+const HELD = `SELECT 1 FROM integration_health x WHERE x.integration_id = $ID
+  AND (x.failing_since IS NOT NULL OR x.held_until > now())`;
+
 const OLDEST_DUE_FIRST = `
 due AS (
   SELECT c.delivery_id, c.expires_on, c.attempts, c.leased_at, c.lease_expires_at, i.method, i.url
@@ -81,10 +89,13 @@ due AS (
     AND NOT EXISTS (
       SELECT 1 FROM delivery_queue p
       WHERE p.integration_id = c.integration_id AND p.chat_id = c.chat_id AND p.seq < c.seq)
+    AND NOT EXISTS (${HELD.replace("$ID", "c.integration_id")})
   ORDER BY c.next_attempt_at
   LIMIT $2
   FOR NO KEY UPDATE OF c SKIP LOCKED
-)`;
+),
+-- Probes of Failing endpoints are the round robin's.
+probes AS (SELECT NULL::uuid AS integration_id WHERE false)`;
 
 // (The chat check is "first of its chat still queued", a one-probe subplan per row: written as NOT EXISTS
 // here the planner read the integration's whole chat index once per row.)
@@ -99,12 +110,26 @@ heads AS (
     WHERE NOT blocked AND integration_id > h.integration_id
     ORDER BY integration_id, next_attempt_at LIMIT 1) n
 ),
-due_integrations AS (
+ready AS (
   SELECT h.integration_id FROM heads h
   JOIN integrations i ON i.id = h.integration_id AND i.status = 'ACTIVE'
   WHERE h.next_attempt_at <= now()
     AND ($4::uuid[] IS NULL OR i.account_id = ANY($4::uuid[]))
     AND NOT (h.integration_id = ANY($5::uuid[]))
+),
+-- Failing endpoints whose next probe is due: one delivery each, and one worker (the row lock; the
+-- lease-long hold set below keeps the others away until the probe's outcome sets the next time).
+probes AS (
+  SELECT x.integration_id FROM integration_health x
+  WHERE x.integration_id IN (SELECT integration_id FROM ready) AND x.failing_since IS NOT NULL
+    AND coalesce(x.held_until, '-infinity') <= now()
+  FOR UPDATE OF x SKIP LOCKED
+),
+due_integrations AS (
+  SELECT r.integration_id, false AS probe FROM ready r
+  WHERE NOT EXISTS (${HELD.replace("$ID", "r.integration_id")})
+  UNION ALL
+  SELECT integration_id, true FROM probes
 ),
 share AS (SELECT greatest(1, ceil($2::float8 / greatest(1, count(*))))::int AS n FROM due_integrations),
 offered AS (
@@ -117,7 +142,9 @@ offered AS (
       AND c.seq = (SELECT min(p.seq) FROM delivery_queue p
                    WHERE p.integration_id = c.integration_id AND p.chat_id = c.chat_id)
     ORDER BY c.next_attempt_at
-    LIMIT (SELECT n FROM share)) o
+    -- No more than the worker may start for it now ($6/$7; any other integration: $8).
+    LIMIT CASE WHEN d.probe THEN 1 ELSE least((SELECT n FROM share), coalesce(
+      (SELECT r.room FROM unnest($6::uuid[], $7::int[]) AS r(id, room) WHERE r.id = d.integration_id), $8)) END) o
 ),
 due AS (
   SELECT c.delivery_id, c.expires_on, c.attempts, c.leased_at, c.lease_expires_at, i.method, i.url
@@ -139,16 +166,26 @@ leased AS (
   RETURNING q.delivery_id, q.expires_on, q.attempts, q.account_id, q.integration_id, q.chat_id, q.seq, q.event,
             q.payload, q.window_started_at, q.attempts_before_window
 ),
-${lostAttemptsCte("due")}
+${lostAttemptsCte("due")},
+probing AS (
+  UPDATE integration_health x SET held_until = now() + $3 * interval '1 millisecond'
+  WHERE x.integration_id IN (SELECT integration_id FROM probes)
+    AND x.integration_id IN (SELECT integration_id FROM leased)
+  RETURNING 1
+)
 SELECT l.delivery_id AS id, l.account_id AS "accountId", l.integration_id AS "integrationId",
        l.chat_id AS "chatId", l.seq::float8 AS seq, l.expires_on::text AS "expiresOn", l.event, l.payload,
        l.attempts, l.attempts_before_window AS "attemptsBeforeWindow", l.window_started_at AS "windowStartedAt",
        (SELECT i.updated_at FROM integrations i WHERE i.id = l.integration_id) AS "integrationVersion",
-       n."nextDueInMs"
+       l.integration_id IN (SELECT integration_id FROM probes) AS probe,
+       EXISTS (SELECT 1 FROM integration_health x WHERE x.integration_id = l.integration_id) AS unhealthy,
+       n."nextDueInMs", n."anyHeld"
 FROM (
   SELECT (extract(epoch FROM (
     SELECT min(f.next_attempt_at) FROM delivery_queue f
-    WHERE f.next_attempt_at > now() AND f.next_attempt_at < 'infinity' AND NOT f.blocked) - now()) * 1000)::float8 AS "nextDueInMs"
+    WHERE f.next_attempt_at > now() AND f.next_attempt_at < 'infinity' AND NOT f.blocked) - now()) * 1000)::float8 AS "nextDueInMs",
+    EXISTS (SELECT 1 FROM integration_health x WHERE x.failing_since IS NOT NULL OR x.held_until > now())
+      AS "anyHeld"
 ) n
 -- Everything comes from the queue row: the claim never reads the deliveries table (see migration 0014).
 LEFT JOIN leased l ON true`;
@@ -160,6 +197,8 @@ export interface Claim {
   deliveries: ClaimedDelivery[];
   /** Milliseconds until the earliest delivery not yet due becomes due (any worker's), or null. */
   nextDueInMs: number | null;
+  /** Some endpoint is Failing or paused: its due deliveries are best stepped over by the round robin. */
+  anyHeld: boolean;
 }
 
 export interface ClaimOptions {
@@ -169,6 +208,11 @@ export interface ClaimOptions {
   accountIds?: string[];
   /** Integrations that already have all the requests in flight they may have. */
   skipIntegrationIds?: string[];
+  /**
+   * Round robin only: how many deliveries each integration may bring at most (the worker's room for it;
+   * `rooms.default` for any other), so that a claim does not lease what the worker would give back.
+   */
+  rooms?: { ids: string[]; rooms: number[]; default: number };
   /**
    * How the batch is picked when more is due than it takes: oldest due first (Default), or round robin
    * across the integrations with something due (fair, and a probe per integration with anything queued).
@@ -184,11 +228,19 @@ export function claimQuery({
   accountIds,
   skipIntegrationIds = [],
   order = "oldestDueFirst",
+  rooms = { ids: [], rooms: [], default: limit },
 }: ClaimOptions) {
   return {
     name: `webhooks.claim.${order}`,
     text: CLAIM_SQL[order],
-    values: [workerId, limit, leaseMs, accountIds ?? null, skipIntegrationIds],
+    values: [
+      workerId,
+      limit,
+      leaseMs,
+      accountIds ?? null,
+      skipIntegrationIds,
+      ...(order === "roundRobin" ? [rooms.ids, rooms.rooms, rooms.default] : []),
+    ],
   };
 }
 
@@ -196,12 +248,15 @@ export function claimQuery({
 export async function claimDue(options: ClaimOptions): Promise<Claim> {
   const started = performance.now();
   // One row with nothing but nextDueInMs when nothing was claimed.
-  type Row = (ClaimedDelivery | { [K in keyof ClaimedDelivery]: null }) & { nextDueInMs: number | null };
+  type Row = (ClaimedDelivery | { [K in keyof ClaimedDelivery]: null }) & {
+    nextDueInMs: number | null;
+    anyHeld: boolean;
+  };
   const { rows } = await enginePool().query<Row>(claimQuery(options));
   const deliveries: ClaimedDelivery[] = [];
-  for (const { nextDueInMs: _, ...row } of rows) if (row.id !== null) deliveries.push(row);
+  for (const { nextDueInMs: _, anyHeld: __, ...row } of rows) if (row.id !== null) deliveries.push(row);
   recordBatch("claim", deliveries.length, (performance.now() - started) / 1000);
-  return { deliveries, nextDueInMs: rows[0]?.nextDueInMs ?? null };
+  return { deliveries, nextDueInMs: rows[0]?.nextDueInMs ?? null, anyHeld: rows[0]?.anyHeld ?? false };
 }
 
 /** An integration as the worker needs it (secrets still encrypted). */

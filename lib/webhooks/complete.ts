@@ -2,6 +2,7 @@ import { enginePool } from "@/db";
 
 import type { AttemptRecord } from "./attempt";
 import { packAttempt } from "./attempt-log";
+import type { EndpointSignal } from "./health";
 import { recordAttempt, recordBatch } from "./metrics";
 
 /** The outcome of one attempt, ready to be written (many are written together). */
@@ -23,6 +24,12 @@ export interface Completion {
   payload: unknown;
   /** 410 Gone: stop the integration with this reason. */
   disableReason: string | null;
+  /** What the attempt says about the endpoint (lib/webhooks/health.ts). Default: it answered. */
+  signal?: EndpointSignal;
+  /** The endpoint had a health row when the delivery was claimed (its answer is news). */
+  unhealthy?: boolean;
+  /** A failed probe of a Failing endpoint: the attempt is recorded but not counted in the retry budget. */
+  outsideBudget?: boolean;
 }
 
 // A batch of outcomes, written by ONE statement (atomic without a transaction block, one round trip).
@@ -41,7 +48,7 @@ WITH c AS (
     "attemptNumber" int,
     status text, "nextAttemptAt" timestamptz, "disableReason" text, "startedAt" timestamptz,
     "durationMs" int, "requestPacked" text, "responseStatus" int, "responsePacked" text,
-    "errorClass" text, "errorMessage" text)
+    "errorClass" text, "errorMessage" text, "outsideBudget" boolean)
 ),
 -- The packed logs, and for each the earlier attempt of the same delivery whose request it repeats.
 p AS (
@@ -61,7 +68,8 @@ finished AS (
 retried AS (
   UPDATE delivery_queue q
   SET next_attempt_at = CASE WHEN q.next_attempt_at = 'infinity' THEN q.next_attempt_at ELSE c."nextAttemptAt" END,
-      lease_expires_at = NULL, leased_by = NULL, status = 'RETRYING'
+      lease_expires_at = NULL, leased_by = NULL, status = 'RETRYING',
+      attempts_before_window = q.attempts_before_window + CASE WHEN c."outsideBudget" THEN 1 ELSE 0 END
   FROM c
   WHERE q.delivery_id = ANY(ARRAY(SELECT id FROM c)) AND q.delivery_id = c.id AND q.leased_by = c."workerId"
     AND q.attempts = c."attemptNumber" AND c.status = 'RETRYING'
@@ -151,6 +159,7 @@ export function completeQuery(completions: Completion[]) {
           status: c.status,
           nextAttemptAt: c.nextAttemptAt,
           disableReason: c.disableReason,
+          outsideBudget: c.outsideBudget ?? false,
         })),
       ),
     ],

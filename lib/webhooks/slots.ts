@@ -1,6 +1,7 @@
 // A worker's request slots per integration, sized adaptively (additive increase, multiplicative
 // decrease, as TCP sizes its window): an integration starts with a few requests in flight, gains one
-// more for each answer that came back quickly, and loses half of them for each request that timed out.
+// more for each answer that came back quickly, and loses half of them for each request that timed out
+// (or was answered 429).
 // A receiver that hangs therefore ends up holding one slot of each worker, however many events it has,
 // and no number of slow receivers can take the slots a healthy one needs; one that answers fast grows
 // to the full per-integration limit within a few dozen requests. And the integrations whose last request
@@ -9,7 +10,7 @@
 // afresh): what they protect is that worker's slots.
 
 /** How a request went, for the slots' sizing. */
-export type SlotOutcome = "fast" | "slow" | "timedOut";
+export type SlotOutcome = "fast" | "slow" | "timedOut" | "throttled";
 
 // Slots an integration starts with (or the limit, when lower).
 const INITIAL_SLOTS = 8;
@@ -49,6 +50,16 @@ export class IntegrationSlots {
     return Math.min(own, Math.floor(this.concurrency / 2) - this.heldByTimingOut);
   }
 
+  /** The room of every integration this worker knows something about; any other has `default`. */
+  rooms(): { ids: string[]; rooms: number[]; default: number } {
+    const ids = [...new Set([...this.inFlight.keys(), ...this.sizes.keys(), ...this.timingOut])];
+    return {
+      ids,
+      rooms: ids.map((id) => Math.max(0, this.room(id))),
+      default: Math.min(INITIAL_SLOTS, this.limit),
+    };
+  }
+
   /** The integrations that may start no more requests now (the claim leaves them out). */
   full(): string[] {
     const full = [...this.inFlight.keys()].filter((id) => this.room(id) <= 0);
@@ -72,10 +83,9 @@ export class IntegrationSlots {
       this.resize(integrationId, Math.min(this.limit, size + 1));
       this.setTimingOut(integrationId, false);
     }
-    if (outcome === "timedOut") {
+    if (outcome === "timedOut" || outcome === "throttled")
       this.resize(integrationId, Math.max(1, Math.floor(size / 2)));
-      this.setTimingOut(integrationId, true);
-    }
+    if (outcome === "timedOut") this.setTimingOut(integrationId, true);
   }
 
   private setTimingOut(integrationId: string, timingOut: boolean): void {

@@ -18,6 +18,13 @@ import { GroupCommit } from "./group-commit";
 import { DEFAULT_RETRY_SCHEDULE_MS, nextAttemptAt } from "./retry";
 import type { Resolver } from "./ssrf";
 import { WAKE_CHANNEL } from "./sql";
+import {
+  circuitSettings,
+  DEFAULT_THROTTLE_HOLD_MS,
+  recordHealth,
+  type CircuitSettings,
+  type EndpointSignal,
+} from "./health";
 import { FAST_ANSWER_MS, IntegrationSlots, type SlotOutcome } from "./slots";
 import { RELEASE_NOTIFICATION, releasePending } from "./waiting";
 
@@ -59,6 +66,8 @@ export interface WorkerOptions {
   chatIdleTimeoutMs?: number | null;
   /** Default: 30 s. */
   sweepIntervalMs?: number;
+  /** The circuit breaker (Default: CIRCUIT_BREAKER_FAILURES, CIRCUIT_BREAKER_MINUTES; tests shorten the pauses). */
+  circuit?: Partial<CircuitSettings>;
   /** Only these accounts' deliveries and chats — for tests that share one database. */
   accountIds?: string[];
   /**
@@ -77,8 +86,8 @@ export interface WorkerStats {
 }
 
 type Resolved = Required<
-  Omit<WorkerOptions, "resolver" | "accountIds" | "chatIdleTimeoutMs" | "retention">
-> & { retention: boolean } & Pick<WorkerOptions, "resolver" | "accountIds"> & {
+  Omit<WorkerOptions, "resolver" | "accountIds" | "chatIdleTimeoutMs" | "retention" | "circuit">
+> & { retention: boolean; circuit: CircuitSettings } & Pick<WorkerOptions, "resolver" | "accountIds"> & {
     chatIdleTimeoutMs: number | null;
   };
 
@@ -101,6 +110,7 @@ export function resolveWorkerOptions(overrides: WorkerOptions = {}): Resolved {
     chatIdleTimeoutMs: e.CHAT_IDLE_TIMEOUT_MINUTES > 0 ? e.CHAT_IDLE_TIMEOUT_MINUTES * 60_000 : null,
     sweepIntervalMs: 30_000,
     ...overrides,
+    circuit: circuitSettings(overrides.circuit),
     retention: overrides.retention ?? !overrides.accountIds,
   };
 }
@@ -140,6 +150,10 @@ export class DeliveryWorker {
   private readonly completer = new GroupCommit<Completion, number>(
     async (batch) => {
       await completeDeliveries(batch);
+      // Advisory: an endpoint's health that could not be written is written by its next failures.
+      await recordHealth(batch, this.options.circuit).catch((err: unknown) =>
+        log().warn({ err: errorText(err) }, "recording endpoint health failed"),
+      );
       return batch.map(() => 1);
     },
     { maxBatch: 500, maxInFlight: 2 },
@@ -262,14 +276,18 @@ export class DeliveryWorker {
     let integrations: Map<string, IntegrationForDelivery>;
     try {
       const full = this.slots.full();
+      const roundRobin = full.length > 0 || performance.now() < this.roundRobinUntil;
       const claim = await claimDue({
         workerId,
         limit,
         leaseMs,
         accountIds,
         skipIntegrationIds: full,
-        order: full.length > 0 || performance.now() < this.roundRobinUntil ? "roundRobin" : "oldestDueFirst",
+        order: roundRobin ? "roundRobin" : "oldestDueFirst",
+        rooms: roundRobin ? this.slots.rooms() : undefined,
       });
+      // Failing or paused endpoints' due deliveries are stepped over cheaply only by the round robin.
+      if (claim.anyHeld) this.roundRobinUntil = performance.now() + ROUND_ROBIN_FOR_MS;
       this.wakeIn(claim.nextDueInMs);
       claimed = await this.keepWithinIntegrationLimits(claim.deliveries);
       // More was due than this claim could take, or some integration is at its limit: be fair for a while.
@@ -384,7 +402,7 @@ export class DeliveryWorker {
   private dispatch(delivery: ClaimedDelivery, integration: IntegrationForDelivery | undefined): void {
     const work = this.process(delivery, integration).then((completion) => {
       this.sending.delete(delivery.id);
-      this.slots.release(delivery.integrationId, completion && slotOutcome(completion.record));
+      this.slots.release(delivery.integrationId, completion && slotOutcome(completion));
       if (completion) {
         const write = this.writeCompletion(completion).finally(() => {
           this.writing.delete(write);
@@ -417,8 +435,20 @@ export class DeliveryWorker {
     });
     let status: Completion["status"] = "FAILED";
     let next: Date | null = null;
+    const signal: EndpointSignal =
+      verdict.kind !== "RETRY"
+        ? { kind: "answered" }
+        : record.responseStatus === 429
+          ? { kind: "throttled", holdMs: verdict.retryAfterMs ?? DEFAULT_THROTTLE_HOLD_MS }
+          : { kind: "failed" };
+    // A probe of a Failing endpoint that failed: it waits with the endpoint (the next probe's time), and
+    // the attempt does not count against its budget.
+    const failedProbe = delivery.probe && verdict.kind === "RETRY";
     if (verdict.kind === "SUCCEEDED") status = "SUCCEEDED";
-    if (verdict.kind === "RETRY") {
+    if (failedProbe) {
+      status = "RETRYING";
+      next = new Date();
+    } else if (verdict.kind === "RETRY") {
       next = nextAttemptAt(
         {
           attemptsInWindow: delivery.attempts - delivery.attemptsBeforeWindow,
@@ -444,6 +474,9 @@ export class DeliveryWorker {
       nextAttemptAt: next,
       record,
       payload: delivery.payload,
+      signal,
+      unhealthy: delivery.unhealthy,
+      outsideBudget: failedProbe,
       disableReason:
         verdict.kind === "GONE"
           ? `The receiver answered 410 Gone on ${record.startedAt.toISOString()}: deliveries stopped until the integration is started again`
@@ -555,8 +588,14 @@ export class DeliveryWorker {
   }
 }
 
-const slotOutcome = (record: Completion["record"]): SlotOutcome =>
-  record.errorClass === "TIMEOUT" ? "timedOut" : record.durationMs < FAST_ANSWER_MS ? "fast" : "slow";
+const slotOutcome = ({ record, signal }: Completion): SlotOutcome =>
+  record.errorClass === "TIMEOUT"
+    ? "timedOut"
+    : signal?.kind === "throttled"
+      ? "throttled"
+      : record.durationMs < FAST_ANSWER_MS
+        ? "fast"
+        : "slow";
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
