@@ -10,7 +10,7 @@
 //      healthy integration's (200/s) while two slow endpoints (answering after 20 s) have backlogs:
 //      accept → received p50/p99 of the quiet and the healthy one.
 // Flags: --quick (short windows, for trying things), --skip-http, --skip-graphile, --skip-fairness,
-// --only-fairness.
+// --only-fairness, --only-http.
 // Uses a throwaway database on the server of DATABASE_URL (Default: postgres://postgres@127.0.0.1:5432).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -534,7 +534,8 @@ async function startGraphileWorker(integrationId: string): Promise<ChildProcess>
 
 // ------------------------------------------------------------------ HTTP route
 
-async function httpRoute(connectionId: string, apiKey: string, database: string) {
+/** `sharedLimit`: count each request against the API key's limit in the shared store (as by default). */
+async function httpRoute(connectionId: string, apiKey: string, database: string, sharedLimit: boolean) {
   await buildIfNeeded();
   const nodeArgs = process.env.BENCH_APP_NODE_ARGS?.split(" ").filter(Boolean) ?? [];
   // The server production runs (`npm start`): Next.js behind the app's own node:http server.
@@ -543,8 +544,8 @@ async function httpRoute(connectionId: string, apiKey: string, database: string)
       WORKER_IN_PROCESS: "false",
       AUTH_URL: `http://localhost:${APP_PORT}`,
       PORT: String(APP_PORT),
-      // The load comes from one API key; its rate limit (50/s by default) is not what is measured here.
-      API_RATE_LIMIT_PER_SECOND: "1000000",
+      // The load comes from one API key: its limit is counted (or not) but never reached.
+      API_RATE_LIMIT_PER_SECOND: sharedLimit ? "1000000" : "0",
       API_RATE_LIMIT_BURST: "1000000",
     }),
     stdio: ["ignore", "ignore", "inherit"],
@@ -622,6 +623,41 @@ async function httpRoute(connectionId: string, apiKey: string, database: string)
   return result;
 }
 
+const HTTP_ROUNDS = QUICK ? 1 : 3;
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/**
+ * (c), with the API key's limit counted in the shared store and without it, alternately (ABAB), for
+ * HTTP_ROUNDS rounds: the figures of the default (limit counted) are the medians; `withoutLimit` is the
+ * median accepts/s without it.
+ */
+async function httpRoutes(connectionId: string, apiKey: string, database: string) {
+  const runs: { limited: Awaited<ReturnType<typeof httpRoute>>[]; free: number[] } = {
+    limited: [],
+    free: [],
+  };
+  for (let round = 1; round <= HTTP_ROUNDS; round++) {
+    console.log(`(c) HTTP inbound route (the app's server), round ${round}: the key's limit counted`);
+    runs.limited.push(await httpRoute(connectionId, apiKey, database, true));
+    console.log(`(c) round ${round}: no limit (API_RATE_LIMIT_PER_SECOND=0)`);
+    runs.free.push((await httpRoute(connectionId, apiKey, database, false)).acceptsPerSecond);
+  }
+  const pick = (f: (r: (typeof runs.limited)[number]) => number) => median(runs.limited.map(f));
+  const result = {
+    acceptsPerSecond: pick((r) => r.acceptsPerSecond),
+    p50: pick((r) => r.p50),
+    p99: pick((r) => r.p99),
+    healthPerSecond: pick((r) => r.healthPerSecond),
+    withoutLimit: median(runs.free),
+    rounds: runs,
+  };
+  const spread = (v: number[]) => `${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)}`;
+  console.log(
+    `    medians of ${HTTP_ROUNDS}: ${result.acceptsPerSecond.toFixed(0)} accepts/s with the shared limit (${spread(runs.limited.map((r) => r.acceptsPerSecond))}), ${result.withoutLimit.toFixed(0)}/s without (${spread(runs.free)}): ${((result.acceptsPerSecond / result.withoutLimit) * 100).toFixed(0)} %`,
+  );
+  return result;
+}
+
 // ------------------------------------------------------------------ main
 
 function sustained(results: SteadyResult[]): number {
@@ -665,6 +701,12 @@ async function main() {
       const fair = await fairness(secret, arrivals, dbName, receiver.pid!);
       Object.assign(report, { fairness: fair });
       console.log("\n" + formatRows([["", "ours"], ...fairnessRows(fair)]));
+      return;
+    }
+    if (args.includes("--only-http")) {
+      const { key } = await createApiKey(accountId, "bench");
+      const httpConnection = await createTestConnection(accountId, "SMS", "+15550000003");
+      Object.assign(report, { http: await httpRoutes(httpConnection.id, key, dbName) });
       return;
     }
 
@@ -729,12 +771,11 @@ async function main() {
       await new Promise((r) => gw.once("exit", r));
     }
 
-    let http: Awaited<ReturnType<typeof httpRoute>> | undefined;
+    let http: Awaited<ReturnType<typeof httpRoutes>> | undefined;
     if (!args.includes("--skip-http")) {
-      console.log("(c) HTTP inbound route (the app's server)");
       const { key } = await createApiKey(accountId, "bench");
       const httpConnection = await createTestConnection(accountId, "SMS", "+15550000003");
-      http = await httpRoute(httpConnection.id, key, dbName);
+      http = await httpRoutes(httpConnection.id, key, dbName);
       const { rows } = await db().$client.query<{ n: string }>(
         "SELECT count(*) AS n FROM messages m JOIN chats c ON c.id = m.chat_id WHERE c.connection_id = $1",
         [httpConnection.id],
@@ -791,7 +832,7 @@ function printTable(
   ours: SteadyResult[],
   oursRss: number,
   graphile: { drain: number; steady: SteadyResult[]; rss: number } | undefined,
-  http: Awaited<ReturnType<typeof httpRoute>> | undefined,
+  http: Awaited<ReturnType<typeof httpRoutes>> | undefined,
   fair: FairnessResult | undefined,
 ) {
   const rows: string[][] = [["", "ours (outbox)", "graphile-worker (batched)"]];
@@ -828,6 +869,11 @@ function printTable(
       "",
     ]);
     rows.push(["    GET /api/health, same load (ceiling)", `${http.healthPerSecond.toFixed(0)}/s`, ""]);
+    rows.push([
+      "    the same route without the key's limit",
+      `${http.withoutLimit.toFixed(0)} accepts/s (with it: ${((http.acceptsPerSecond / http.withoutLimit) * 100).toFixed(0)} %)`,
+      "",
+    ]);
   }
   if (fair) rows.push(...fairnessRows(fair).map((r) => [...r, ""]));
   console.log("\n" + formatRows(rows));

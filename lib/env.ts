@@ -26,7 +26,8 @@ const envSchema = z.object({
   // Run the delivery worker inside the web server process.
   WORKER_IN_PROCESS: flag(true),
   // Per API key: requests per second and burst size of the v1 API.
-  API_RATE_LIMIT_PER_SECOND: z.coerce.number().positive().default(50),
+  // 0 turns the per-key limit off (a gateway in front of the app limits instead).
+  API_RATE_LIMIT_PER_SECOND: z.coerce.number().min(0).default(50),
   API_RATE_LIMIT_BURST: z.coerce.number().int().positive().default(100),
   // Where the limits shared by all processes count (API keys, sign-in and mail throttles): Redis when set
   // (redis://…), else the app's PostgreSQL.

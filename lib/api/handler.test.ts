@@ -4,6 +4,7 @@ import { z } from "zod";
 
 import { db } from "@/db";
 import { createApiKey } from "@/lib/data/api-keys";
+import { env } from "@/lib/env";
 import { AppError } from "@/lib/errors";
 import { createTestAccount } from "@/lib/testing/accounts";
 
@@ -79,6 +80,22 @@ describe("apiRoute", async () => {
     expect(Number(limited[0]!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     // Another key of the same account is not affected.
     expect((await call({ headers: auth, body: JSON.stringify({ text: "hi" }) })).status).toBe(202);
+  });
+
+  it("counts nothing against a key with API_RATE_LIMIT_PER_SECOND=0 (a gateway limits instead)", async () => {
+    const settings = env();
+    const rate = settings.API_RATE_LIMIT_PER_SECOND;
+    settings.API_RATE_LIMIT_PER_SECOND = 0;
+    try {
+      const { key: freeKey } = await createApiKey(accountId, "free");
+      const headers = { authorization: `Bearer ${freeKey}`, "content-type": "application/json" };
+      const responses = await Promise.all(
+        Array.from({ length: 160 }, () => call({ headers, body: JSON.stringify({ text: "hi" }) })),
+      );
+      expect(responses.filter((r) => r.status === 202)).toHaveLength(160);
+    } finally {
+      settings.API_RATE_LIMIT_PER_SECOND = rate;
+    }
   });
 
   it("maps domain errors and hides unexpected ones", async () => {

@@ -410,28 +410,27 @@ describe("drain mode (the cron route)", () => {
 });
 
 describe("fairness", () => {
+  /** A receiver answering with `respond`, and an ACTIVE integration of `account` delivering to it. */
+  async function endpoint(account: string, respond?: Responder) {
+    const secret = generateSigningSecret();
+    const receiver = await startReceiver({ secrets: [secret], respond });
+    receivers.push(receiver);
+    const connection = await createTestConnection(account);
+    await createTestIntegration(account, {
+      url: `${receiver.url}/hook`,
+      signingSecret: secret,
+      connectionIds: [connection.id],
+    });
+    return { receiver, connectionId: connection.id };
+  }
+
   it("a hanging receiver cannot hold up another integration's deliveries", async () => {
     const { accountId: fairAccount } = await createTestAccount("Fair");
-    const slowSecret = generateSigningSecret();
-    const slow = await startReceiver({
-      secrets: [slowSecret],
-      respond: () => ({ status: 200, delayMs: 5_000 }),
-    });
-    const fastSecret = generateSigningSecret();
-    const fast = await startReceiver({ secrets: [fastSecret] });
-    receivers.push(slow, fast);
-    const slowConnection = await createTestConnection(fairAccount);
-    const fastConnection = await createTestConnection(fairAccount);
-    await createTestIntegration(fairAccount, {
-      url: `${slow.url}/hook`,
-      signingSecret: slowSecret,
-      connectionIds: [slowConnection.id],
-    });
-    await createTestIntegration(fairAccount, {
-      url: `${fast.url}/hook`,
-      signingSecret: fastSecret,
-      connectionIds: [fastConnection.id],
-    });
+    const { receiver: slow, connectionId: slowConnectionId } = await endpoint(fairAccount, () => ({
+      status: 200,
+      delayMs: 5_000,
+    }));
+    const { receiver: fast, connectionId: fastConnectionId } = await endpoint(fairAccount);
     const fair = await startWorker({
       accountIds: [fairAccount],
       concurrency: 8,
@@ -445,7 +444,7 @@ describe("fairness", () => {
       await Promise.all(
         Array.from({ length: 30 }, (_, i) =>
           ingestInbound({
-            connectionId: slowConnection.id,
+            connectionId: slowConnectionId,
             from: `+155588800${String(i).padStart(2, "0")}`,
             text: "s",
           }),
@@ -454,7 +453,7 @@ describe("fairness", () => {
       await slow.waitFor((r) => r.length >= 4);
       // …does not delay the other integration's event.
       const posted = Date.now();
-      await ingestInbound({ connectionId: fastConnection.id, from: "+15558889999", text: "f" });
+      await ingestInbound({ connectionId: fastConnectionId, from: "+15558889999", text: "f" });
       await fast.waitFor((r) => r.length === 1, 5_000);
       expect(fast.requests[0]!.receivedAt - posted).toBeLessThan(500);
       // The slow one never had more than its share in flight.
@@ -467,30 +466,9 @@ describe("fairness", () => {
   it("no number of receivers that time out can take the slots a healthy one needs", async () => {
     const { accountId: fairAccount } = await createTestAccount("Fair many");
     const hanging: { connectionId: string; receiver: TestReceiver }[] = [];
-    for (let h = 0; h < 5; h++) {
-      const secret = generateSigningSecret();
-      const receiver = await startReceiver({
-        secrets: [secret],
-        respond: () => ({ status: 200, delayMs: 5_000 }),
-      });
-      receivers.push(receiver);
-      const connection = await createTestConnection(fairAccount);
-      await createTestIntegration(fairAccount, {
-        url: `${receiver.url}/hook`,
-        signingSecret: secret,
-        connectionIds: [connection.id],
-      });
-      hanging.push({ connectionId: connection.id, receiver });
-    }
-    const fastSecret = generateSigningSecret();
-    const fast = await startReceiver({ secrets: [fastSecret] });
-    receivers.push(fast);
-    const fastConnection = await createTestConnection(fairAccount);
-    await createTestIntegration(fairAccount, {
-      url: `${fast.url}/hook`,
-      signingSecret: fastSecret,
-      connectionIds: [fastConnection.id],
-    });
+    for (let h = 0; h < 5; h++)
+      hanging.push(await endpoint(fairAccount, () => ({ status: 200, delayMs: 5_000 })));
+    const { receiver: fast, connectionId: fastConnectionId } = await endpoint(fairAccount);
     // Together the hanging receivers could hold 5 × 4 slots, of the worker's 8.
     const fair = await startWorker({
       accountIds: [fairAccount],
@@ -514,7 +492,7 @@ describe("fairness", () => {
       await new Promise((r) => setTimeout(r, 1_000));
       for (let i = 0; i < 3; i++) {
         const posted = Date.now();
-        await ingestInbound({ connectionId: fastConnection.id, from: `+155587799${i}`, text: "f" });
+        await ingestInbound({ connectionId: fastConnectionId, from: `+155587799${i}`, text: "f" });
         await fast.waitFor((r) => r.length === i + 1, 5_000);
         expect(fast.requests[i]!.receivedAt - posted).toBeLessThan(300);
       }
@@ -526,20 +504,8 @@ describe("fairness", () => {
   it("one account's backlog does not delay another account's fresh event (round robin)", async () => {
     const noisy = await createTestAccount("Noisy");
     const quiet = await createTestAccount("Quiet");
-    const setUp = async (account: string) => {
-      const secret = generateSigningSecret();
-      const receiver = await startReceiver({ secrets: [secret] });
-      receivers.push(receiver);
-      const connection = await createTestConnection(account);
-      await createTestIntegration(account, {
-        url: `${receiver.url}/hook`,
-        signingSecret: secret,
-        connectionIds: [connection.id],
-      });
-      return { receiver, connectionId: connection.id };
-    };
-    const flood = await setUp(noisy.accountId);
-    const calm = await setUp(quiet.accountId);
+    const flood = await endpoint(noisy.accountId);
+    const calm = await endpoint(quiet.accountId);
     const BACKLOG = 3_000;
     for (let i = 0; i < BACKLOG; i += 500)
       await Promise.all(
