@@ -50,14 +50,15 @@ async function setUp(respond: Responder, workerOptions: WorkerOptions, maxAttemp
 describe("circuit breaker", () => {
   it("marks a failing endpoint Failing, probes it one request at a time, and resumes in order on the first success, with the retry budget untouched", async () => {
     let up = false;
-    // Budget: 4 attempts. The run trips the breaker at the heads' third attempts (6 failures, ≥ 100 ms).
+    // Budget: 6 attempts. The run trips the breaker at the heads' third attempts (6 failures, ≥ 100 ms),
+    // with room to spare for a slow machine, where a fourth may go before the breaker's row is written.
     const s = await setUp(
       () => ({ status: up ? 200 : 503 }),
       {
         retrySchedule: [60, 60, 60],
         circuit: { failures: 5, minFailingMs: 100, probeBaseMs: 250, probeMaxMs: 400 },
       },
-      4,
+      6,
     );
     try {
       // Two chats, three events each.
@@ -69,20 +70,20 @@ describe("circuit breaker", () => {
       const failing = await waitUntil(async () => (await s.health())?.failingSince, { timeoutMs: 10_000 });
       expect(failing).toBeInstanceOf(Date);
       const card = await getIntegrationSummary(s.accountId, s.integration.id);
-      expect(card!.failing).toMatchObject({ since: failing, lastError: "HTTP 503" });
+      expect(card!.failing).toMatchObject({ since: failing, lastError: expect.stringContaining("HTTP 503") });
 
       // While Failing: one probe at a time, each after a pause.
       const seen = s.receiver.requests.length;
-      await new Promise((r) => setTimeout(r, 2_500));
+      await new Promise((r) => setTimeout(r, 4_500));
       const probes = s.receiver.requests.slice(seen);
-      expect(probes.length).toBeGreaterThanOrEqual(3);
-      expect(probes.length).toBeLessThanOrEqual(10);
+      expect(probes.length).toBeGreaterThanOrEqual(6);
+      expect(probes.length).toBeLessThanOrEqual(18);
       for (let i = 1; i < probes.length; i++)
         expect(probes[i]!.receivedAt - probes[i - 1]!.receivedAt).toBeGreaterThanOrEqual(200);
-      // Nothing gave up, though the probes took more attempts than the budget of 4.
+      // Nothing gave up, though the probes took more attempts than the budget of 6.
       const rows = await db().select().from(deliveries).where(inArray(deliveries.id, ids));
       expect(rows.some((d) => d.status === "FAILED")).toBe(false);
-      expect(Math.max(...rows.map((d) => d.attempts))).toBeGreaterThan(4);
+      expect(Math.max(...rows.map((d) => d.attempts))).toBeGreaterThan(6);
 
       up = true;
       await waitUntil(
