@@ -43,6 +43,7 @@ describe("migrations", () => {
         "delivery_attempts",
         "delivery_hours",
         "delivery_minutes",
+        "delivery_pace",
         "delivery_queue",
         "delivery_releases",
         "idempotency_keys",

@@ -247,12 +247,16 @@ export const integrations = pgTable(
     disabledReason: text("disabled_reason"),
     maxAttempts: integer("max_attempts").notNull().default(12),
     maxAgeSeconds: integer("max_age_seconds").notNull().default(86_400),
+    // The endpoint's maximum delivery rate (requests per second; null: unlimited), kept by every worker
+    // together through delivery_pace.
+    maxRatePerSecond: integer("max_rate_per_second"),
     createdAt: createdAt(),
     updatedAt: tz("updated_at").notNull().defaultNow(),
   },
   (t) => [
     uniqueIndex("integrations_account_alias_key").on(t.accountId, sql`lower(${t.alias})`),
     index("integrations_account_idx").on(t.accountId, t.createdAt),
+    check("integrations_max_rate_positive", sql`${t.maxRatePerSecond} > 0`),
   ],
 );
 
@@ -634,6 +638,17 @@ export const integrationHealth = pgTable("integration_health", {
   probes: integer("probes").notNull().default(0),
   // Claims take none of its deliveries before this (the next probe's time while Failing; a 429's pause).
   heldUntil: tz("held_until"),
+});
+
+// The pace of each integration with a maximum delivery rate (lib/webhooks/pace.ts): when its bucket of
+// requests is next empty. Every claim that takes its deliveries locks the row and moves the time on by
+// what it took, so all workers together keep the rate. One row per paced integration, written by the
+// trigger of migration 0021 when the rate is set, removed when it is cleared.
+export const deliveryPace = pgTable("delivery_pace", {
+  integrationId: uuid("integration_id")
+    .primaryKey()
+    .references(() => integrations.id, { onDelete: "cascade" }),
+  nextAt: tz("next_at").notNull().defaultNow(),
 });
 
 // Integrations started while deliveries waited for them: workers (and the Start itself) release the

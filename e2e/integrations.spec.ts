@@ -355,6 +355,21 @@ test("Basic auth and GET without connections (for a Chatbot Service), then API K
   await snap(page, "wizard-api-key-query");
   await page.getByRole("button", { name: "Save" }).click();
   await expect(card(page, "Chatbot relay")).toBeVisible();
+
+  // Advanced: a maximum delivery rate, checked like every field, shown on the card and kept on Edit.
+  await chooseAction(page, "Chatbot relay", "Edit");
+  await page.getByText("Advanced", { exact: true }).click();
+  const rate = page.getByLabel("Maximum delivery rate (requests per second)");
+  await rate.fill("2.5");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByText("Enter a whole number of requests per second")).toBeVisible();
+  await rate.fill("5");
+  await expectAccessible(page);
+  await snap(page, "wizard-advanced-rate");
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(card(page, "Chatbot relay")).toContainText("At most 5 requests per second");
+  await chooseAction(page, "Chatbot relay", "Edit");
+  await expect(page.getByLabel("Maximum delivery rate (requests per second)")).toHaveValue("5");
 });
 
 test("bad input shows field errors; taken connections are not offered", async ({ page }) => {

@@ -139,6 +139,15 @@ export function IntegrationCard({ integration, onStart, onStop, onDelete, busy }
               </ul>
             )}
           </dd>
+          {integration.maxRatePerSecond !== null && (
+            <>
+              <dt className="text-slate-600">Delivery rate</dt>
+              <dd className="text-xs text-slate-700">
+                At most {integration.maxRatePerSecond.toLocaleString("en")}{" "}
+                {integration.maxRatePerSecond === 1 ? "request" : "requests"} per second
+              </dd>
+            </>
+          )}
         </dl>
 
         {!active && integration.waiting > 0 && (

@@ -3,7 +3,14 @@ import { describe, expect, it } from "vitest";
 import { ZodError } from "zod";
 
 import { db } from "@/db";
-import { campaignConnections, campaigns, integrationConnections, integrations, users } from "@/db/schema";
+import {
+  campaignConnections,
+  campaigns,
+  deliveryPace,
+  integrationConnections,
+  integrations,
+  users,
+} from "@/db/schema";
 import { decryptSecret } from "@/lib/crypto/secrets";
 import { createTestAccount } from "@/lib/testing/accounts";
 import { integrationFormValues, type IntegrationFormValues } from "@/lib/validation/integration";
@@ -83,6 +90,21 @@ describe("saving integrations", () => {
     const { accountId } = await setup();
     const { id } = await createIntegration(accountId, values());
     expect((await getIntegrationSummary(accountId, id))?.connections).toEqual([]);
+  });
+
+  it("keeps a maximum delivery rate, with the pace row every worker shares, until it is cleared", async () => {
+    const { accountId } = await setup();
+    const paceRows = (id: string) =>
+      db().select().from(deliveryPace).where(eq(deliveryPace.integrationId, id));
+    const { id } = await createIntegration(accountId, values({ maxRatePerSecond: "25" }));
+    expect((await getIntegration(accountId, id))?.maxRatePerSecond).toBe(25);
+    expect((await getIntegrationSummary(accountId, id))?.maxRatePerSecond).toBe(25);
+    expect(await paceRows(id)).toHaveLength(1);
+    await updateIntegration(accountId, id, values({ maxRatePerSecond: "" }));
+    expect((await getIntegration(accountId, id))?.maxRatePerSecond).toBeNull();
+    expect(await paceRows(id)).toEqual([]);
+    await updateIntegration(accountId, id, values({ maxRatePerSecond: "3" }));
+    expect(await paceRows(id)).toHaveLength(1);
   });
 
   it("refuses invalid values with field errors (the wizard's schema, on the server)", async () => {

@@ -56,6 +56,8 @@ export interface IntegrationSummary {
   disabledReason: string | null;
   /** Its endpoint is Failing (the circuit breaker, lib/webhooks/health.ts): sending waits for a probe. */
   failing: EndpointFailing | null;
+  /** Its endpoint's maximum delivery rate (requests per second), or null: unlimited. */
+  maxRatePerSecond: number | null;
   createdAt: Date;
   updatedAt: Date;
   connections: IntegrationConnection[];
@@ -110,6 +112,7 @@ const summaryColumns = {
   params: integrations.params,
   status: integrations.status,
   disabledReason: integrations.disabledReason,
+  maxRatePerSecond: integrations.maxRatePerSecond,
   createdAt: integrations.createdAt,
   updatedAt: integrations.updatedAt,
   failingSince: integrationHealth.failingSince,
@@ -260,6 +263,7 @@ export async function getIntegration(accountId: string, id: string): Promise<Int
     auth: row.auth,
     status: row.status,
     connectionIds: (links.get(id) ?? []).map((c) => c.id),
+    maxRatePerSecond: row.maxRatePerSecond,
     authSecretMasked: row.authSecret ? maskSecret(decryptSecret(row.authSecret)) : null,
     signingSecretMasked: maskSecret(decryptSecret(row.signingSecret)),
     previousSigningSecretExpiresAt: activePreviousExpiry(row),
@@ -415,6 +419,7 @@ export async function createIntegration(
           body: input.body,
           auth: input.auth,
           authSecret: input.authSecret === undefined ? null : encryptSecret(input.authSecret),
+          maxRatePerSecond: input.maxRatePerSecond,
           signingSecret: encryptSecret(generateSigningSecret()),
         })
         .returning({ id: integrations.id });
@@ -476,6 +481,7 @@ export async function updateIntegration(
           body: input.body,
           auth: input.auth,
           authSecret,
+          maxRatePerSecond: input.maxRatePerSecond,
           updatedAt: new Date(),
         })
         .where(scoped(accountId, id));

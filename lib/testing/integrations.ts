@@ -41,6 +41,8 @@ export interface TestIntegrationOptions {
   connectionIds?: string[];
   maxAttempts?: number;
   maxAgeSeconds?: number;
+  /** The endpoint's maximum delivery rate (requests per second; Default: unlimited). */
+  maxRatePerSecond?: number;
   /** The signing secret in plain text (Default: a new one). */
   signingSecret?: string;
   /** A previous signing secret still in force (plain text) until `previousExpiresAt`. */
@@ -75,6 +77,7 @@ export async function createTestIntegration(accountId: string, options: TestInte
       status: options.status ?? "ACTIVE",
       ...(options.maxAttempts ? { maxAttempts: options.maxAttempts } : {}),
       ...(options.maxAgeSeconds ? { maxAgeSeconds: options.maxAgeSeconds } : {}),
+      maxRatePerSecond: options.maxRatePerSecond ?? null,
     })
     .returning();
   if (options.connectionIds?.length) {

@@ -169,6 +169,21 @@ describe("integration schema", () => {
     expect(errorsOf(valid(over))[path]).toMatch(message);
   });
 
+  it.each([
+    ["1.5", /whole number/],
+    ["-3", /whole number/],
+    ["fast", /whole number/],
+    ["0", /from 1 to 10,000/],
+    ["10001", /from 1 to 10,000/],
+  ])("refuses a maximum delivery rate of %s", (typed, message) => {
+    expect(errorsOf(valid({ maxRatePerSecond: typed })).maxRatePerSecond).toMatch(message);
+  });
+
+  it("stores the maximum delivery rate as a number, and empty as unlimited", () => {
+    expect(integrationSchema().parse(valid({ maxRatePerSecond: " 40 " })).maxRatePerSecond).toBe(40);
+    expect(integrationSchema().parse(valid({ maxRatePerSecond: "" })).maxRatePerSecond).toBeNull();
+  });
+
   it("needs https unless insecure URLs are allowed", () => {
     const values = valid({ url: "http://localhost:4000/in" });
     expect(errorsOf(values).url).toMatch(/Use https/);
@@ -211,8 +226,10 @@ describe("integration schema", () => {
       body: [],
       auth: { type: "API_KEY", keyName: "api_key", placement: "QUERY" },
       connectionIds: [],
+      maxRatePerSecond: 25,
     });
     expect(values.url).toBe("https://example.com/in?source=portal&from={{contact}}");
+    expect(values.maxRatePerSecond).toBe("25");
     expect(values.auth).toEqual(auth({ type: "API_KEY", keyName: "api_key", placement: "QUERY" }));
   });
 

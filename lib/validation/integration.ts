@@ -2,6 +2,7 @@ import { z } from "zod";
 
 import { buildBody } from "@/lib/webhooks/body";
 import { HEADER_NAME, headerRowErrors, RESERVED_HEADERS } from "@/lib/webhooks/headers";
+import { MAX_RATE_PER_SECOND } from "@/lib/webhooks/pace";
 import { joinUrl, splitUrl } from "@/lib/webhooks/url";
 
 import { webhookUrlSchema, type WebhookUrlOptions } from "./webhook-url";
@@ -85,6 +86,17 @@ export function authConfigFromForm(auth: AuthFormValues): AuthConfig {
 
 const variableNames = new Set<string>(eventVariableNames);
 
+// Advanced: the endpoint's maximum delivery rate, typed as text (empty: unlimited).
+const maxRateSchema = z
+  .string()
+  .trim()
+  .refine((typed) => typed === "" || /^\d+$/.test(typed), "Enter a whole number of requests per second")
+  .transform((typed) => (typed === "" ? null : Number(typed)))
+  .refine(
+    (rate) => rate === null || (rate >= 1 && rate <= MAX_RATE_PER_SECOND),
+    `Enter a rate from 1 to ${MAX_RATE_PER_SECOND.toLocaleString("en")} requests per second, or leave it empty for no limit`,
+  );
+
 /** The wizard's schema. Output: what the data layer stores (URL without query, AuthConfig, secret). */
 export function integrationSchema({
   allowInsecureUrls = false,
@@ -104,6 +116,7 @@ export function integrationSchema({
       body: rows,
       auth: authFormSchema,
       connectionIds: z.array(z.uuid()).max(MAX_CONNECTIONS, `At most ${MAX_CONNECTIONS} connections`),
+      maxRatePerSecond: maxRateSchema,
     })
     .superRefine((values, ctx) => {
       const issue = (path: (string | number)[], message: string) =>
@@ -159,6 +172,8 @@ export function integrationSchema({
       /** undefined: keep the stored secret (or none, for No Authentication). */
       authSecret: values.auth.type === "NONE" || values.auth.secret === "" ? undefined : values.auth.secret,
       connectionIds: values.connectionIds,
+      /** Requests per second at most; null: unlimited. */
+      maxRatePerSecond: values.maxRatePerSecond,
     }));
 }
 
@@ -175,6 +190,7 @@ export interface StoredIntegrationConfig {
   body: FieldRow[];
   auth: AuthConfig;
   connectionIds: string[];
+  maxRatePerSecond: number | null;
 }
 
 /** The wizard's starting values: a blank Custom Webhook, or a saved one for Edit (secret fields empty). */
@@ -189,6 +205,7 @@ export function integrationFormValues(stored?: StoredIntegrationConfig): Integra
       body: DEFAULT_BODY_ROWS.map((row) => ({ ...row })),
       auth: { type: "NONE", keyName: "", placement: "HEADER", username: "", secret: "" },
       connectionIds: [],
+      maxRatePerSecond: "",
     };
   }
   const { auth } = stored;
@@ -207,5 +224,6 @@ export function integrationFormValues(stored?: StoredIntegrationConfig): Integra
       secret: "",
     },
     connectionIds: stored.connectionIds,
+    maxRatePerSecond: stored.maxRatePerSecond === null ? "" : String(stored.maxRatePerSecond),
   };
 }

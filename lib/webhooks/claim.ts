@@ -3,6 +3,7 @@ import type { EventType } from "@/db/schema";
 
 import type { EventPayload } from "./event";
 import { recordBatch } from "./metrics";
+import { paceAllowance, paceWakeAt } from "./pace";
 import type { WebhookConfig } from "./types";
 
 /** A delivery a worker holds under lease: everything needed to attempt it and record the outcome. */
@@ -73,7 +74,8 @@ lost AS (
 //   offers its oldest due deliveries, up to an equal share of the batch, and the batch takes every
 //   integration's first, then every one's second, and so on. One integration's backlog of 100,000 then
 //   delays another's fresh event by a claim, not by the backlog.
-// An endpoint that is Failing or paused after a 429 (lib/webhooks/health.ts): its deliveries wait.
+// An endpoint that is Failing or paused after a 429 (lib/webhooks/health.ts): its deliveries wait. One
+// with a maximum rate (lib/webhooks/pace.ts) is only ever claimed by the round robin, which keeps its pace.
 const HELD = `SELECT 1 FROM integration_health x WHERE x.integration_id = $ID
   AND (x.failing_since IS NOT NULL OR x.held_until > now())`;
 
@@ -81,7 +83,7 @@ const OLDEST_DUE_FIRST = `
 due AS (
   SELECT c.delivery_id, c.expires_on, c.attempts, c.leased_at, c.lease_expires_at, i.method, i.url
   FROM delivery_queue c
-  JOIN integrations i ON i.id = c.integration_id AND i.status = 'ACTIVE'
+  JOIN integrations i ON i.id = c.integration_id AND i.status = 'ACTIVE' AND i.max_rate_per_second IS NULL
   WHERE c.next_attempt_at <= now() AND NOT c.blocked
     AND (c.lease_expires_at IS NULL OR c.lease_expires_at <= now())
     AND ($4::uuid[] IS NULL OR c.account_id = ANY($4::uuid[]))
@@ -111,7 +113,7 @@ heads AS (
     ORDER BY integration_id, next_attempt_at LIMIT 1) n
 ),
 ready AS (
-  SELECT h.integration_id FROM heads h
+  SELECT h.integration_id, i.max_rate_per_second AS rate FROM heads h
   JOIN integrations i ON i.id = h.integration_id AND i.status = 'ACTIVE'
   WHERE h.next_attempt_at <= now()
     AND ($4::uuid[] IS NULL OR i.account_id = ANY($4::uuid[]))
@@ -125,9 +127,18 @@ probes AS (
     AND coalesce(x.held_until, '-infinity') <= now()
   FOR UPDATE OF x SKIP LOCKED
 ),
+-- Paced endpoints with something left in their bucket, this claim's alone (another worker's claim that
+-- holds one takes from it meanwhile).
+paced AS (
+  SELECT p.integration_id, ${paceAllowance("p", "r.rate")} AS allowance
+  FROM delivery_pace p JOIN ready r ON r.integration_id = p.integration_id
+  WHERE ${paceAllowance("p", "r.rate")} >= 1
+  FOR UPDATE OF p SKIP LOCKED
+),
 due_integrations AS (
   SELECT r.integration_id, false AS probe FROM ready r
   WHERE NOT EXISTS (${HELD.replace("$ID", "r.integration_id")})
+    AND (r.rate IS NULL OR r.integration_id IN (SELECT integration_id FROM paced))
   UNION ALL
   SELECT integration_id, true FROM probes
 ),
@@ -142,9 +153,10 @@ offered AS (
       AND c.seq = (SELECT min(p.seq) FROM delivery_queue p
                    WHERE p.integration_id = c.integration_id AND p.chat_id = c.chat_id)
     ORDER BY c.next_attempt_at
-    -- No more than the worker may start for it now ($6/$7; any other integration: $8).
+    -- No more than the worker may start for it now ($6/$7; any other integration: $8), nor than its pace allows.
     LIMIT CASE WHEN d.probe THEN 1 ELSE least((SELECT n FROM share), coalesce(
-      (SELECT r.room FROM unnest($6::uuid[], $7::int[]) AS r(id, room) WHERE r.id = d.integration_id), $8)) END) o
+      (SELECT r.room FROM unnest($6::uuid[], $7::int[]) AS r(id, room) WHERE r.id = d.integration_id), $8),
+      (SELECT a.allowance FROM paced a WHERE a.integration_id = d.integration_id)) END) o
 ),
 due AS (
   SELECT c.delivery_id, c.expires_on, c.attempts, c.leased_at, c.lease_expires_at, i.method, i.url
@@ -156,7 +168,26 @@ due AS (
   FOR NO KEY UPDATE OF c SKIP LOCKED
 )`;
 
-const claimSql = (due: string) => `
+// What the round robin took from paced endpoints empties their buckets by as much.
+const PACING = `,
+pacing AS (
+  UPDATE delivery_pace p
+  SET next_at = greatest(p.next_at, now()) + t.taken / i.max_rate_per_second::float8 * interval '1 second'
+  FROM (SELECT integration_id, count(*) AS taken FROM leased GROUP BY integration_id) t
+  JOIN integrations i ON i.id = t.integration_id
+  WHERE p.integration_id = t.integration_id AND i.max_rate_per_second IS NOT NULL
+  RETURNING 1
+)`;
+
+// Whether some endpoint that is held (Failing, paused) or paced has deliveries due: only the round robin
+// steps over those cheaply, so the worker keeps to it while this is so.
+const dueAt = (id: string) => `EXISTS (SELECT 1 FROM delivery_queue q
+      WHERE q.integration_id = ${id} AND NOT q.blocked AND q.next_attempt_at <= now())`;
+const ANY_HELD = `EXISTS (SELECT 1 FROM integration_health x
+      WHERE (x.failing_since IS NOT NULL OR x.held_until > now()) AND ${dueAt("x.integration_id")})
+    OR EXISTS (SELECT 1 FROM delivery_pace p WHERE ${dueAt("p.integration_id")})`;
+
+const claimSql = (due: string, tail = "") => `
 WITH RECURSIVE ${due},
 leased AS (
   UPDATE delivery_queue q
@@ -172,7 +203,7 @@ probing AS (
   WHERE x.integration_id IN (SELECT integration_id FROM probes)
     AND x.integration_id IN (SELECT integration_id FROM leased)
   RETURNING 1
-)
+)${tail}
 SELECT l.delivery_id AS id, l.account_id AS "accountId", l.integration_id AS "integrationId",
        l.chat_id AS "chatId", l.seq::float8 AS seq, l.expires_on::text AS "expiresOn", l.event, l.payload,
        l.attempts, l.attempts_before_window AS "attemptsBeforeWindow", l.window_started_at AS "windowStartedAt",
@@ -181,23 +212,29 @@ SELECT l.delivery_id AS id, l.account_id AS "accountId", l.integration_id AS "in
        EXISTS (SELECT 1 FROM integration_health x WHERE x.integration_id = l.integration_id) AS unhealthy,
        n."nextDueInMs", n."anyHeld"
 FROM (
-  SELECT (extract(epoch FROM (
-    SELECT min(f.next_attempt_at) FROM delivery_queue f
-    WHERE f.next_attempt_at > now() AND f.next_attempt_at < 'infinity' AND NOT f.blocked) - now()) * 1000)::float8 AS "nextDueInMs",
-    EXISTS (SELECT 1 FROM integration_health x WHERE x.failing_since IS NOT NULL OR x.held_until > now())
-      AS "anyHeld"
+  -- The next delivery to fall due, or the next paced bucket to have refilled enough to claim from.
+  SELECT (extract(epoch FROM least(
+    (SELECT min(f.next_attempt_at) FROM delivery_queue f
+     WHERE f.next_attempt_at > now() AND f.next_attempt_at < 'infinity' AND NOT f.blocked),
+    (SELECT min(${paceWakeAt("p", "i.max_rate_per_second")}) FROM delivery_pace p
+     JOIN integrations i ON i.id = p.integration_id
+     WHERE ${paceWakeAt("p", "i.max_rate_per_second")} > now())) - now()) * 1000)::float8 AS "nextDueInMs",
+    ${ANY_HELD} AS "anyHeld"
 ) n
 -- Everything comes from the queue row: the claim never reads the deliveries table (see migration 0014).
 LEFT JOIN leased l ON true`;
 
-const CLAIM_SQL = { oldestDueFirst: claimSql(OLDEST_DUE_FIRST), roundRobin: claimSql(ROUND_ROBIN) };
+const CLAIM_SQL = { oldestDueFirst: claimSql(OLDEST_DUE_FIRST), roundRobin: claimSql(ROUND_ROBIN, PACING) };
 
 /** What a claim brings: the deliveries now leased, and when the next one falls due. */
 export interface Claim {
   deliveries: ClaimedDelivery[];
   /** Milliseconds until the earliest delivery not yet due becomes due (any worker's), or null. */
   nextDueInMs: number | null;
-  /** Some endpoint is Failing or paused: its due deliveries are best stepped over by the round robin. */
+  /**
+   * Some endpoint that is Failing, paused or paced has deliveries due: the round robin steps over them
+   * cheaply, and only the round robin takes a paced endpoint's.
+   */
   anyHeld: boolean;
 }
 

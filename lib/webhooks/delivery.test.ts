@@ -411,7 +411,7 @@ describe("drain mode (the cron route)", () => {
 
 describe("fairness", () => {
   /** A receiver answering with `respond`, and an ACTIVE integration of `account` delivering to it. */
-  async function endpoint(account: string, respond?: Responder) {
+  async function endpoint(account: string, respond?: Responder, maxRatePerSecond?: number) {
     const secret = generateSigningSecret();
     const receiver = await startReceiver({ secrets: [secret], respond });
     receivers.push(receiver);
@@ -420,6 +420,7 @@ describe("fairness", () => {
       url: `${receiver.url}/hook`,
       signingSecret: secret,
       connectionIds: [connection.id],
+      maxRatePerSecond,
     });
     return { receiver, connectionId: connection.id };
   }
@@ -536,6 +537,51 @@ describe("fairness", () => {
       expect(floodAtArrival).toBeLessThan(BACKLOG / 2);
     } finally {
       await fair.stop({ graceMs: 0 });
+    }
+  });
+
+  it("a paced endpoint gets its maximum rate from all workers together, and slows no other", async () => {
+    const { accountId: pacedAccount } = await createTestAccount("Paced");
+    const RATE = 20;
+    const BACKLOG = 120;
+    const paced = await endpoint(pacedAccount, undefined, RATE);
+    const free = await endpoint(pacedAccount);
+    const options = { accountIds: [pacedAccount], pollIntervalMs: 50, chatIdleTimeoutMs: null };
+    const workers = [await startWorker(options), await startWorker(options)];
+    try {
+      await Promise.all(
+        Array.from({ length: BACKLOG }, (_, i) =>
+          ingestInbound({
+            connectionId: paced.connectionId,
+            from: `+1555855${String(i).padStart(4, "0")}`,
+            text: "p",
+          }),
+        ),
+      );
+      await paced.receiver.waitFor((r) => r.length >= 20, 5_000);
+      // The other endpoint's events go at once, while the paced backlog waits its turn.
+      const posted = Date.now();
+      await Promise.all(
+        Array.from({ length: 30 }, (_, i) =>
+          ingestInbound({
+            connectionId: free.connectionId,
+            from: `+1555856${String(i).padStart(4, "0")}`,
+            text: "f",
+          }),
+        ),
+      );
+      await free.receiver.waitFor((r) => r.length === 30, 5_000);
+      expect(Math.max(...free.receiver.requests.map((r) => r.receivedAt)) - posted).toBeLessThan(1_000);
+
+      await paced.receiver.waitFor((r) => r.length === BACKLOG, 15_000);
+      const times = paced.receiver.requests.map((r) => r.receivedAt).sort((a, b) => a - b);
+      // After the first bucketful, the rest at the rate (within 10 %), whichever worker sent them.
+      const first = times[0]!;
+      const inSteadyWindow = times.filter((t) => t >= first + 1_000 && t < first + 5_000).length;
+      expect(inSteadyWindow).toBeGreaterThanOrEqual(RATE * 4 * 0.9);
+      expect(inSteadyWindow).toBeLessThanOrEqual(RATE * 4 * 1.1);
+    } finally {
+      await Promise.all(workers.map((w) => w.stop({ graceMs: 0 })));
     }
   });
 });

@@ -286,8 +286,12 @@ export class DeliveryWorker {
         order: roundRobin ? "roundRobin" : "oldestDueFirst",
         rooms: roundRobin ? this.slots.rooms() : undefined,
       });
-      // Failing or paused endpoints' due deliveries are stepped over cheaply only by the round robin.
-      if (claim.anyHeld) this.roundRobinUntil = performance.now() + ROUND_ROBIN_FOR_MS;
+      // Held or paced endpoints' due deliveries are stepped over cheaply only by the round robin, and only
+      // the round robin takes a paced endpoint's: when oldest-first left them, claim again that way now.
+      if (claim.anyHeld) {
+        this.roundRobinUntil = performance.now() + ROUND_ROBIN_FOR_MS;
+        if (!roundRobin) this.wanted = true;
+      }
       this.wakeIn(claim.nextDueInMs);
       claimed = await this.keepWithinIntegrationLimits(claim.deliveries);
       // More was due than this claim could take, or some integration is at its limit: be fair for a while.

@@ -114,6 +114,9 @@ export function IntegrationWizard({
     if (path) setTimeout(() => form.setFocus(path as Path<IntegrationFormValues>), 0);
   };
 
+  // Advanced settings start open when one is set, so an Edit shows it.
+  const [advancedOpen, setAdvancedOpen] = useState(Boolean(integration?.maxRatePerSecond));
+
   const tabNote = (children: ReactNode) => <p className="mb-3 text-sm text-slate-600">{children}</p>;
 
   return (
@@ -236,6 +239,31 @@ export function IntegrationWizard({
                 />
               </TabsContent>
             </Tabs>
+
+            <details
+              className="mt-5 rounded-md border border-slate-200"
+              open={advancedOpen || Boolean(errors.maxRatePerSecond)}
+              onToggle={(e) => setAdvancedOpen(e.currentTarget.open)}
+            >
+              <summary className="cursor-pointer px-3 py-2 text-sm font-medium text-slate-700">
+                Advanced
+              </summary>
+              <div className="border-t border-slate-200 p-3">
+                <Field
+                  label="Maximum delivery rate (requests per second)"
+                  error={errors.maxRatePerSecond?.message}
+                  hint="Leave empty for no limit. All workers together send no faster than this; events wait their turn, in order."
+                >
+                  <Input
+                    inputMode="numeric"
+                    autoComplete="off"
+                    placeholder="No limit"
+                    className="sm:max-w-48"
+                    {...form.register("maxRatePerSecond")}
+                  />
+                </Field>
+              </div>
+            </details>
           </Card>
 
           <ConnectionsSection choices={choices} />
