@@ -11,25 +11,39 @@ export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 export type Executor = Database | Tx;
 
 // One pool per process, kept on globalThis so dev-mode hot reloads do not leak connections.
-const globalForDb = globalThis as unknown as { __db?: Database; __enginePool?: Pool };
+const globalForDb = globalThis as unknown as { __db?: Database; __readDb?: Database; __enginePool?: Pool };
+
+function connect(connectionString: string): Database {
+  const pool = new Pool({
+    connectionString,
+    max: env().DATABASE_POOL_SIZE,
+    connectionTimeoutMillis: env().DATABASE_CONNECT_TIMEOUT_MS,
+    // Pages of at most a few hundred rows: compiling a plan (JIT, which high cost estimates on the
+    // partitioned tables set off) takes far longer than running it, and so does starting parallel
+    // workers for a walk that stops at the page (measured at 10 M deliveries: 46 → 5 ms).
+    options: "-c jit=off -c max_parallel_workers_per_gather=0",
+  });
+  // An idle client losing its connection must not crash the process; the pool replaces it.
+  pool.on("error", () => {});
+  return drizzle(pool, { schema });
+}
 
 /** The process-wide database client, created on first use (importing this module opens nothing). */
 export function db(): Database {
-  if (!globalForDb.__db) {
-    const pool = new Pool({
-      connectionString: env().DATABASE_URL,
-      max: env().DATABASE_POOL_SIZE,
-      connectionTimeoutMillis: env().DATABASE_CONNECT_TIMEOUT_MS,
-      // Pages of at most a few hundred rows: compiling a plan (JIT, which high cost estimates on the
-      // partitioned tables set off) takes far longer than running it, and so does starting parallel
-      // workers for a walk that stops at the page (measured at 10 M deliveries: 46 → 5 ms).
-      options: "-c jit=off -c max_parallel_workers_per_gather=0",
-    });
-    // An idle client losing its connection must not crash the process; the pool replaces it.
-    pool.on("error", () => {});
-    globalForDb.__db = drizzle(pool, { schema });
-  }
+  globalForDb.__db ??= connect(env().DATABASE_URL);
   return globalForDb.__db;
+}
+
+/**
+ * Where the log reads go — the Deliveries tab, the chats, the v1 lists: a read replica when
+ * DATABASE_READ_URL is set (they may then lag the primary by the replica's delay), else db(). Anything
+ * read to decide a write, or read back right after one, stays on db().
+ */
+export function readDb(): Database {
+  const url = env().DATABASE_READ_URL;
+  if (!url) return db();
+  globalForDb.__readDb ??= connect(url);
+  return globalForDb.__readDb;
 }
 
 // The delivery engine's statements (lib/webhooks) run on their own connections, set up for them:
@@ -64,10 +78,12 @@ export function enginePool(): Pool {
 /** Closes the pools (scripts and tests). */
 export async function closeDb(): Promise<void> {
   const current = globalForDb.__db;
+  const reader = globalForDb.__readDb;
   const engine = globalForDb.__enginePool;
   globalForDb.__db = undefined;
+  globalForDb.__readDb = undefined;
   globalForDb.__enginePool = undefined;
-  await Promise.all([current?.$client.end(), engine?.end()]);
+  await Promise.all([current?.$client.end(), reader?.$client.end(), engine?.end()]);
 }
 
 export { schema };

@@ -9,6 +9,9 @@ const flag = (fallback: boolean) =>
 const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   DATABASE_URL: z.string().min(1, "DATABASE_URL is required (npm start sets it for the embedded database)"),
+  // Optional: a read replica (or a read-only user) for the log reads — the Deliveries tab, chats, the v1
+  // lists (readDb() in db/index.ts). Unset: everything uses DATABASE_URL.
+  DATABASE_READ_URL: z.string().min(1).optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().positive().default(10),
   // How long to wait for a database connection before answering 503 (an unreachable server would
   // otherwise hold every request until the operating system gives up, minutes later).

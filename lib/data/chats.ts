@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, lte, sql, type SQL } from "drizzle-orm";
 
-import { db } from "@/db";
+import { db, readDb, type Database } from "@/db";
 import {
   campaignConnections,
   campaigns,
@@ -47,8 +47,10 @@ const chatFields = {
   lastMessage: chats.lastMessagePreview,
 };
 
-function selectChats<Extra extends Record<string, SQL>>(extra: Extra = {} as Extra) {
-  return db()
+// Lists and threads are log reads (readDb(): a replica when there is one); a chat read back after a
+// write (the close route's answer) comes from the primary.
+function selectChats<Extra extends Record<string, SQL>>(from: Database, extra: Extra = {} as Extra) {
+  return from
     .select({ ...chatFields, ...extra })
     .from(chats)
     .innerJoin(connections, eq(connections.id, chats.connectionId))
@@ -79,7 +81,7 @@ export async function listChats(
     limit: limit + 1,
   };
   // The cursor keeps the timestamp as stored, to the microsecond (a JS Date would drop those).
-  const rows = await selectChats({ cursorAt: cursorTime(column) })
+  const rows = await selectChats(readDb(), { cursorAt: cursorTime(column) })
     .where(
       and(
         eq(chats.accountId, accountId),
@@ -123,18 +125,21 @@ function servedChatsPage(
 export type ChatListItem = Awaited<ReturnType<typeof listChats>>["chats"][number];
 
 /** One chat as listings show it, or null when the account has none with this id. */
-export async function getChat(accountId: string, chatId: string) {
-  const [chat] = await selectChats().where(and(eq(chats.accountId, accountId), eq(chats.id, chatId)));
+export async function getChat(accountId: string, chatId: string, from: Database = db()) {
+  const [chat] = await selectChats(from).where(and(eq(chats.accountId, accountId), eq(chats.id, chatId)));
   return chat ?? null;
 }
 
 /** One chat with its messages in order and, for each event, the status of its delivery. */
 export async function getChatThread(accountId: string, chatId: string) {
-  const [header, window] = await Promise.all([getChat(accountId, chatId), getRetentionWindow(accountId)]);
+  const [header, window] = await Promise.all([
+    getChat(accountId, chatId, readDb()),
+    getRetentionWindow(accountId),
+  ]);
   if (!header || !window) return null;
   const { lastExpiresOn } = window;
   const [thread, events] = await Promise.all([
-    db()
+    readDb()
       .select()
       .from(messages)
       .where(
@@ -145,7 +150,7 @@ export async function getChatThread(accountId: string, chatId: string) {
         ),
       )
       .orderBy(asc(messages.createdAt)),
-    db()
+    readDb()
       .select({
         id: deliveries.id,
         messageId: deliveries.messageId,

@@ -1,6 +1,6 @@
 import { and, asc, desc, eq, gte, inArray, lt, lte, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
 
-import { db } from "@/db";
+import { readDb } from "@/db";
 import {
   chats,
   deliveries,
@@ -68,7 +68,7 @@ function sourceOf(filter: DeliveryFilter): Source {
 
 /** The account's chats with this contact (the contact filter goes through them). */
 async function chatsOfContact(accountId: string, contact: string): Promise<string[]> {
-  const rows = await db()
+  const rows = await readDb()
     .select({ id: chats.id })
     .from(chats)
     .where(and(eq(chats.accountId, accountId), eq(chats.contact, contact)));
@@ -145,7 +145,7 @@ export async function listDeliveries(accountId: string, filter: DeliveryFilter) 
     and(eq(deliveries.id, table.deliveryId), eq(deliveries.expiresOn, table.expiresOn));
 
   const logQuery = (extra?: SQL) =>
-    db()
+    readDb()
       .select(fields)
       .from(deliveries)
       .innerJoin(integrations, ofAccount(deliveries.integrationId))
@@ -168,7 +168,7 @@ export async function listDeliveries(accountId: string, filter: DeliveryFilter) 
     // Delivering is a leased row of either written status; Pending and Retrying are the unleased ones.
     const delivering = filter.status === "DELIVERING";
     const written = delivering ? (["PENDING", "RETRYING"] as const) : [filter.status!];
-    query = db()
+    query = readDb()
       .select(fields)
       .from(deliveryQueue)
       .innerJoin(integrations, ofAccount(deliveryQueue.integrationId))
@@ -185,7 +185,7 @@ export async function listDeliveries(accountId: string, filter: DeliveryFilter) 
       );
   } else if (source === "unsuccessful") {
     // Failed and Skipped deliveries are never queued (a Resend takes them out of this index).
-    query = db()
+    query = readDb()
       .select(fields)
       .from(unsuccessfulDeliveries)
       .innerJoin(integrations, ofAccount(unsuccessfulDeliveries.integrationId))
@@ -235,7 +235,7 @@ async function succeededHours(
   // The whole hour of `through` (a cursor's time, to the millisecond here, to the microsecond in the walk).
   const upTo = (column: AnyColumn) =>
     through ? sql`AND ${column} < date_trunc('hour', ${through}::timestamptz) + interval '1 hour'` : sql``;
-  const { rows } = await db().execute<{ hour: string; n: number }>(sql`
+  const { rows } = await readDb().execute<{ hour: string; n: number }>(sql`
     SELECT hour, sum(n)::int AS n FROM (
       SELECT ${deliveryHours.hour} AS hour, ${deliveryHours.succeeded} AS n FROM ${deliveryHours}
       WHERE ${deliveryHours.integrationId} = ${integrationId} AND ${deliveryHours.accountId} = ${accountId}
@@ -291,7 +291,7 @@ export async function getDelivery(accountId: string, deliveryId: string) {
   const window = await getRetentionWindow(accountId);
   if (!window) return null;
   const { lastExpiresOn } = window;
-  const [row] = await db()
+  const [row] = await readDb()
     .select({
       delivery: deliveries,
       payload: deliveryPayload,
@@ -320,7 +320,7 @@ export async function getDelivery(accountId: string, deliveryId: string) {
     status: row.status,
     nextAttemptAt: row.nextAttemptAt,
   };
-  const rows = await db()
+  const rows = await readDb()
     .select()
     .from(deliveryAttempts)
     .where(
@@ -341,7 +341,7 @@ export async function getDelivery(accountId: string, deliveryId: string) {
 export async function deliveryStats(accountId: string, integrationId: string, minutes = 60) {
   const since = new Date(Date.now() - minutes * 60_000);
   const sum = (column: AnyColumn) => sql<number>`sum(${column})::int`;
-  const rows = await db()
+  const rows = await readDb()
     .select({
       minute: deliveryMinutes.minute,
       latencyBucket: deliveryMinutes.latencyBucket,
