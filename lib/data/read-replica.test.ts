@@ -59,8 +59,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  env().DATABASE_READ_URL = undefined;
   await readDb().$client.end();
+  env().DATABASE_READ_URL = undefined;
   await receiver.close();
   await closeSendPools();
   await db().execute(sql.raw(`DROP OWNED BY ${reader}`));
