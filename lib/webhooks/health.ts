@@ -64,6 +64,8 @@ interface HealthChange {
 
 /** The batch's changes to its integrations' health (none: nothing to write). */
 export function healthChanges(batch: Completion[]): HealthChange[] {
+  // The usual batch: every endpoint answered and none had a health row. Nothing to write, nothing to sort.
+  if (batch.every((c) => !c.unhealthy && (c.signal ?? { kind: "answered" }).kind === "answered")) return [];
   const byIntegration = new Map<string, HealthChange & { worthWriting: boolean }>();
   const ordered = [...batch].sort((a, b) => a.record.startedAt.getTime() - b.record.startedAt.getTime());
   for (const c of ordered) {
