@@ -32,7 +32,14 @@ export default defineConfig({
     },
   },
   projects: [
-    { name: "chromium", use: { ...devices["Desktop Chrome"], viewport: { width: 1360, height: 900 } } },
+    {
+      name: "chromium",
+      testIgnore: /many-processes\.spec\.ts/,
+      use: { ...devices["Desktop Chrome"], viewport: { width: 1360, height: 900 } },
+    },
+    // No browser: web servers and workers of its own on a database of its own. A project of its own gives
+    // it a Playwright worker process of its own, whose first database use is that database.
+    { name: "processes", testMatch: /many-processes\.spec\.ts/ },
   ],
   webServer: {
     // The same launcher as `npm start`, on the DATABASE_URL (and secrets) that `npm test` prepared; with

@@ -17,17 +17,32 @@ export async function spawnWorkerProcess({
   accountIds,
   databaseUrl = process.env.DATABASE_URL!,
   args = [],
+  env = {},
 }: {
   accountIds: string[];
   databaseUrl?: string;
   /** More flags: --lease-ms, --retry-ms, --poll-ms, --timeout-ms. */
   args?: string[];
+  /** More environment, e.g. WORKER_METRICS_PORT. */
+  env?: Record<string, string>;
 }): Promise<WorkerProcess> {
   const root = path.resolve(import.meta.dirname, "../..");
+  // exit-with-parent: it stops on its own if this process dies (no orphan claiming on after a crash).
   const child = spawn(
     process.execPath,
-    ["scripts/run-worker.mjs", ...accountIds.flatMap((id) => ["--account", id]), ...args],
-    { cwd: root, env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: "info" }, stdio: "pipe" },
+    [
+      "--require",
+      path.join(root, "scripts/lib/exit-with-parent.cjs"),
+      "scripts/run-worker.mjs",
+      ...accountIds.flatMap((id) => ["--account", id]),
+      ...args,
+    ],
+    {
+      cwd: root,
+      // LOG_LEVEL info: its "delivery worker started" line is what this waits for.
+      env: { ...process.env, ...env, DATABASE_URL: databaseUrl, LOG_LEVEL: "info" },
+      stdio: "pipe",
+    },
   );
   const output: string[] = [];
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
