@@ -45,8 +45,7 @@ describe("keys ready for distribution by account", () => {
     // The rule is checked on something: the keys of the partitioned tables' parents and partitions.
     expect(keys.filter((k) => k.table === "deliveries").length).toBeGreaterThan(10);
     expect(new Set(keys.map((k) => k.table))).toEqual(
-      // (The rollups and tallies have no unique key: rows are appended, then folded.)
-      new Set(ACCOUNT_KEYED_TABLES.filter((t) => t !== "delivery_minutes" && t !== "campaign_tallies")),
+      new Set(ACCOUNT_KEYED_TABLES.filter((t) => t !== "delivery_minutes")),
     );
     expect(keys.filter((k) => !k.columns.includes("account_id"))).toEqual([]);
   });

@@ -55,7 +55,6 @@ export const ACCOUNT_KEYED_TABLES = [
   "delivery_minutes",
   "delivery_hours",
   "idempotency_keys",
-  "campaign_tallies",
 ] as const;
 
 // The tables that grow with traffic (messages, deliveries, delivery_attempts) are partitioned by the day
@@ -567,8 +566,6 @@ export const campaignTallies = pgTable(
     // No foreign key: a trigger's append must never fail an ingest because the campaign went away in the
     // meantime. The fold drops the rows of campaigns that no longer exist.
     campaignId: uuid("campaign_id").notNull(),
-    // The campaign's account, as the chat that wrote the row has it (see ACCOUNT_KEYED_TABLES).
-    accountId: uuid("account_id").notNull(),
     messagesIn: integer("messages_in").notNull().default(0),
     messagesOut: integer("messages_out").notNull().default(0),
     chatsOpen: integer("chats_open").notNull().default(0),

@@ -413,10 +413,9 @@ export const TRAFFIC_STEPS: Step[] = [
            SELECT chat_id, campaign_id FROM bench_chat_plan
            WHERE expires_on = $1::date AND batch = $2 AND campaign_id IS NOT NULL
          )
-         INSERT INTO campaign_tallies (account_id, campaign_id, messages_in, messages_out, deliveries_waiting,
-                                       deliveries_succeeded, deliveries_failed, deliveries_skipped, folded)
-         SELECT (SELECT account_id FROM campaigns c WHERE c.id = t.campaign_id), campaign_id, sum(m_in), sum(m_out),
-                sum(waiting), sum(succeeded), sum(failed), sum(skipped), true
+         INSERT INTO campaign_tallies (campaign_id, messages_in, messages_out, deliveries_waiting, deliveries_succeeded,
+                                       deliveries_failed, deliveries_skipped, folded)
+         SELECT campaign_id, sum(m_in), sum(m_out), sum(waiting), sum(succeeded), sum(failed), sum(skipped), true
          FROM (
            SELECT p.campaign_id, count(*) FILTER (WHERE m.direction = 'IN') AS m_in,
                   count(*) FILTER (WHERE m.direction = 'OUT') AS m_out, 0 AS waiting, 0 AS succeeded, 0 AS failed,
@@ -427,7 +426,7 @@ export const TRAFFIC_STEPS: Step[] = [
                   count(*) FILTER (WHERE d.status = 'SUCCEEDED'), count(*) FILTER (WHERE d.status = 'FAILED'),
                   count(*) FILTER (WHERE d.status = 'SKIPPED')
            FROM ${partitionName("deliveries", day!)} d JOIN plan p ON p.chat_id = d.chat_id GROUP BY 1
-         ) t GROUP BY campaign_id`,
+         ) t GROUP BY 1`,
         [day, batch],
       ),
   },

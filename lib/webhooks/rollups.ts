@@ -57,11 +57,11 @@ gone AS (
   RETURNING t.*
 ),
 folded AS (
-  INSERT INTO campaign_tallies (account_id, campaign_id, messages_in, messages_out, chats_open, chats_closed,
-                                deliveries_waiting, deliveries_succeeded, deliveries_failed, deliveries_skipped, folded)
-  SELECT account_id, campaign_id, sum(messages_in), sum(messages_out), sum(chats_open), sum(chats_closed),
+  INSERT INTO campaign_tallies (campaign_id, messages_in, messages_out, chats_open, chats_closed, deliveries_waiting,
+                                deliveries_succeeded, deliveries_failed, deliveries_skipped, folded)
+  SELECT campaign_id, sum(messages_in), sum(messages_out), sum(chats_open), sum(chats_closed),
          sum(deliveries_waiting), sum(deliveries_succeeded), sum(deliveries_failed), sum(deliveries_skipped), true
-  FROM gone WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.id = gone.campaign_id) GROUP BY 1, 2
+  FROM gone WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.id = gone.campaign_id) GROUP BY 1
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM picked)::int AS groups`,
