@@ -159,19 +159,14 @@ offered AS (
       (SELECT r.room FROM unnest($6::uuid[], $7::int[]) AS r(id, room) WHERE r.id = d.integration_id), $8),
       (SELECT a.allowance FROM paced a WHERE a.integration_id = d.integration_id)) END) o
 ),
--- Each offered row is found again by its whole key and locked there (a lateral lookup: the batch leads, so
--- the plan never walks an integration's queue to match it).
 due AS (
   SELECT c.delivery_id, c.account_id, c.expires_on, c.attempts, c.leased_at, c.lease_expires_at, i.method, i.url
   FROM (SELECT delivery_id, account_id FROM offered ORDER BY turn, next_attempt_at LIMIT $2) o
-  CROSS JOIN LATERAL (
-    SELECT q.delivery_id, q.account_id, q.expires_on, q.attempts, q.leased_at, q.lease_expires_at, q.integration_id
-    FROM delivery_queue q
-    WHERE q.delivery_id = o.delivery_id AND q.account_id = o.account_id
-      -- Again under the lock: another worker may have leased it since this statement's snapshot.
-      AND (q.lease_expires_at IS NULL OR q.lease_expires_at <= now()) AND NOT q.blocked
-    FOR NO KEY UPDATE SKIP LOCKED) c
+  JOIN delivery_queue c ON c.delivery_id = o.delivery_id AND c.account_id = o.account_id
   JOIN integrations i ON i.id = c.integration_id AND i.status = 'ACTIVE'
+  -- Again under the lock: another worker may have leased it since this statement's snapshot.
+  WHERE (c.lease_expires_at IS NULL OR c.lease_expires_at <= now()) AND NOT c.blocked
+  FOR NO KEY UPDATE OF c SKIP LOCKED
 )`;
 
 // What the round robin took from paced endpoints empties their buckets by as much.
