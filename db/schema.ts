@@ -54,7 +54,6 @@ export const ACCOUNT_KEYED_TABLES = [
   "delivery_attempts",
   "delivery_minutes",
   "delivery_hours",
-  "idempotency_keys",
 ] as const;
 
 // The tables that grow with traffic (messages, deliveries, delivery_attempts) are partitioned by the day
