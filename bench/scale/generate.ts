@@ -288,10 +288,10 @@ export const TRAFFIC_STEPS: Step[] = [
     run: ({ pool, batch }, day) =>
       q(
         pool,
-        `INSERT INTO ${partitionName("delivery_attempts", day!)} (delivery_id, account_id, attempt_number,
-                expires_on, started_at, duration_ms, request, request_repeats, response_status, response_headers,
-                response_body, error_class, error_message)
-         SELECT d.id, d.account_id, k, d.expires_on, t.started,
+        `INSERT INTO ${partitionName("delivery_attempts", day!)} (delivery_id, attempt_number, expires_on,
+                started_at, duration_ms, request, request_repeats, response_status, response_headers, response_body,
+                error_class, error_message)
+         SELECT d.id, k, d.expires_on, t.started,
                 CASE WHEN t.outcome = 'ok' THEN 25 + (k * 37 + d.seq % 200)::int % 250
                      WHEN t.outcome = 'timeout' THEN 15000 ELSE 40 + (d.seq % 120)::int END,
                 -- As the app stores a retry whose request is unchanged: not again (request_repeats).
@@ -397,7 +397,7 @@ export const TRAFFIC_STEPS: Step[] = [
          WHERE status = 'SUCCEEDED'
            AND d.chat_id IN (SELECT chat_id FROM bench_chat_plan WHERE expires_on = $1::date AND batch = $2)
          GROUP BY 1, 2, 3
-         ON CONFLICT (integration_id, hour, account_id) DO UPDATE SET succeeded = h.succeeded + excluded.succeeded`,
+         ON CONFLICT (integration_id, hour) DO UPDATE SET succeeded = h.succeeded + excluded.succeeded`,
         [day, batch],
       ),
   },

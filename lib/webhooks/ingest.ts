@@ -129,7 +129,7 @@ chat AS (
          x."accountId", x."connectionId", x.contact, x."integrationId", x."campaignId",
          message_preview(x.text, x."multimediaCaption", x."multimediaUrl")
   FROM x ORDER BY x."connectionId", x.contact, x.n DESC
-  ON CONFLICT (connection_id, contact, account_id) WHERE status = 'OPEN'
+  ON CONFLICT (connection_id, contact) WHERE status = 'OPEN'
   DO UPDATE SET
     last_message_at = CASE WHEN chats.last_message_at < now() - interval '1 minute' THEN now()
                            ELSE chats.last_message_at END,

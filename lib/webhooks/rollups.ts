@@ -45,7 +45,7 @@ hours AS (
   INSERT INTO delivery_hours AS h (account_id, integration_id, hour, succeeded)
   SELECT account_id, integration_id, date_trunc('hour', minute), sum(succeeded) FROM gone WHERE NOT folded
   GROUP BY 1, 2, 3 HAVING sum(succeeded) <> 0
-  ON CONFLICT (integration_id, hour, account_id) DO UPDATE SET succeeded = h.succeeded + excluded.succeeded
+  ON CONFLICT (integration_id, hour) DO UPDATE SET succeeded = h.succeeded + excluded.succeeded
 )
 SELECT (SELECT count(*) FROM picked)::int AS groups`,
   campaignTallies: `
