@@ -50,6 +50,9 @@ function send(
       {
         host: "localhost",
         port: PORT,
+        // A connection of its own: a kept-alive one that the server closes as it goes idle (its keep-alive
+        // timeout) would fail the next request with ECONNRESET, which is the race, not the app.
+        agent: false,
         method,
         path,
         headers: {
