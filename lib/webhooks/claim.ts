@@ -168,14 +168,14 @@ due AS (
   FOR NO KEY UPDATE OF c SKIP LOCKED
 )`;
 
-// What the round robin took from paced endpoints empties their buckets by as much.
+// What the round robin took from paced endpoints empties their buckets by as much (`ready` has the rate).
 const PACING = `,
 pacing AS (
   UPDATE delivery_pace p
-  SET next_at = greatest(p.next_at, now()) + t.taken / i.max_rate_per_second::float8 * interval '1 second'
+  SET next_at = greatest(p.next_at, now()) + t.taken / r.rate::float8 * interval '1 second'
   FROM (SELECT integration_id, count(*) AS taken FROM leased GROUP BY integration_id) t
-  JOIN integrations i ON i.id = t.integration_id
-  WHERE p.integration_id = t.integration_id AND i.max_rate_per_second IS NOT NULL
+  JOIN ready r ON r.integration_id = t.integration_id
+  WHERE p.integration_id = t.integration_id AND r.rate IS NOT NULL
   RETURNING 1
 )`;
 
