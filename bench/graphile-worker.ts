@@ -29,9 +29,9 @@ WITH c AS (
     "responseStatus" int, "responseHeaders" json, "responseBody" text)
 ),
 recorded AS (
-  INSERT INTO delivery_attempts (delivery_id, attempt_number, expires_on, started_at, duration_ms, request,
-    response_status, response_headers, response_body)
-  SELECT c.id, 1, d.expires_on, c."startedAt", c."durationMs", c.request, c."responseStatus",
+  INSERT INTO delivery_attempts (delivery_id, account_id, attempt_number, expires_on, started_at, duration_ms,
+    request, response_status, response_headers, response_body)
+  SELECT c.id, d.account_id, 1, d.expires_on, c."startedAt", c."durationMs", c.request, c."responseStatus",
          c."responseHeaders", c."responseBody"
   FROM c JOIN deliveries d ON d.id = c.id
   RETURNING 1

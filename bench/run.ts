@@ -464,7 +464,7 @@ function graphileIngest(accountId: string, connectionId: string, integrationId: 
         const { rows: chats } = await client.query<{ id: string; contact: string }>(
           `INSERT INTO chats (account_id, connection_id, contact, integration_id)
            SELECT $1, $2, c, $3 FROM unnest($4::text[]) AS c
-           ON CONFLICT (connection_id, contact) WHERE status = 'OPEN' DO UPDATE SET last_message_at = now()
+           ON CONFLICT (connection_id, contact, account_id) WHERE status = 'OPEN' DO UPDATE SET last_message_at = now()
            RETURNING id, contact`,
           [accountId, connectionId, integrationId, keys],
         );

@@ -99,6 +99,8 @@ describe("migrations", () => {
         const { rows } = await client.query<Record<string, unknown>>(`
           SELECT (SELECT expires_on::text FROM deliveries WHERE seq = 7) AS delivery_day,
                  (SELECT expires_on::text FROM delivery_attempts) AS attempt_day,
+                 (SELECT account_id::text FROM delivery_attempts) AS attempt_account,
+                 (SELECT array_agg(DISTINCT account_id::text) FROM campaign_tallies) AS tally_accounts,
                  (SELECT expires_on::text FROM delivery_queue) AS queued_day,
                  (SELECT json_build_object('event', event, 'payload', payload, 'window', window_started_at,
                                            'before', attempts_before_window) FROM delivery_queue) AS queued_event,
@@ -111,6 +113,9 @@ describe("migrations", () => {
         expect(rows[0]).toEqual({
           delivery_day: "2026-12-02",
           attempt_day: "2026-12-02",
+          // Migration 0023: an attempt (and a campaign's tally) carries its account again.
+          attempt_account: "00000000-0000-4000-8000-000000000001",
+          tally_accounts: ["00000000-0000-4000-8000-000000000001"],
           queued_day: "2026-12-02",
           // Migration 0014 copies what a claim hands the worker into the queue row.
           queued_event: {

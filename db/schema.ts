@@ -40,6 +40,24 @@ const accountRef = () =>
 // delivery), and the check would cost every insert a lookup and a row lock on the account.
 const accountScope = () => uuid("account_id").notNull();
 
+// The tables that grow with traffic, ready to be distributed by account_id (Citus: every primary key and
+// unique index of a distributed table includes its distribution column). Each carries account_id in all
+// of them, last, so that lookups by the rest use the same index as before; db/schema-keys.test.ts holds
+// the rule, and README's "Running several processes" says where every other table would go.
+export const ACCOUNT_KEYED_TABLES = [
+  "chats",
+  "messages",
+  "inbound_message_ids",
+  "deliveries",
+  "unsuccessful_deliveries",
+  "delivery_queue",
+  "delivery_attempts",
+  "delivery_minutes",
+  "delivery_hours",
+  "idempotency_keys",
+  "campaign_tallies",
+] as const;
+
 // The tables that grow with traffic (messages, deliveries, delivery_attempts) are partitioned by the day
 // their rows expire: the UTC day they were written plus the account's retention period plus one (see
 // migration 0008 and lib/webhooks/partitions.ts). Expiring a day is dropping its partitions. Their
@@ -329,7 +347,7 @@ export const campaignConnections = pgTable(
 export const chats = pgTable(
   "chats",
   {
-    id: id(),
+    id: uuid("id").notNull().defaultRandom(),
     accountId: accountRef(),
     connectionId: uuid("connection_id")
       .notNull()
@@ -348,9 +366,10 @@ export const chats = pgTable(
     lastMessagePreview: text("last_message_preview"),
   },
   (t) => [
+    primaryKey({ columns: [t.id, t.accountId] }),
     // One OPEN chat per connection and contact.
     uniqueIndex("chats_open_contact_key")
-      .on(t.connectionId, t.contact)
+      .on(t.connectionId, t.contact, t.accountId)
       .where(sql`${t.status} = 'OPEN'`),
     // The inbox (latest first) and the API's listings (oldest first), keyset-paginated on (time, id).
     index("chats_account_recent_idx").on(t.accountId, t.lastMessageAt, t.id),
@@ -387,7 +406,10 @@ export const messages = pgTable(
     createdAt: createdAt(),
     expiresOn: expiresOn(),
   },
-  (t) => [primaryKey({ columns: [t.id, t.expiresOn] }), index("messages_chat_idx").on(t.chatId, t.createdAt)],
+  (t) => [
+    primaryKey({ columns: [t.id, t.expiresOn, t.accountId] }),
+    index("messages_chat_idx").on(t.chatId, t.createdAt),
+  ],
 );
 
 // Providers deliver a webhook again when they are unsure it arrived (WhatsApp retries for days): the
@@ -454,8 +476,10 @@ export const deliveries = pgTable(
   // No index here covers a column that changes after insert: recording an attempt's outcome then
   // updates the row in place (HOT, with the fillfactor of migration 0016), touching no index.
   (t) => [
-    primaryKey({ columns: [t.id, t.expiresOn] }),
-    index("deliveries_chat_seq_idx").on(t.chatId, t.integrationId, t.seq),
+    primaryKey({ columns: [t.id, t.expiresOn, t.accountId] }),
+    // A chat's deliveries (a few; the reads sort them): on the chat alone, so the index deduplicates them
+    // into one entry per chat and day.
+    index("deliveries_chat_idx").on(t.chatId),
     check("deliveries_chat_unless_test", sql`${t.isTest} OR ${t.chatId} IS NOT NULL`),
     // Every read names the integration, the chat or the delivery: no index by account alone (each
     // index is one more write per event). The log, newest first, keyset-paginated on (created_at, seq).
@@ -470,7 +494,7 @@ export const deliveries = pgTable(
 export const unsuccessfulDeliveries = pgTable(
   "unsuccessful_deliveries",
   {
-    deliveryId: uuid("delivery_id").primaryKey(),
+    deliveryId: uuid("delivery_id").notNull(),
     expiresOn: expiresOn(),
     accountId: uuid("account_id").notNull(),
     integrationId: uuid("integration_id").notNull(),
@@ -480,6 +504,7 @@ export const unsuccessfulDeliveries = pgTable(
     seq: bigint("seq", { mode: "number" }).notNull(),
   },
   (t) => [
+    primaryKey({ columns: [t.deliveryId, t.accountId] }),
     index("unsuccessful_deliveries_log_idx").on(t.integrationId, t.status, t.createdAt, t.seq),
     index("unsuccessful_deliveries_expires_idx").on(t.expiresOn),
   ],
@@ -530,7 +555,7 @@ export const deliveryHours = pgTable(
     hour: tz("hour").notNull(),
     succeeded: integer("succeeded").notNull(),
   },
-  (t) => [primaryKey({ columns: [t.integrationId, t.hour] })],
+  (t) => [primaryKey({ columns: [t.integrationId, t.hour, t.accountId] })],
 );
 
 // A campaign's Report, all time: messages in and out, chats opened and closed, and its chats' deliveries
@@ -544,6 +569,8 @@ export const campaignTallies = pgTable(
     // No foreign key: a trigger's append must never fail an ingest because the campaign went away in the
     // meantime. The fold drops the rows of campaigns that no longer exist.
     campaignId: uuid("campaign_id").notNull(),
+    // The campaign's account, as the chat that wrote the row has it (see ACCOUNT_KEYED_TABLES).
+    accountId: uuid("account_id").notNull(),
     messagesIn: integer("messages_in").notNull().default(0),
     messagesOut: integer("messages_out").notNull().default(0),
     chatsOpen: integer("chats_open").notNull().default(0),
@@ -568,7 +595,7 @@ export const campaignTallies = pgTable(
 export const deliveryQueue = pgTable(
   "delivery_queue",
   {
-    deliveryId: uuid("delivery_id").primaryKey(),
+    deliveryId: uuid("delivery_id").notNull(),
     // The delivery's partition: claims and completions address one partition per row. A deliveries
     // partition with queue rows is never dropped (nothing unfinished expires).
     expiresOn: expiresOn(),
@@ -604,6 +631,7 @@ export const deliveryQueue = pgTable(
     blocked: boolean("blocked").notNull().default(false),
   },
   (t) => [
+    primaryKey({ columns: [t.deliveryId, t.accountId] }),
     index("delivery_queue_due_idx")
       .on(t.nextAttemptAt)
       .where(sql`NOT ${t.blocked}`),
@@ -664,8 +692,10 @@ export const deliveryReleases = pgTable("delivery_releases", {
 export const deliveryAttempts = pgTable(
   "delivery_attempts",
   {
-    // No account: an attempt is only ever read through its delivery (which is scoped to the account).
     deliveryId: uuid("delivery_id").notNull(),
+    // The delivery's account: an attempt is only ever read through its delivery (which is scoped to the
+    // account), but a table distributed by account needs it (see ACCOUNT_KEYED_TABLES).
+    accountId: uuid("account_id").notNull(),
     attemptNumber: integer("attempt_number").notNull(),
     // The delivery's: an attempt leaves with its delivery.
     expiresOn: expiresOn(),
@@ -690,7 +720,11 @@ export const deliveryAttempts = pgTable(
     errorClass: attemptErrorEnum("error_class"),
     errorMessage: text("error_message"),
   },
-  (t) => [primaryKey({ columns: [t.deliveryId, t.attemptNumber, t.expiresOn] })],
+  // No unique key: every attempt row is written by whoever holds its delivery's queue row as leased for
+  // that attempt (lib/webhooks/complete.ts, lostAttemptsCte), so attempt numbers cannot repeat; and
+  // without one the index on the delivery is deduplicated, one entry for all of a delivery's attempts
+  // (a unique key would have to carry the expiry day and the account too: 3 × 52 bytes per delivery).
+  (t) => [index("delivery_attempts_delivery_idx").on(t.deliveryId)],
 );
 
 // Partitions whose indexes have been rebuilt packed once their day's writes were over

@@ -288,10 +288,10 @@ export const TRAFFIC_STEPS: Step[] = [
     run: ({ pool, batch }, day) =>
       q(
         pool,
-        `INSERT INTO ${partitionName("delivery_attempts", day!)} (delivery_id, attempt_number, expires_on,
-                started_at, duration_ms, request, request_repeats, response_status, response_headers, response_body,
-                error_class, error_message)
-         SELECT d.id, k, d.expires_on, t.started,
+        `INSERT INTO ${partitionName("delivery_attempts", day!)} (delivery_id, account_id, attempt_number,
+                expires_on, started_at, duration_ms, request, request_repeats, response_status, response_headers,
+                response_body, error_class, error_message)
+         SELECT d.id, d.account_id, k, d.expires_on, t.started,
                 CASE WHEN t.outcome = 'ok' THEN 25 + (k * 37 + d.seq % 200)::int % 250
                      WHEN t.outcome = 'timeout' THEN 15000 ELSE 40 + (d.seq % 120)::int END,
                 -- As the app stores a retry whose request is unchanged: not again (request_repeats).
@@ -397,7 +397,7 @@ export const TRAFFIC_STEPS: Step[] = [
          WHERE status = 'SUCCEEDED'
            AND d.chat_id IN (SELECT chat_id FROM bench_chat_plan WHERE expires_on = $1::date AND batch = $2)
          GROUP BY 1, 2, 3
-         ON CONFLICT (integration_id, hour) DO UPDATE SET succeeded = h.succeeded + excluded.succeeded`,
+         ON CONFLICT (integration_id, hour, account_id) DO UPDATE SET succeeded = h.succeeded + excluded.succeeded`,
         [day, batch],
       ),
   },
@@ -413,9 +413,10 @@ export const TRAFFIC_STEPS: Step[] = [
            SELECT chat_id, campaign_id FROM bench_chat_plan
            WHERE expires_on = $1::date AND batch = $2 AND campaign_id IS NOT NULL
          )
-         INSERT INTO campaign_tallies (campaign_id, messages_in, messages_out, deliveries_waiting, deliveries_succeeded,
-                                       deliveries_failed, deliveries_skipped, folded)
-         SELECT campaign_id, sum(m_in), sum(m_out), sum(waiting), sum(succeeded), sum(failed), sum(skipped), true
+         INSERT INTO campaign_tallies (account_id, campaign_id, messages_in, messages_out, deliveries_waiting,
+                                       deliveries_succeeded, deliveries_failed, deliveries_skipped, folded)
+         SELECT (SELECT account_id FROM campaigns c WHERE c.id = t.campaign_id), campaign_id, sum(m_in), sum(m_out),
+                sum(waiting), sum(succeeded), sum(failed), sum(skipped), true
          FROM (
            SELECT p.campaign_id, count(*) FILTER (WHERE m.direction = 'IN') AS m_in,
                   count(*) FILTER (WHERE m.direction = 'OUT') AS m_out, 0 AS waiting, 0 AS succeeded, 0 AS failed,
@@ -426,7 +427,7 @@ export const TRAFFIC_STEPS: Step[] = [
                   count(*) FILTER (WHERE d.status = 'SUCCEEDED'), count(*) FILTER (WHERE d.status = 'FAILED'),
                   count(*) FILTER (WHERE d.status = 'SKIPPED')
            FROM ${partitionName("deliveries", day!)} d JOIN plan p ON p.chat_id = d.chat_id GROUP BY 1
-         ) t GROUP BY 1`,
+         ) t GROUP BY campaign_id`,
         [day, batch],
       ),
   },

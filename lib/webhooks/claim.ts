@@ -33,21 +33,21 @@ export interface ClaimedDelivery {
 // lease is found expired (the claim taking the delivery again, or a Skip): attempt numbers then have no
 // hole and deliveries.attempts always equals the delivery's attempt rows. Its request is unknown (the
 // worker built it): the method and URL stand in, as for a request that could not be built. Shared SQL:
-// `source` has delivery_id, expires_on, attempts, leased_at, lease_expires_at, method, url.
+// `source` has delivery_id, account_id, expires_on, attempts, leased_at, lease_expires_at, method, url.
 export const LEASE_EXPIRED_MESSAGE = "The worker stopped before recording the outcome (its lease expired)";
 export function lostAttemptsCte(source: string): string {
   return `
 lost AS (
-  INSERT INTO delivery_attempts (delivery_id, attempt_number, expires_on, started_at, duration_ms, request,
-                                 error_class, error_message)
-  SELECT s.delivery_id, s.attempts, s.expires_on, coalesce(s.leased_at, s.lease_expires_at),
+  INSERT INTO delivery_attempts (delivery_id, account_id, attempt_number, expires_on, started_at, duration_ms,
+                                 request, error_class, error_message)
+  SELECT s.delivery_id, s.account_id, s.attempts, s.expires_on, coalesce(s.leased_at, s.lease_expires_at),
          greatest(0, (extract(epoch FROM s.lease_expires_at - coalesce(s.leased_at, s.lease_expires_at)) * 1000))::int,
          json_build_object('method', s.method, 'url', s.url, 'headers', '{}'::json, 'body', NULL),
          'LEASE_EXPIRED', '${LEASE_EXPIRED_MESSAGE}'
   FROM ${source} s
+  -- Its late outcome, had it come first, would have ended the lease (lib/webhooks/complete.ts): no row
+  -- of this attempt number exists yet.
   WHERE s.lease_expires_at IS NOT NULL AND s.lease_expires_at <= now() AND s.attempts > 0
-  -- Already recorded (its late outcome came in first): keep that one; never fail the claim over it.
-  ON CONFLICT DO NOTHING
   RETURNING 1
 )`;
 }
@@ -61,8 +61,9 @@ lost AS (
 // Integrations that already have all the requests in flight this worker allows them ($5) are left out.
 // SKIP LOCKED lets any number of workers claim side by side; NO KEY UPDATE, because queueing a chat's next
 // event holds its latest queued one FOR KEY SHARE. Taking the lease is an in-place update of unindexed
-// columns; the delivery row is not read at all (the queue row carries the event). (`= ANY(ARRAY(...))`
-// keeps the plan on primary keys, whatever the batch size.) The answer always has one row, with how long
+// columns; the delivery row is not read at all (the queue row carries the event). (Rows are found
+// again by their whole key, delivery and account, which the planner knows to be unique: the plan stays
+// on primary keys whatever the batch size or the statistics.) The answer always has one row, with how long
 // until the next delivery falls due (null: none scheduled), so an idle worker can wake right then; the
 // claimed deliveries, if any, fill the rest.
 //
@@ -81,7 +82,7 @@ const HELD = `SELECT 1 FROM integration_health x WHERE x.integration_id = $ID
 
 const OLDEST_DUE_FIRST = `
 due AS (
-  SELECT c.delivery_id, c.expires_on, c.attempts, c.leased_at, c.lease_expires_at, i.method, i.url
+  SELECT c.delivery_id, c.account_id, c.expires_on, c.attempts, c.leased_at, c.lease_expires_at, i.method, i.url
   FROM delivery_queue c
   JOIN integrations i ON i.id = c.integration_id AND i.status = 'ACTIVE' AND i.max_rate_per_second IS NULL
   WHERE c.next_attempt_at <= now() AND NOT c.blocked
@@ -144,10 +145,10 @@ due_integrations AS (
 ),
 share AS (SELECT greatest(1, ceil($2::float8 / greatest(1, count(*))))::int AS n FROM due_integrations),
 offered AS (
-  SELECT o.delivery_id, o.next_attempt_at,
+  SELECT o.delivery_id, o.account_id, o.next_attempt_at,
          row_number() OVER (PARTITION BY o.integration_id ORDER BY o.next_attempt_at) AS turn
   FROM due_integrations d CROSS JOIN LATERAL (
-    SELECT c.delivery_id, c.integration_id, c.next_attempt_at FROM delivery_queue c
+    SELECT c.delivery_id, c.account_id, c.integration_id, c.next_attempt_at FROM delivery_queue c
     WHERE c.integration_id = d.integration_id AND NOT c.blocked AND c.next_attempt_at <= now()
       AND (c.lease_expires_at IS NULL OR c.lease_expires_at <= now())
       AND c.seq = (SELECT min(p.seq) FROM delivery_queue p
@@ -158,14 +159,19 @@ offered AS (
       (SELECT r.room FROM unnest($6::uuid[], $7::int[]) AS r(id, room) WHERE r.id = d.integration_id), $8),
       (SELECT a.allowance FROM paced a WHERE a.integration_id = d.integration_id)) END) o
 ),
+-- Each offered row is found again by its whole key and locked there (a lateral lookup: the batch leads, so
+-- the plan never walks an integration's queue to match it).
 due AS (
-  SELECT c.delivery_id, c.expires_on, c.attempts, c.leased_at, c.lease_expires_at, i.method, i.url
-  FROM delivery_queue c
+  SELECT c.delivery_id, c.account_id, c.expires_on, c.attempts, c.leased_at, c.lease_expires_at, i.method, i.url
+  FROM (SELECT delivery_id, account_id FROM offered ORDER BY turn, next_attempt_at LIMIT $2) o
+  CROSS JOIN LATERAL (
+    SELECT q.delivery_id, q.account_id, q.expires_on, q.attempts, q.leased_at, q.lease_expires_at, q.integration_id
+    FROM delivery_queue q
+    WHERE q.delivery_id = o.delivery_id AND q.account_id = o.account_id
+      -- Again under the lock: another worker may have leased it since this statement's snapshot.
+      AND (q.lease_expires_at IS NULL OR q.lease_expires_at <= now()) AND NOT q.blocked
+    FOR NO KEY UPDATE SKIP LOCKED) c
   JOIN integrations i ON i.id = c.integration_id AND i.status = 'ACTIVE'
-  WHERE c.delivery_id = ANY(ARRAY(SELECT delivery_id FROM offered ORDER BY turn, next_attempt_at LIMIT $2))
-    -- Again under the lock: another worker may have leased it since this statement's snapshot.
-    AND (c.lease_expires_at IS NULL OR c.lease_expires_at <= now()) AND NOT c.blocked
-  FOR NO KEY UPDATE OF c SKIP LOCKED
 )`;
 
 // What the round robin took from paced endpoints empties their buckets by as much (`ready` has the rate).
@@ -193,7 +199,7 @@ leased AS (
   UPDATE delivery_queue q
   SET lease_expires_at = now() + $3 * interval '1 millisecond', leased_at = now(), leased_by = $1,
       attempts = q.attempts + 1
-  WHERE q.delivery_id = ANY(ARRAY(SELECT delivery_id FROM due))
+  FROM due WHERE q.delivery_id = due.delivery_id AND q.account_id = due.account_id
   RETURNING q.delivery_id, q.expires_on, q.attempts, q.account_id, q.integration_id, q.chat_id, q.seq, q.event,
             q.payload, q.window_started_at, q.attempts_before_window
 ),

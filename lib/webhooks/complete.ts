@@ -61,7 +61,7 @@ p AS (
 ),
 finished AS (
   DELETE FROM delivery_queue q USING c
-  WHERE q.delivery_id = ANY(ARRAY(SELECT id FROM c)) AND q.delivery_id = c.id AND q.leased_by = c."workerId" AND q.attempts = c."attemptNumber"
+  WHERE q.delivery_id = c.id AND q.account_id = c."accountId" AND q.leased_by = c."workerId" AND q.attempts = c."attemptNumber"
     AND c.status <> 'RETRYING'
   RETURNING q.delivery_id
 ),
@@ -71,7 +71,7 @@ retried AS (
       lease_expires_at = NULL, leased_by = NULL, status = 'RETRYING',
       attempts_before_window = q.attempts_before_window + CASE WHEN c."outsideBudget" THEN 1 ELSE 0 END
   FROM c
-  WHERE q.delivery_id = ANY(ARRAY(SELECT id FROM c)) AND q.delivery_id = c.id AND q.leased_by = c."workerId"
+  WHERE q.delivery_id = c.id AND q.account_id = c."accountId" AND q.leased_by = c."workerId"
     AND q.attempts = c."attemptNumber" AND c.status = 'RETRYING'
   RETURNING q.delivery_id, q.chat_id, q.integration_id, q.seq, q.next_attempt_at
 ),
@@ -104,17 +104,16 @@ replaced AS (
   RETURNING a.delivery_id
 ),
 recorded AS (
-  INSERT INTO delivery_attempts (delivery_id, attempt_number, expires_on, started_at, duration_ms,
+  INSERT INTO delivery_attempts (delivery_id, account_id, attempt_number, expires_on, started_at, duration_ms,
     request_packed, request_repeats, response_status, response_packed, error_class, error_message)
-  SELECT c.id, c."attemptNumber", c."expiresOn", c."startedAt", c."durationMs",
+  SELECT c.id, c."accountId", c."attemptNumber", c."expiresOn", c."startedAt", c."durationMs",
          CASE WHEN p.repeats IS NULL THEN p.request_packed END, p.repeats,
          c."responseStatus", p.response_packed, c."errorClass"::attempt_error, c."errorMessage"
-  FROM c JOIN p ON p.id = c.id
+  -- Only the lease holder's: its lease (held by this statement's queue update) is what makes each
+  -- attempt number one row, with no unique key to check. A repeated write of the batch, or a late result
+  -- nobody recorded a lost attempt for, no longer holds the lease and writes nothing.
+  FROM c JOIN p ON p.id = c.id JOIN ours o ON o.delivery_id = c.id
   WHERE EXISTS (SELECT 1 FROM deliveries d WHERE d.id = c.id AND d.expires_on = c."expiresOn")
-    AND NOT EXISTS (SELECT 1 FROM replaced r WHERE r.delivery_id = c.id)
-  -- An attempt recorded already (a repeated write of the batch) stays as it is: one duplicate must
-  -- never make the whole batch fail again and again.
-  ON CONFLICT DO NOTHING
   RETURNING 1
 )
 UPDATE deliveries d

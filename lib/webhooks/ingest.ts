@@ -129,7 +129,7 @@ chat AS (
          x."accountId", x."connectionId", x.contact, x."integrationId", x."campaignId",
          message_preview(x.text, x."multimediaCaption", x."multimediaUrl")
   FROM x ORDER BY x."connectionId", x.contact, x.n DESC
-  ON CONFLICT (connection_id, contact) WHERE status = 'OPEN'
+  ON CONFLICT (connection_id, contact, account_id) WHERE status = 'OPEN'
   DO UPDATE SET
     last_message_at = CASE WHEN chats.last_message_at < now() - interval '1 minute' THEN now()
                            ELSE chats.last_message_at END,
@@ -267,7 +267,7 @@ const externalKey = (accountId: string, externalId: string) => `${accountId} ${e
 
 /**
  * The messages already stored under the provider ids of `items`, by account and provider id. Their
- * deliveries are found through the chat (deliveries_chat_seq_idx): message_id has no index of its own.
+ * deliveries are found through the chat (deliveries_chat_idx): message_id has no index of its own.
  */
 async function receivedBefore(pool: Pool, items: Prepared[]): Promise<Map<string, InboundAccepted>> {
   const externalIds = [...new Set(items.flatMap((i) => (i.externalId === null ? [] : [i.externalId])))];

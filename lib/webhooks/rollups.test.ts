@@ -140,7 +140,7 @@ describe("the chart's rollups", () => {
       .returning();
     await db()
       .insert(campaignTallies)
-      .values([kept!, gone!].map((c) => ({ campaignId: c.id, messagesIn: 1, folded: true })));
+      .values([kept!, gone!].map((c) => ({ campaignId: c.id, accountId, messagesIn: 1, folded: true })));
     await db().delete(campaigns).where(eq(campaigns.id, gone!.id));
 
     await runRetention();

@@ -45,7 +45,7 @@ hours AS (
   INSERT INTO delivery_hours AS h (account_id, integration_id, hour, succeeded)
   SELECT account_id, integration_id, date_trunc('hour', minute), sum(succeeded) FROM gone WHERE NOT folded
   GROUP BY 1, 2, 3 HAVING sum(succeeded) <> 0
-  ON CONFLICT (integration_id, hour) DO UPDATE SET succeeded = h.succeeded + excluded.succeeded
+  ON CONFLICT (integration_id, hour, account_id) DO UPDATE SET succeeded = h.succeeded + excluded.succeeded
 )
 SELECT (SELECT count(*) FROM picked)::int AS groups`,
   campaignTallies: `
@@ -57,11 +57,11 @@ gone AS (
   RETURNING t.*
 ),
 folded AS (
-  INSERT INTO campaign_tallies (campaign_id, messages_in, messages_out, chats_open, chats_closed, deliveries_waiting,
-                                deliveries_succeeded, deliveries_failed, deliveries_skipped, folded)
-  SELECT campaign_id, sum(messages_in), sum(messages_out), sum(chats_open), sum(chats_closed),
+  INSERT INTO campaign_tallies (account_id, campaign_id, messages_in, messages_out, chats_open, chats_closed,
+                                deliveries_waiting, deliveries_succeeded, deliveries_failed, deliveries_skipped, folded)
+  SELECT account_id, campaign_id, sum(messages_in), sum(messages_out), sum(chats_open), sum(chats_closed),
          sum(deliveries_waiting), sum(deliveries_succeeded), sum(deliveries_failed), sum(deliveries_skipped), true
-  FROM gone WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.id = gone.campaign_id) GROUP BY 1
+  FROM gone WHERE EXISTS (SELECT 1 FROM campaigns c WHERE c.id = gone.campaign_id) GROUP BY 1, 2
   RETURNING 1
 )
 SELECT (SELECT count(*) FROM picked)::int AS groups`,

@@ -95,6 +95,7 @@ export async function sendTestEvent(
       const { requestPacked, responsePacked } = packAttempt(record, { deliveryId, payload });
       await tx.insert(deliveryAttempts).values({
         deliveryId,
+        accountId,
         attemptNumber: 1,
         expiresOn,
         startedAt: record.startedAt,
@@ -112,7 +113,7 @@ export async function sendTestEvent(
           .insert(deliveryHours)
           .values({ accountId, integrationId, hour: sql`date_trunc('hour', now())`, succeeded: 1 })
           .onConflictDoUpdate({
-            target: [deliveryHours.integrationId, deliveryHours.hour],
+            target: [deliveryHours.integrationId, deliveryHours.hour, deliveryHours.accountId],
             set: { succeeded: sql`${deliveryHours.succeeded} + 1` },
           });
     }),

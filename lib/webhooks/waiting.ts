@@ -46,7 +46,7 @@ WITH started AS (
   SELECT id FROM integrations WHERE id = $1 AND status = 'ACTIVE' FOR SHARE
 ),
 chunk AS (
-  SELECT q.delivery_id, q.expires_on, q.chat_id, q.seq, q.attempts
+  SELECT q.delivery_id, q.account_id, q.expires_on, q.chat_id, q.seq, q.attempts
   FROM delivery_queue q
   WHERE q.integration_id = $1 AND (q.chat_id, q.seq) > ($3::uuid, $4::bigint)
     AND q.next_attempt_at = 'infinity' AND EXISTS (SELECT 1 FROM started)
@@ -64,9 +64,10 @@ renewed AS (
 released AS (
   UPDATE delivery_queue q SET next_attempt_at = now() + r.rank * interval '1 microsecond',
          window_started_at = now(), attempts_before_window = coalesce(w.attempts, r.attempts)
-  FROM (SELECT delivery_id, attempts, row_number() OVER (PARTITION BY chat_id ORDER BY seq) - 1 AS rank FROM chunk) r
+  FROM (SELECT delivery_id, account_id, attempts, row_number() OVER (PARTITION BY chat_id ORDER BY seq) - 1 AS rank
+        FROM chunk) r
   LEFT JOIN renewed w ON w.id = r.delivery_id
-  WHERE q.delivery_id = r.delivery_id
+  WHERE q.delivery_id = r.delivery_id AND q.account_id = r.account_id
   RETURNING 1
 ),
 last AS (SELECT chat_id, seq FROM chunk ORDER BY chat_id DESC, seq DESC LIMIT 1)
@@ -133,7 +134,7 @@ chunk AS (
   FOR UPDATE OF q SKIP LOCKED
 ),
 dequeued AS (
-  DELETE FROM delivery_queue q WHERE q.delivery_id = ANY(ARRAY(SELECT delivery_id FROM chunk))
+  DELETE FROM delivery_queue q USING chunk c WHERE q.delivery_id = c.delivery_id AND q.account_id = c.account_id
   RETURNING 1
 ),
 ${lostAttemptsCte("chunk")},
