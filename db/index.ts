@@ -68,6 +68,9 @@ export function enginePool(): Pool {
       max: env().DATABASE_POOL_SIZE,
       connectionTimeoutMillis: env().DATABASE_CONNECT_TIMEOUT_MS,
       options: ENGINE_SETTINGS.map((s) => `-c ${s}`).join(" "),
+      // A connection keeps each statement it prepared, and some are made per day (a completion names its
+      // day's partitions): renewed hourly, none holds more than a few.
+      maxLifetimeSeconds: 3600,
     });
     pool.on("error", () => {});
     globalForDb.__enginePool = pool;

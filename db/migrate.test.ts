@@ -101,6 +101,9 @@ describe("migrations", () => {
                  (SELECT expires_on::text FROM delivery_attempts) AS attempt_day,
                  (SELECT account_id::text FROM delivery_attempts) AS attempt_account,
                  (SELECT array_agg(DISTINCT account_id::text) FROM campaign_tallies) AS tally_accounts,
+                 (SELECT array_agg(tgname::text ORDER BY tgname) FROM pg_trigger
+                  WHERE tgrelid = 'deliveries_p20261202'::regclass AND NOT tgisinternal AND tgparentid = 0)
+                   AS partition_triggers,
                  (SELECT expires_on::text FROM delivery_queue) AS queued_day,
                  (SELECT json_build_object('event', event, 'payload', payload, 'window', window_started_at,
                                            'before', attempts_before_window) FROM delivery_queue) AS queued_event,
@@ -116,6 +119,8 @@ describe("migrations", () => {
           // Migration 0023: an attempt (and a campaign's tally) carries its account again.
           attempt_account: "00000000-0000-4000-8000-000000000001",
           tally_accounts: ["00000000-0000-4000-8000-000000000001"],
+          // Migration 0024: a partition the completions update by name has the parent's statement triggers.
+          partition_triggers: ["deliveries_campaign_tally_update", "deliveries_minutes_update"],
           queued_day: "2026-12-02",
           // Migration 0014 copies what a claim hands the worker into the queue row.
           queued_event: {

@@ -267,24 +267,48 @@ const externalKey = (accountId: string, externalId: string) => `${accountId} ${e
 
 /**
  * The messages already stored under the provider ids of `items`, by account and provider id. Their
- * deliveries are found through the chat (deliveries_chat_idx): message_id has no index of its own.
+ * deliveries are found through the chat (deliveries_chat_idx; message_id has no index of its own), in a
+ * second query only when there are any: read in the first, the deliveries' every day partition would be
+ * set up on every batch for a lookup that almost never finds anything.
  */
 async function receivedBefore(pool: Pool, items: Prepared[]): Promise<Map<string, InboundAccepted>> {
   const externalIds = [...new Set(items.flatMap((i) => (i.externalId === null ? [] : [i.externalId])))];
   const found = new Map<string, InboundAccepted>();
   if (externalIds.length === 0) return found;
-  const { rows } = await pool.query<InboundAccepted & { accountId: string; externalId: string }>({
+  const { rows: stored } = await pool.query<{
+    accountId: string;
+    externalId: string;
+    chatId: string;
+    messageId: string;
+    expiresOn: string;
+  }>({
     name: "webhooks.ingest.received-before",
     text: `SELECT i.account_id AS "accountId", i.external_id AS "externalId", i.chat_id AS "chatId",
-                  i.message_id AS "messageId",
-                  array(SELECT d.id FROM deliveries d WHERE d.chat_id = i.chat_id AND d.message_id = i.message_id
-                        ORDER BY d.seq) AS "deliveryIds"
+                  i.message_id AS "messageId", i.expires_on::text AS "expiresOn"
            FROM inbound_message_ids i
            -- Through the index on the ids' MD5 (the expression as the index has it).
            WHERE md5(i.external_id)::uuid = ANY(ARRAY(SELECT md5(x)::uuid FROM unnest($1::text[]) x))
              AND i.external_id = ANY($1::text[])`,
     values: [externalIds],
   });
+  if (stored.length === 0) return found;
+  // (The message's deliveries expire with it: that day's partitions hold them.)
+  const { rows: deliveries } = await pool.query<{ messageId: string; id: string }>(
+    `SELECT d.message_id AS "messageId", d.id FROM deliveries d
+     JOIN unnest($1::uuid[], $2::uuid[]) AS m(chat_id, message_id)
+       ON d.chat_id = m.chat_id AND d.message_id = m.message_id
+     WHERE d.expires_on = ANY($3::date[])
+     ORDER BY d.seq`,
+    [
+      stored.map((s) => s.chatId),
+      stored.map((s) => s.messageId),
+      [...new Set(stored.map((s) => s.expiresOn))],
+    ],
+  );
+  const rows = stored.map(({ expiresOn: _, ...s }) => ({
+    ...s,
+    deliveryIds: deliveries.filter((d) => d.messageId === s.messageId).map((d) => d.id),
+  }));
   for (const { accountId, externalId, ...accepted } of rows) {
     found.set(externalKey(accountId, externalId), accepted);
   }
