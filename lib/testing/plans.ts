@@ -4,6 +4,7 @@ import { enginePool } from "@/db";
 
 /** A node of an EXPLAIN (FORMAT JSON) plan, as far as the tests read it. */
 export interface PlanNode {
+  "Node Type"?: string;
   "Relation Name"?: string;
   "Index Name"?: string;
   "Actual Loops"?: number;
