@@ -51,13 +51,16 @@ export function readDb(): Database {
 // document), so plan them once per connection rather than on every execution; and the queue table's
 // statistics are always stale (it empties and fills all the time), so keep the planner from trading
 // the claim's walk down the due index for a sort of every due row, which misleads it at every size.
-// (Those switches work by inflating costs, which would otherwise trigger JIT compilation: off.)
+// Nor a sequential scan: a plan made while a table is small (a new day's partition at midnight, an empty
+// queue) would keep scanning it once it is large, as the plan is kept; every engine statement finds its
+// rows by key. (Those switches work by inflating costs, which would otherwise trigger JIT compilation: off.)
 const ENGINE_SETTINGS = [
   "plan_cache_mode=force_generic_plan",
   "jit=off",
   "enable_sort=off",
   "enable_bitmapscan=off",
   "enable_hashjoin=off",
+  "enable_seqscan=off",
 ];
 
 /** The delivery engine's connection pool (raw node-postgres; see ENGINE_SETTINGS). */

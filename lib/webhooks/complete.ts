@@ -50,37 +50,40 @@ export interface Completion {
 // completion's CPU in PostgreSQL. (A delivery's partition exists while it is queued: retention keeps it.)
 const completeSql = (deliveries: string, attempts: string) => `
 WITH c AS (
-  SELECT * FROM json_to_recordset($1::json) AS c(
+  SELECT x.*, decode(x."requestPacked", 'base64') AS request_packed,
+         decode(x."responsePacked", 'base64') AS response_packed
+  FROM json_to_recordset($1::json) AS x(
     id uuid, "accountId" uuid, "integrationId" uuid, seq bigint, "workerId" text,
     "attemptNumber" int,
     status text, "nextAttemptAt" timestamptz, "disableReason" text, "startedAt" timestamptz,
     "durationMs" int, "requestPacked" text, "responseStatus" int, "responsePacked" text,
     "errorClass" text, "errorMessage" text, "outsideBudget" boolean)
 ),
--- The packed logs, and for each the earlier attempt of the same delivery whose request it repeats.
+-- Each outcome with the earlier attempt of the same delivery whose request it repeats. Every later step
+-- reads one of the statement's row sets and looks rows up by key: joining two of them (CTE scans have no
+-- index, and the engine's hash joins are off) would be a nested loop over the batch for each row.
 p AS (
-  SELECT c.id, decode(c."requestPacked", 'base64') AS request_packed,
-         decode(c."responsePacked", 'base64') AS response_packed,
+  SELECT c.*,
          (SELECT min(a.attempt_number) FROM ${attempts} a
           WHERE a.delivery_id = c.id AND a.attempt_number < c."attemptNumber"
-            AND a.request_packed = decode(c."requestPacked", 'base64')) AS repeats
+            AND a.request_packed = c.request_packed) AS repeats
   FROM c
 ),
 finished AS (
-  DELETE FROM delivery_queue q USING c
-  WHERE q.delivery_id = c.id AND q.account_id = c."accountId" AND q.leased_by = c."workerId" AND q.attempts = c."attemptNumber"
-    AND c.status <> 'RETRYING'
-  RETURNING q.delivery_id
+  DELETE FROM delivery_queue q USING p
+  WHERE q.delivery_id = p.id AND q.account_id = p."accountId" AND q.leased_by = p."workerId"
+    AND q.attempts = p."attemptNumber" AND p.status <> 'RETRYING'
+  RETURNING p.*, q.chat_id, q.integration_id, q.next_attempt_at
 ),
 retried AS (
   UPDATE delivery_queue q
-  SET next_attempt_at = CASE WHEN q.next_attempt_at = 'infinity' THEN q.next_attempt_at ELSE c."nextAttemptAt" END,
+  SET next_attempt_at = CASE WHEN q.next_attempt_at = 'infinity' THEN q.next_attempt_at ELSE p."nextAttemptAt" END,
       lease_expires_at = NULL, leased_by = NULL, status = 'RETRYING',
-      attempts_before_window = q.attempts_before_window + CASE WHEN c."outsideBudget" THEN 1 ELSE 0 END
-  FROM c
-  WHERE q.delivery_id = c.id AND q.account_id = c."accountId" AND q.leased_by = c."workerId"
-    AND q.attempts = c."attemptNumber" AND c.status = 'RETRYING'
-  RETURNING q.delivery_id, q.chat_id, q.integration_id, q.seq, q.next_attempt_at
+      attempts_before_window = q.attempts_before_window + CASE WHEN p."outsideBudget" THEN 1 ELSE 0 END
+  FROM p
+  WHERE q.delivery_id = p.id AND q.account_id = p."accountId" AND q.leased_by = p."workerId"
+    AND q.attempts = p."attemptNumber" AND p.status = 'RETRYING'
+  RETURNING p.*, q.chat_id, q.integration_id, q.next_attempt_at
 ),
 held AS (
   UPDATE delivery_queue f SET next_attempt_at = r.next_attempt_at
@@ -95,41 +98,42 @@ stopped AS (
   WHERE i.id = c."integrationId" AND c."disableReason" IS NOT NULL AND i.status = 'ACTIVE'
   RETURNING 1
 ),
+-- The outcomes of the leases still held: each with all it needs from the batch.
 ours AS (
-  SELECT delivery_id FROM finished UNION ALL SELECT delivery_id FROM retried
+  SELECT * FROM finished UNION ALL SELECT * FROM retried
 ),
 replaced AS (
   UPDATE ${attempts} a
-  SET started_at = c."startedAt", duration_ms = c."durationMs", request = NULL,
+  SET started_at = p."startedAt", duration_ms = p."durationMs", request = NULL,
       request_packed = CASE WHEN p.repeats IS NULL THEN p.request_packed END, request_repeats = p.repeats,
-      response_status = c."responseStatus", response_packed = p.response_packed,
-      error_class = c."errorClass"::attempt_error, error_message = c."errorMessage"
-  FROM c JOIN p ON p.id = c.id
-  WHERE c.id NOT IN (SELECT delivery_id FROM ours)
-    AND a.delivery_id = c.id AND a.attempt_number = c."attemptNumber"
+      response_status = p."responseStatus", response_packed = p.response_packed,
+      error_class = p."errorClass"::attempt_error, error_message = p."errorMessage"
+  FROM p
+  WHERE p.id NOT IN (SELECT id FROM ours)
+    AND a.delivery_id = p.id AND a.attempt_number = p."attemptNumber"
     AND a.error_class = 'LEASE_EXPIRED'
   RETURNING a.delivery_id
 ),
 recorded AS (
   INSERT INTO ${attempts} (delivery_id, account_id, attempt_number, expires_on, started_at, duration_ms,
     request_packed, request_repeats, response_status, response_packed, error_class, error_message)
-  SELECT c.id, c."accountId", c."attemptNumber", $2::date, c."startedAt", c."durationMs",
-         CASE WHEN p.repeats IS NULL THEN p.request_packed END, p.repeats,
-         c."responseStatus", p.response_packed, c."errorClass"::attempt_error, c."errorMessage"
+  SELECT o.id, o."accountId", o."attemptNumber", $2::date, o."startedAt", o."durationMs",
+         CASE WHEN o.repeats IS NULL THEN o.request_packed END, o.repeats,
+         o."responseStatus", o.response_packed, o."errorClass"::attempt_error, o."errorMessage"
   -- Only the lease holder's: its lease (held by this statement's queue update) is what makes each
   -- attempt number one row, with no unique key to check. A repeated write of the batch, or a late result
   -- nobody recorded a lost attempt for, no longer holds the lease and writes nothing.
-  FROM c JOIN p ON p.id = c.id JOIN ours o ON o.delivery_id = c.id
-  WHERE EXISTS (SELECT 1 FROM ${deliveries} d WHERE d.id = c.id)
+  FROM ours o
+  WHERE EXISTS (SELECT 1 FROM ${deliveries} d WHERE d.id = o.id)
   RETURNING 1
 )
 UPDATE ${deliveries} d
-SET status = c.status::delivery_status, attempts = c."attemptNumber",
-    next_attempt_at = coalesce(c."nextAttemptAt", d.next_attempt_at),
-    last_status_code = c."responseStatus", last_error = c."errorMessage", last_latency_ms = c."durationMs",
-    completed_at = CASE WHEN c.status IN ('SUCCEEDED', 'FAILED') THEN now() END
-FROM c JOIN ours o ON o.delivery_id = c.id
-WHERE d.id = c.id`;
+SET status = o.status::delivery_status, attempts = o."attemptNumber",
+    next_attempt_at = coalesce(o."nextAttemptAt", d.next_attempt_at),
+    last_status_code = o."responseStatus", last_error = o."errorMessage", last_latency_ms = o."durationMs",
+    completed_at = CASE WHEN o.status IN ('SUCCEEDED', 'FAILED') THEN now() END
+FROM ours o
+WHERE d.id = o.id`;
 
 /** An attempt's record as the completion takes it: the request and response packed (base64 in the JSON). */
 function attemptColumns({ record, deliveryId, payload }: Completion) {

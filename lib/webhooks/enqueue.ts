@@ -54,16 +54,19 @@ predecessor AS (
     ORDER BY q.seq DESC LIMIT 1
     FOR KEY SHARE SKIP LOCKED) p
 ),
+-- By integration and chat, as one object (looked up by key: see the payloads of enqueueCtes).
+predecessors AS (
+  SELECT jsonb_object_agg(integration_id::text || ' ' || chat_id::text, seq) AS by_chat FROM predecessor
+),
 queued AS (
   INSERT INTO delivery_queue (delivery_id, expires_on, account_id, integration_id, chat_id, seq, attempts,
                               next_attempt_at, event, payload, window_started_at, attempts_before_window, blocked)
   SELECT s.id, s.expires_on, s.account_id, s.integration_id, s.chat_id, s.seq, s.attempts,
          CASE WHEN t.status = 'ACTIVE' THEN s.next_attempt_at ELSE 'infinity' END,
          s.event, s.payload, s.window_started_at, s.attempts_before_window,
-         p.seq IS NOT NULL
+         coalesce((SELECT by_chat FROM predecessors) ? (s.integration_id::text || ' ' || s.chat_id::text), false)
            OR row_number() OVER (PARTITION BY s.integration_id, s.chat_id ORDER BY s.seq) > 1
   FROM ${source} s LEFT JOIN target t ON t.id = s.integration_id
-  LEFT JOIN predecessor p ON p.integration_id = s.integration_id AND p.chat_id = s.chat_id
   RETURNING 1
 )`;
 }
@@ -93,10 +96,15 @@ stored AS (
             window_started_at, attempts_before_window, created_at
 ),
 -- The queue row carries the whole payload (the delivery keeps only what it does not repeat); the event's
--- time is when it was stored, as event_payload() reads it back.
+-- time is when it was stored, as event_payload() reads it back. Each payload is found by key in one object
+-- of the batch's: joined with the source (CTE scans have no index, and the engine's hash joins are off) it
+-- would be a nested loop over the batch for each delivery.
+payloads AS (
+  SELECT jsonb_object_agg(s.id::text, s.payload) AS by_id FROM ${source} s
+),
 delivery AS (
-  SELECT d.*, s.payload || jsonb_build_object('timestamp', event_timestamp(d.created_at)) AS payload
-  FROM stored d JOIN ${source} s ON s.id = d.id
+  SELECT d.*, ((SELECT by_id FROM payloads) -> d.id::text) || jsonb_build_object('timestamp', event_timestamp(d.created_at)) AS payload
+  FROM stored d
 ),
 ${queueCtes("delivery")}`;
 }

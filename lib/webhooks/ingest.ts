@@ -138,9 +138,14 @@ chat AS (
     campaign_id = coalesce(chats.campaign_id, excluded.campaign_id)
   RETURNING id, connection_id, contact
 ),
+-- Each message's chat, by key from one object of the batch's chats: joined with those rows (CTE scans have no
+-- index, and the engine's hash joins are off) it would be a nested loop over the batch for each message.
+chat_ids AS (
+  SELECT jsonb_object_agg(chat.connection_id::text || ' ' || chat.contact, chat.id) AS ids FROM chat
+),
 xc AS (
-  SELECT x.*, chat.id AS "chatId"
-  FROM x JOIN chat ON chat.connection_id = x."connectionId" AND chat.contact = x.contact
+  SELECT x.*, ((SELECT ids FROM chat_ids) ->> (x."connectionId"::text || ' ' || x.contact))::uuid AS "chatId"
+  FROM x
 ),
 message AS (
   -- (An inbound message's provider id is kept once, in inbound_message_ids, which expires with it.)
