@@ -123,7 +123,6 @@ function postgresCpuBetween(start: Map<number, number>, end: Map<number, number>
   return total;
 }
 
-/** Where the CPU went during a phase, per event: worker, receiver, load driver (ingest), PostgreSQL. */
 /** CPU seconds the whole machine has spent busy (all cores), from /proc/stat. */
 function machineBusySeconds(): number {
   const fields = readFileSync("/proc/stat", "utf8").split("\n")[0]!.trim().split(/\s+/).slice(1).map(Number);
@@ -131,14 +130,24 @@ function machineBusySeconds(): number {
   return (fields.reduce((a, b) => a + b, 0) - idle) / CLOCK_TICKS;
 }
 
-function cpuMeter(pids: Record<string, number>, database: string) {
-  const read = () => ({
-    processes: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)])),
-    driver: cpuSeconds(process.pid),
-    postgres: postgresCpuByPid(database),
-    machine: machineBusySeconds(),
-    at: now(),
-  });
+/**
+ * Where the CPU went during a phase, per event: the named processes, the load driver (ingest), PostgreSQL.
+ * `ignored`: processes of the bench's own instruments (the commit probe and its backend), counted
+ * neither per event nor as other load.
+ */
+function cpuMeter(pids: Record<string, number>, database: string, ignored: number[] = []) {
+  const read = () => {
+    const postgres = postgresCpuByPid(database);
+    for (const pid of ignored) postgres.delete(pid);
+    return {
+      processes: Object.fromEntries(Object.entries(pids).map(([name, pid]) => [name, cpuSeconds(pid)])),
+      driver: cpuSeconds(process.pid),
+      postgres,
+      ignored: ignored.reduce((a, pid) => a + cpuSeconds(pid), 0),
+      machine: machineBusySeconds(),
+      at: now(),
+    };
+  };
   const start = read();
   return {
     /** Microseconds of CPU per event in each part; `otherCores`: cores busy with anything else meanwhile. */
@@ -148,7 +157,7 @@ function cpuMeter(pids: Record<string, number>, database: string) {
       for (const name of Object.keys(pids)) used[name] = end.processes[name]! - start.processes[name]!;
       used.driver = end.driver - start.driver;
       used.postgres = postgresCpuBetween(start.postgres, end.postgres);
-      const ours = Object.values(used).reduce((a, b) => a + b, 0);
+      const ours = Object.values(used).reduce((a, b) => a + b, 0) + (end.ignored - start.ignored);
       const others = (end.machine - start.machine - ours) / ((end.at - start.at) / 1000);
       const us = (seconds: number) => Math.round((seconds * 1e6) / events);
       return {
@@ -156,6 +165,88 @@ function cpuMeter(pids: Record<string, number>, database: string) {
         otherCores: Math.round(Math.max(0, others) * 100) / 100,
       };
     },
+  };
+}
+
+/** The next message from `child` that carries `key`. */
+function reply<T extends object>(child: ChildProcess, key: keyof T): Promise<T> {
+  return new Promise((resolve) => {
+    const listener = (m: T) => {
+      if (m && typeof m === "object" && key in m) {
+        child.off("message", listener);
+        resolve(m);
+      }
+    };
+    child.on("message", listener);
+  });
+}
+
+/** The commit probe (bench/commit-probe.ts): commit latency and WAL written, per measured window. */
+class CommitProbe {
+  private constructor(
+    private readonly child: ChildProcess,
+    /** The probe's process and its PostgreSQL backend: left out of the CPU figures. */
+    readonly pids: number[],
+  ) {}
+
+  static async start(): Promise<CommitProbe> {
+    await db().$client.query("CREATE TABLE IF NOT EXISTS bench_commit_probe (at timestamptz NOT NULL)");
+    const child = spawn(process.execPath, ["--import", "tsx", "bench/commit-probe.ts"], {
+      env: childEnv(),
+      stdio: ["ignore", "inherit", "inherit", "ipc"],
+    });
+    children.push(child);
+    const { backendPid } = await reply<{ ready: true; backendPid: number }>(child, "backendPid");
+    return new CommitProbe(child, [child.pid!, backendPid]);
+  }
+
+  async begin(): Promise<void> {
+    const started = reply<{ started: true }>(this.child, "started");
+    this.child.send({ start: true });
+    await started;
+  }
+
+  async end(events: number): Promise<{ commit: CommitLatency; walBytesPerEvent: number }> {
+    const stopped = reply<{ commits: number[]; walBytes: number }>(this.child, "commits");
+    this.child.send({ stop: true });
+    const { commits, walBytes } = await stopped;
+    commits.sort((a, b) => a - b);
+    return {
+      commit: { commits: commits.length, p50: percentile(commits, 50), p99: percentile(commits, 99) },
+      walBytesPerEvent: Math.round(walBytes / Math.max(1, events)),
+    };
+  }
+}
+
+interface CommitLatency {
+  /** Commits the probe made in the window (one every ~20 ms). */
+  commits: number;
+  p50: number;
+  p99: number;
+}
+
+/** What every measured window (a drain, a steady rate) reports beside its latencies. */
+interface WindowFigures {
+  cpuUsPerEvent: Record<string, number>;
+  /** Commit latency of the probe's tiny autocommitted write during the window. */
+  commit: CommitLatency;
+  /** WAL the server wrote during the window (pg_current_wal_lsn before and after), per event. */
+  walBytesPerEvent: number;
+}
+
+/** Starts measuring a window: CPU of `pids` (and PostgreSQL), commit latency, WAL. */
+type Meter = () => Promise<{ end(events: number): Promise<WindowFigures> }>;
+
+function windowMeter(probe: CommitProbe, pids: Record<string, number>, database: string): Meter {
+  return async () => {
+    await probe.begin();
+    const cpu = cpuMeter(pids, database, probe.pids);
+    return {
+      async end(events) {
+        const cpuUsPerEvent = cpu.perEvent(events);
+        return { cpuUsPerEvent, ...(await probe.end(events)) };
+      },
+    };
   };
 }
 
@@ -262,20 +353,19 @@ async function stopChild(child: ChildProcess, signal: NodeJS.Signals = "SIGTERM"
 
 type Ingest = (i: number) => Promise<string>;
 
-interface SteadyResult {
+interface SteadyResult extends WindowFigures {
   rate: number;
   accepted: number;
   acceptRate: number;
-  acceptP99: number;
   p50: number;
   p99: number;
   max: number;
   keptUp: boolean;
-  cpuUsPerEvent?: Record<string, number>;
   /** Call → accepted (group commit), and accepted → received (the delivery path). */
-  acceptP50?: number;
-  afterAcceptP50?: number;
-  afterAcceptP99?: number;
+  acceptP50: number;
+  acceptP99: number;
+  afterAcceptP50: number;
+  afterAcceptP99: number;
 }
 
 /** Open-loop load: `rate` events/s for `seconds`, not waiting for earlier calls. */
@@ -306,8 +396,6 @@ async function generate(rate: number, seconds: number, ingest: Ingest, offset: n
 
 let offset = 0;
 
-type Meter = () => { perEvent(events: number): Record<string, number> };
-
 async function steady(rate: number, ingest: Ingest, arrivals: Arrivals, meter: Meter): Promise<SteadyResult> {
   const warm = await generate(rate, WARMUP_S, ingest, offset);
   offset += warm.accepted.length + warm.failed;
@@ -315,7 +403,7 @@ async function steady(rate: number, ingest: Ingest, arrivals: Arrivals, meter: M
     warm.accepted.map((a) => a.id),
     10_000,
   );
-  const cpu = meter();
+  const window = await meter();
   const batches = batchMeter();
   const run = await generate(rate, WINDOW_S, ingest, offset);
   const batchLine = await batches(run.elapsedMs / 1000);
@@ -324,7 +412,7 @@ async function steady(rate: number, ingest: Ingest, arrivals: Arrivals, meter: M
   // Kept up: everything accepted in the window arrived within 2 s of the window's end.
   const keptUp = (await arrivals.waitFor(ids, 2_000)) && run.failed === 0;
   await arrivals.waitFor(ids, 30_000);
-  const cpuUsPerEvent = cpu.perEvent(run.accepted.length);
+  const figures = await window.end(run.accepted.length);
   const latencies = run.accepted
     .map((a) => (arrivals.first.get(a.id) ?? Infinity) - a.start)
     .sort((a, b) => a - b);
@@ -336,13 +424,13 @@ async function steady(rate: number, ingest: Ingest, arrivals: Arrivals, meter: M
     rate,
     accepted: run.accepted.length,
     acceptRate: run.accepted.length / (run.elapsedMs / 1000),
-    acceptP99: percentile(acceptLatencies, 99),
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     max: latencies[latencies.length - 1] ?? NaN,
     keptUp: keptUp && run.accepted.length / (run.elapsedMs / 1000) >= rate * 0.97,
-    cpuUsPerEvent,
+    ...figures,
     acceptP50: percentile(acceptLatencies, 50),
+    acceptP99: percentile(acceptLatencies, 99),
     afterAcceptP50: percentile(afterAccept, 50),
     afterAcceptP99: percentile(afterAccept, 99),
   };
@@ -358,23 +446,36 @@ async function steady(rate: number, ingest: Ingest, arrivals: Arrivals, meter: M
     );
   }
   console.log(
-    `    ${rate}/s: accepted ${result.acceptRate.toFixed(0)}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, kept up: ${result.keptUp}; accept p50/p99 ${result.acceptP50!.toFixed(1)}/${result.acceptP99.toFixed(1)} ms, then p50/p99 ${result.afterAcceptP50!.toFixed(1)}/${result.afterAcceptP99!.toFixed(1)} ms; CPU µs/event ${JSON.stringify(cpuUsPerEvent)}`,
+    `    ${rate}/s: accepted ${result.acceptRate.toFixed(0)}/s, p50 ${result.p50.toFixed(1)} ms, p99 ${result.p99.toFixed(1)} ms, kept up: ${result.keptUp}; accept p50/p99 ${result.acceptP50.toFixed(1)}/${result.acceptP99.toFixed(1)} ms, then p50/p99 ${result.afterAcceptP50.toFixed(1)}/${result.afterAcceptP99.toFixed(1)} ms; ${windowLine(figures)}`,
   );
   return result;
 }
 
+/** A window's commit latency, WAL and CPU, for the progress lines. */
+function windowLine(f: WindowFigures): string {
+  return `commit p50/p99 ${f.commit.p50.toFixed(1)}/${f.commit.p99.toFixed(1)} ms (${f.commit.commits} commits), WAL ${f.walBytesPerEvent} B/event; CPU µs/event ${JSON.stringify(f.cpuUsPerEvent)}`;
+}
+
+interface DrainResult extends WindowFigures {
+  backlog: number;
+  seconds: number;
+  perSecond: number;
+}
+
 /** Backlog drain: `count` deliveries waiting, then the worker starts; deliveries/s until the last arrives. */
 async function drain(ids: string[], arrivals: Arrivals, go: () => Promise<void>, meter: Meter) {
-  const cpu = meter();
+  const window = await meter();
   const start = now();
   await go();
   await arrivals.waitFor(ids, 120_000);
   const last = Math.max(...ids.map((id) => arrivals.first.get(id) ?? now()));
-  const rate = ids.length / ((last - start) / 1000);
+  const figures = await window.end(ids.length);
+  const seconds = (last - start) / 1000;
+  const result: DrainResult = { backlog: ids.length, seconds, perSecond: ids.length / seconds, ...figures };
   console.log(
-    `    drained ${ids.length} in ${((last - start) / 1000).toFixed(2)} s: ${rate.toFixed(0)}/s; CPU µs/event ${JSON.stringify(cpu.perEvent(ids.length))}`,
+    `    drained ${ids.length} in ${seconds.toFixed(2)} s: ${result.perSecond.toFixed(0)}/s; ${windowLine(figures)}`,
   );
-  return rate;
+  return result;
 }
 
 /** Ingests n messages as fast as group commit takes them (to build a backlog). */
@@ -417,7 +518,13 @@ async function tenant(name: string, url: string, secret: string, phone: string) 
   return ingest;
 }
 
-async function fairness(secret: string, arrivals: Arrivals, dbName: string, receiverPid: number) {
+async function fairness(
+  secret: string,
+  arrivals: Arrivals,
+  dbName: string,
+  receiverPid: number,
+  probe: CommitProbe,
+) {
   const url = `http://127.0.0.1:${RECEIVER_PORT}/hook`;
   const noisy = await tenant("Noisy", url, secret, "+15550000011");
   const quiet = await tenant("Quiet", url, secret, "+15550000012");
@@ -425,7 +532,7 @@ async function fairness(secret: string, arrivals: Arrivals, dbName: string, rece
   const noisyIds = await backlog(NOISY_BACKLOG, noisy);
   const worker = await startOurWorker();
   try {
-    const meter = () => cpuMeter({ worker: worker.pid!, receiver: receiverPid }, dbName);
+    const meter = windowMeter(probe, { worker: worker.pid!, receiver: receiverPid }, dbName);
     const drainStart = now();
     console.log(
       `    quiet account at ${QUIET_RATE}/s while the noisy one's ${NOISY_BACKLOG.toLocaleString("en")} drain:`,
@@ -697,8 +804,9 @@ async function main() {
       db().$client.query("UPDATE integrations SET status = $1 WHERE id = $2", [status, integration.id]);
 
     const dbName = new URL(database.url).pathname.slice(1);
+    const probe = await CommitProbe.start();
     if (args.includes("--only-fairness")) {
-      const fair = await fairness(secret, arrivals, dbName, receiver.pid!);
+      const fair = await fairness(secret, arrivals, dbName, receiver.pid!, probe);
       Object.assign(report, { fairness: fair });
       console.log("\n" + formatRows([["", "ours"], ...fairnessRows(fair)]));
       return;
@@ -717,7 +825,7 @@ async function main() {
     await setStatus("INACTIVE");
     const worker = await startOurWorker();
     const workerRss = watchRss(worker.pid!);
-    const oursMeter = () => cpuMeter({ worker: worker.pid!, receiver: receiver.pid! }, dbName);
+    const oursMeter = windowMeter(probe, { worker: worker.pid!, receiver: receiver.pid! }, dbName);
     const oursDrain = await drain(
       oursBacklog,
       arrivals,
@@ -734,10 +842,10 @@ async function main() {
     let fair: FairnessResult | undefined;
     if (!args.includes("--skip-fairness")) {
       console.log("(e) fairness across accounts and endpoints — ours");
-      fair = await fairness(secret, arrivals, dbName, receiver.pid!);
+      fair = await fairness(secret, arrivals, dbName, receiver.pid!, probe);
     }
 
-    let graphile: { drain: number; steady: SteadyResult[]; rss: number } | undefined;
+    let graphile: { drain: DrainResult; steady: SteadyResult[]; rss: number } | undefined;
     if (!args.includes("--skip-graphile")) {
       const base = await createTestConnection(accountId, "SMS", "+15550000002");
       const { integration: baseIntegration } = await createTestIntegration(accountId, {
@@ -750,8 +858,7 @@ async function main() {
       const gw = await startGraphileWorker(baseIntegration.id);
       const gwRss = watchRss(gw.pid!);
       const baseBacklog = await backlog(BACKLOG, ingestBase);
-      const gwMeter = () =>
-        cpuMeter({ worker: gw.pid!, receiver: receiver.pid! }, new URL(database.url).pathname.slice(1));
+      const gwMeter = windowMeter(probe, { worker: gw.pid!, receiver: receiver.pid! }, dbName);
       const gwDrain = await drain(
         baseBacklog,
         arrivals,
@@ -828,18 +935,18 @@ function fairnessRows(fair: FairnessResult): string[][] {
 }
 
 function printTable(
-  oursDrain: number,
+  oursDrain: DrainResult,
   ours: SteadyResult[],
   oursRss: number,
-  graphile: { drain: number; steady: SteadyResult[]; rss: number } | undefined,
+  graphile: { drain: DrainResult; steady: SteadyResult[]; rss: number } | undefined,
   http: Awaited<ReturnType<typeof httpRoutes>> | undefined,
   fair: FairnessResult | undefined,
 ) {
   const rows: string[][] = [["", "ours (outbox)", "graphile-worker (batched)"]];
   rows.push([
     "(a) drain 20,000 backlog",
-    `${oursDrain.toFixed(0)}/s`,
-    graphile ? `${graphile.drain.toFixed(0)}/s` : "—",
+    `${oursDrain.perSecond.toFixed(0)}/s`,
+    graphile ? `${graphile.drain.perSecond.toFixed(0)}/s` : "—",
   ]);
   ours.forEach((r, i) => {
     const g = graphile?.steady[i];
