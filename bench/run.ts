@@ -1,16 +1,25 @@
 // `npm run bench`: the delivery engine's benchmark, on this machine, against local PostgreSQL and a
-// receiver on 127.0.0.1 that verifies every signature (bench/receiver.ts). Prints one table:
+// receiver on 127.0.0.1 that verifies every signature (bench/receiver.ts). It runs in rounds
+// (--rounds=N, Default 3), each ours and then graphile-worker, alternately (ABAB), so that noise on the
+// machine falls on both alike; in every round each system starts after a VACUUM (ANALYZE), on an
+// integration of its own, and drains an equal backlog after a CHECKPOINT. Per round:
 //  (a) drain of a 20,000-delivery backlog;
 //  (b) steady load through ingestInbound() at 500 / 2,000 / 4,000 events/s (warm-up, then a 20 s
-//      window): accept → received latency p50/p99, and whether it kept up;
-//  (c) the HTTP inbound route (the app's server, as `npm start` runs it) under load: durable accepts/s and p99;
-//  (d) (a) and (b) for a minimal graphile-worker delivery worker (bench/graphile-worker.ts), and the
-//      ratio of the highest rate each sustains with p99 ≤ 50 ms;
-//  (e) fairness: a quiet account's events (50/s) while another account's backlog of 100,000 drains, and a
-//      healthy integration's (200/s) while two slow endpoints (answering after 20 s) have backlogs:
-//      accept → received p50/p99 of the quiet and the healthy one.
-// Flags: --quick (short windows, for trying things), --skip-http, --skip-graphile, --skip-fairness,
-// --only-fairness, --only-http.
+//      window): accept → received latency p50/p99, split into accept (the group commit) and delivery
+//      (commit → received), and whether it kept up;
+//  (d) (a) and (b) for a minimal graphile-worker delivery worker (bench/graphile-worker.ts);
+//  (c) the HTTP inbound route (the app's server, as `npm start` runs it) under load: durable accepts/s
+//      and p99, with the API key's limit counted and without, and GET /api/health (the ceiling).
+// Then once: (e) fairness: a quiet account's events (50/s) while another account's backlog of 100,000
+// drains, and a healthy integration's (200/s) while two slow endpoints (answering after 20 s) have
+// backlogs: accept → received p50/p99 of the quiet and the healthy one.
+// During every drain and steady window a probe (bench/commit-probe.ts) commits a tiny row every ~20 ms
+// and times it (the database's commit/fsync latency meanwhile), and the WAL written per event is read.
+// The table prints for every figure the median over the rounds and the spread, `p99 12.3 ms (9.8–15.1)`
+// (bench/rounds.ts); then CPU µs per event of each process (PostgreSQL's backends too) and in all.
+// The raw figures of every round go to bench/results/.
+// Flags: --quick (short windows, for trying things), --rounds=N, --skip-http, --skip-graphile,
+// --skip-fairness, --only-fairness, --only-http.
 // Uses a throwaway database on the server of DATABASE_URL (Default: postgres://postgres@127.0.0.1:5432).
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomUUID } from "node:crypto";
@@ -32,9 +41,13 @@ import { transaction } from "@/lib/webhooks/sql";
 
 import { buildIfNeeded } from "../scripts/lib/build";
 import { ensureLocalSecrets } from "../scripts/lib/local-env";
+import { count, figure, ms, ratios, roundsLabel } from "./rounds";
 
 const args = process.argv.slice(2);
 const QUICK = args.includes("--quick");
+const ROUNDS = Number(args.find((a) => a.startsWith("--rounds="))?.slice("--rounds=".length) ?? 3);
+if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error("--rounds=N takes a whole number ≥ 1");
+const ONLY_HTTP = args.includes("--only-http");
 const RECEIVER_PORT = 4231;
 const SLOW_RECEIVER_PORT = 4233;
 const WORKER_METRICS_PORT = 4232;
@@ -298,6 +311,11 @@ class Arrivals {
         else this.first.set(id, m.times![i]!);
       });
     });
+  }
+
+  /** Forgets the arrivals so far (between rounds: the map would only grow). */
+  clear() {
+    this.first.clear();
   }
 
   async waitFor(ids: Iterable<string>, timeoutMs: number): Promise<boolean> {
@@ -730,45 +748,198 @@ async function httpRoute(connectionId: string, apiKey: string, database: string,
   return result;
 }
 
-const HTTP_ROUNDS = QUICK ? 1 : 3;
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+type HttpResult = Awaited<ReturnType<typeof httpRoute>>;
+
+interface HttpRound {
+  /** The route with the API key's limit counted in the shared store (as by default). */
+  limited: HttpResult;
+  /** Accepts/s of the same route without the key's limit (API_RATE_LIMIT_PER_SECOND=0). */
+  withoutLimit: number;
+}
+
+/** An API key and a connection of its account for (c), shared by the rounds. */
+async function httpTarget(accountId: string) {
+  const { key } = await createApiKey(accountId, "bench");
+  const connection = await createTestConnection(accountId);
+  return { apiKey: key, connectionId: connection.id };
+}
+
+/** (c) once: the route with the key's limit counted, then without it. */
+async function httpRound(target: { apiKey: string; connectionId: string }, database: string, round: number) {
+  console.log(`(c) HTTP inbound route (the app's server), round ${round}: the key's limit counted`);
+  const limited = await httpRoute(target.connectionId, target.apiKey, database, true);
+  console.log(`(c) round ${round}: no limit (API_RATE_LIMIT_PER_SECOND=0)`);
+  const free = await httpRoute(target.connectionId, target.apiKey, database, false);
+  return { limited, withoutLimit: free.acceptsPerSecond };
+}
+
+// ------------------------------------------------------------------ rounds
+
+/** One system's part of a round: the drain, then the steady rates. */
+interface SystemRound {
+  drain: DrainResult;
+  steady: SteadyResult[];
+  workerPeakRssBytes: number;
+}
+
+interface Round {
+  round: number;
+  ours?: SystemRound;
+  graphile?: SystemRound;
+  http?: HttpRound;
+}
+
+/** What the rounds share: the account, the receiver and its arrivals, the commit probe. */
+interface Bench {
+  accountId: string;
+  secret: string;
+  url: string;
+  dbName: string;
+  receiver: ChildProcess;
+  arrivals: Arrivals;
+  probe: CommitProbe;
+}
 
 /**
- * (c), with the API key's limit counted in the shared store and without it, alternately (ABAB), for
- * HTTP_ROUNDS rounds: the figures of the default (limit counted) are the medians; `withoutLimit` is the
- * median accepts/s without it.
+ * At the start of each system's part of a round: reclaim the dead rows of the parts before (autovacuum
+ * may be off) and refresh the statistics, so that no round inherits more bloat than the one before.
  */
-async function httpRoutes(connectionId: string, apiKey: string, database: string) {
-  const runs: { limited: Awaited<ReturnType<typeof httpRoute>>[]; free: number[] } = {
-    limited: [],
-    free: [],
-  };
-  for (let round = 1; round <= HTTP_ROUNDS; round++) {
-    console.log(`(c) HTTP inbound route (the app's server), round ${round}: the key's limit counted`);
-    runs.limited.push(await httpRoute(connectionId, apiKey, database, true));
-    console.log(`(c) round ${round}: no limit (API_RATE_LIMIT_PER_SECOND=0)`);
-    runs.free.push((await httpRoute(connectionId, apiKey, database, false)).acceptsPerSecond);
-  }
-  const pick = (f: (r: (typeof runs.limited)[number]) => number) => median(runs.limited.map(f));
-  const result = {
-    acceptsPerSecond: pick((r) => r.acceptsPerSecond),
-    p50: pick((r) => r.p50),
-    p99: pick((r) => r.p99),
-    healthPerSecond: pick((r) => r.healthPerSecond),
-    withoutLimit: median(runs.free),
-    rounds: runs,
-  };
-  const spread = (v: number[]) => `${Math.min(...v).toFixed(0)}–${Math.max(...v).toFixed(0)}`;
-  console.log(
-    `    medians of ${HTTP_ROUNDS}: ${result.acceptsPerSecond.toFixed(0)} accepts/s with the shared limit (${spread(runs.limited.map((r) => r.acceptsPerSecond))}), ${result.withoutLimit.toFixed(0)}/s without (${spread(runs.free)}): ${((result.acceptsPerSecond / result.withoutLimit) * 100).toFixed(0)} %`,
+async function vacuum() {
+  await db().$client.query("VACUUM (ANALYZE)");
+}
+
+/**
+ * Before each system's drain: flush the dirty pages (the backlog's, the previous system's), so that
+ * neither system's windows pay for writes the other left, and both start a checkpoint cycle alike.
+ */
+async function checkpoint() {
+  await db()
+    .$client.query("CHECKPOINT")
+    .catch((err: Error) => console.log(`    (no CHECKPOINT: ${err.message})`));
+}
+
+async function steadyRates(ingest: Ingest, arrivals: Arrivals, meter: Meter): Promise<SteadyResult[]> {
+  const results: SteadyResult[] = [];
+  for (const rate of RATES) results.push(await steady(rate, ingest, arrivals, meter));
+  return results;
+}
+
+/** Ours, on a connection and integration of the round's own. */
+async function oursRound(bench: Bench, round: number): Promise<SystemRound> {
+  await vacuum();
+  const connection = await createTestConnection(bench.accountId);
+  const { integration } = await createTestIntegration(bench.accountId, {
+    url: bench.url,
+    signingSecret: bench.secret,
+    connectionIds: [connection.id],
+  });
+  const ingest: Ingest = async (i) =>
+    (await ingestInbound({ connectionId: connection.id, from: contact(i), text: `message ${i}` }))
+      .deliveryIds[0]!;
+  const setStatus = (status: "ACTIVE" | "INACTIVE") =>
+    db().$client.query("UPDATE integrations SET status = $1 WHERE id = $2", [status, integration.id]);
+
+  console.log(`(a) backlog drain — ours, round ${round}`);
+  // Build the backlog with no worker running, park it (integration stopped), start the worker, then
+  // start the integration: the clock runs from there to the last arrival.
+  const ids = await backlog(BACKLOG, ingest);
+  await setStatus("INACTIVE");
+  await checkpoint();
+  const worker = await startOurWorker();
+  const rss = watchRss(worker.pid!);
+  const meter = windowMeter(
+    bench.probe,
+    { worker: worker.pid!, receiver: bench.receiver.pid! },
+    bench.dbName,
   );
-  return result;
+  const drained = await drain(ids, bench.arrivals, async () => void (await setStatus("ACTIVE")), meter);
+  console.log(`(b) steady load through ingestInbound — ours, round ${round}`);
+  const steadyResults = await steadyRates(ingest, bench.arrivals, meter);
+  const workerPeakRssBytes = rss.stop();
+  await stopChild(worker);
+  // Whatever did not arrive stays parked: it is not the next round's work.
+  await setStatus("INACTIVE");
+  bench.arrivals.clear();
+  return { drain: drained, steady: steadyResults, workerPeakRssBytes };
+}
+
+/** graphile-worker, on a connection and integration of the round's own and a fresh worker process. */
+async function graphileRound(bench: Bench, round: number): Promise<SystemRound> {
+  await vacuum();
+  const connection = await createTestConnection(bench.accountId);
+  const { integration } = await createTestIntegration(bench.accountId, {
+    url: bench.url,
+    signingSecret: bench.secret,
+    status: "INACTIVE",
+  });
+  const ingest = graphileIngest(bench.accountId, connection.id, integration.id);
+  console.log(`(d) backlog drain — graphile-worker, round ${round}`);
+  const gw = await startGraphileWorker(integration.id);
+  const rss = watchRss(gw.pid!);
+  const ids = await backlog(BACKLOG, ingest);
+  await checkpoint();
+  const meter = windowMeter(bench.probe, { worker: gw.pid!, receiver: bench.receiver.pid! }, bench.dbName);
+  const go = async () => {
+    const started = reply<{ started: true }>(gw, "started");
+    gw.send({ go: true });
+    await started;
+  };
+  const drained = await drain(ids, bench.arrivals, go, meter);
+  console.log(`(d) steady load — graphile-worker, round ${round}`);
+  const steadyResults = await steadyRates(ingest, bench.arrivals, meter);
+  const workerPeakRssBytes = rss.stop();
+  gw.send({ stop: true });
+  await new Promise((r) => gw.once("exit", r));
+  // Jobs that did not run are not the next round's work.
+  await db().$client.query("DELETE FROM graphile_worker._private_jobs");
+  bench.arrivals.clear();
+  return { drain: drained, steady: steadyResults, workerPeakRssBytes };
+}
+
+/** The rounds, each ours then graphile-worker (then the HTTP route), so that noise falls on both alike. */
+async function runRounds(bench: Bench): Promise<Round[]> {
+  const http = args.includes("--skip-http") ? undefined : await httpTarget(bench.accountId);
+  const rounds: Round[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    console.log(`\n=== round ${round} of ${ROUNDS}`);
+    const r: Round = { round };
+    if (!ONLY_HTTP) r.ours = await oursRound(bench, round);
+    if (!ONLY_HTTP && !args.includes("--skip-graphile")) r.graphile = await graphileRound(bench, round);
+    if (http) r.http = await httpRound(http, bench.dbName, round);
+    rounds.push(r);
+  }
+  if (http) {
+    const { rows } = await db().$client.query<{ n: string }>(
+      "SELECT count(*) AS n FROM messages m JOIN chats c ON c.id = m.chat_id WHERE c.connection_id = $1",
+      [http.connectionId],
+    );
+    console.log(`    ${rows[0]!.n} messages stored by (c) (every 202 is a committed message)`);
+  }
+  return rounds;
 }
 
 // ------------------------------------------------------------------ main
 
 function sustained(results: SteadyResult[]): number {
   return Math.max(0, ...results.filter((r) => r.keptUp && r.p99 <= P99_TARGET_MS).map((r) => r.rate));
+}
+
+async function setUp(databaseUrl: string): Promise<Bench> {
+  await migrateDatabase(databaseUrl);
+  const { runMigrations } = await import("graphile-worker");
+  await runMigrations({ connectionString: databaseUrl, logger: undefined });
+  const secret = generateSigningSecret();
+  const receiver = await startReceiver(secret);
+  const { accountId } = await createTestAccount("Bench");
+  return {
+    accountId,
+    secret,
+    url: `http://127.0.0.1:${RECEIVER_PORT}/hook`,
+    dbName: new URL(databaseUrl).pathname.slice(1),
+    receiver,
+    arrivals: new Arrivals(receiver),
+    probe: await CommitProbe.start(),
+  };
 }
 
 async function main() {
@@ -780,126 +951,35 @@ async function main() {
   const database = await createTestDatabase(server);
   process.env.DATABASE_URL = database.url;
   console.log(`Benchmark database: ${new URL(database.url).pathname.slice(1)} (dropped at the end)`);
-  const report: Record<string, unknown> = { startedAt: new Date().toISOString(), quick: QUICK };
+  const report: Record<string, unknown> = {
+    startedAt: new Date().toISOString(),
+    quick: QUICK,
+    roundCount: ROUNDS,
+  };
   try {
-    await migrateDatabase(database.url);
-    const { runMigrations } = await import("graphile-worker");
-    await runMigrations({ connectionString: database.url, logger: undefined });
-
-    const secret = generateSigningSecret();
-    const receiver = await startReceiver(secret);
-    const arrivals = new Arrivals(receiver);
-    const { accountId } = await createTestAccount("Bench");
-    const url = `http://127.0.0.1:${RECEIVER_PORT}/hook`;
-    const ours = await createTestConnection(accountId, "SMS", "+15550000001");
-    const { integration } = await createTestIntegration(accountId, {
-      url,
-      signingSecret: secret,
-      connectionIds: [ours.id],
-    });
-    const ingestOurs: Ingest = async (i) =>
-      (await ingestInbound({ connectionId: ours.id, from: contact(i), text: `message ${i}` }))
-        .deliveryIds[0]!;
-    const setStatus = (status: "ACTIVE" | "INACTIVE") =>
-      db().$client.query("UPDATE integrations SET status = $1 WHERE id = $2", [status, integration.id]);
-
-    const dbName = new URL(database.url).pathname.slice(1);
-    const probe = await CommitProbe.start();
+    const bench = await setUp(database.url);
+    const fairnessOf = () => {
+      console.log("\n(e) fairness across accounts and endpoints — ours");
+      return fairness(bench.secret, bench.arrivals, bench.dbName, bench.receiver.pid!, bench.probe);
+    };
     if (args.includes("--only-fairness")) {
-      const fair = await fairness(secret, arrivals, dbName, receiver.pid!, probe);
+      const fair = await fairnessOf();
       Object.assign(report, { fairness: fair });
       console.log("\n" + formatRows([["", "ours"], ...fairnessRows(fair)]));
-      return;
-    }
-    if (args.includes("--only-http")) {
-      const { key } = await createApiKey(accountId, "bench");
-      const httpConnection = await createTestConnection(accountId, "SMS", "+15550000003");
-      Object.assign(report, { http: await httpRoutes(httpConnection.id, key, dbName) });
-      return;
-    }
-
-    console.log("\n(a) backlog drain — ours");
-    // Build the backlog with no worker running, park it (integration stopped), start the worker, then
-    // Start the integration: the clock runs from there to the last arrival.
-    const oursBacklog = await backlog(BACKLOG, ingestOurs);
-    await setStatus("INACTIVE");
-    const worker = await startOurWorker();
-    const workerRss = watchRss(worker.pid!);
-    const oursMeter = windowMeter(probe, { worker: worker.pid!, receiver: receiver.pid! }, dbName);
-    const oursDrain = await drain(
-      oursBacklog,
-      arrivals,
-      async () => void (await setStatus("ACTIVE")),
-      oursMeter,
-    );
-
-    console.log("(b) steady load through ingestInbound — ours");
-    const oursSteady: SteadyResult[] = [];
-    for (const rate of RATES) oursSteady.push(await steady(rate, ingestOurs, arrivals, oursMeter));
-    const oursRss = workerRss.stop();
-    await stopChild(worker);
-
-    let fair: FairnessResult | undefined;
-    if (!args.includes("--skip-fairness")) {
-      console.log("(e) fairness across accounts and endpoints — ours");
-      fair = await fairness(secret, arrivals, dbName, receiver.pid!, probe);
-    }
-
-    let graphile: { drain: DrainResult; steady: SteadyResult[]; rss: number } | undefined;
-    if (!args.includes("--skip-graphile")) {
-      const base = await createTestConnection(accountId, "SMS", "+15550000002");
-      const { integration: baseIntegration } = await createTestIntegration(accountId, {
-        url,
-        signingSecret: secret,
-        status: "INACTIVE",
+    } else {
+      const rounds = await runRounds(bench);
+      const fair = ONLY_HTTP || args.includes("--skip-fairness") ? undefined : await fairnessOf();
+      const { arrivals } = bench;
+      if (arrivals.rejected > 0)
+        console.log(`!! ${arrivals.rejected} requests failed signature verification`);
+      Object.assign(report, {
+        rounds,
+        fairness: fair,
+        duplicates: arrivals.duplicates,
+        rejected: arrivals.rejected,
       });
-      const ingestBase = graphileIngest(accountId, base.id, baseIntegration.id);
-      console.log("(d) backlog drain — graphile-worker");
-      const gw = await startGraphileWorker(baseIntegration.id);
-      const gwRss = watchRss(gw.pid!);
-      const baseBacklog = await backlog(BACKLOG, ingestBase);
-      const gwMeter = windowMeter(probe, { worker: gw.pid!, receiver: receiver.pid! }, dbName);
-      const gwDrain = await drain(
-        baseBacklog,
-        arrivals,
-        async () => {
-          await new Promise<void>((resolve) => {
-            gw.on("message", (m: { started?: boolean }) => m.started && resolve());
-            gw.send({ go: true });
-          });
-        },
-        gwMeter,
-      );
-      console.log("(d) steady load — graphile-worker");
-      const gwSteady: SteadyResult[] = [];
-      for (const rate of RATES) gwSteady.push(await steady(rate, ingestBase, arrivals, gwMeter));
-      graphile = { drain: gwDrain, steady: gwSteady, rss: gwRss.stop() };
-      gw.send({ stop: true });
-      await new Promise((r) => gw.once("exit", r));
+      printTable(rounds, fair);
     }
-
-    let http: Awaited<ReturnType<typeof httpRoutes>> | undefined;
-    if (!args.includes("--skip-http")) {
-      const { key } = await createApiKey(accountId, "bench");
-      const httpConnection = await createTestConnection(accountId, "SMS", "+15550000003");
-      http = await httpRoutes(httpConnection.id, key, dbName);
-      const { rows } = await db().$client.query<{ n: string }>(
-        "SELECT count(*) AS n FROM messages m JOIN chats c ON c.id = m.chat_id WHERE c.connection_id = $1",
-        [httpConnection.id],
-      );
-      console.log(`    ${rows[0]!.n} messages stored (every 202 is a committed message)`);
-    }
-
-    if (arrivals.rejected > 0) console.log(`!! ${arrivals.rejected} requests failed signature verification`);
-    Object.assign(report, {
-      ours: { drain: oursDrain, steady: oursSteady, workerPeakRssBytes: oursRss },
-      graphile,
-      http,
-      fairness: fair,
-      duplicates: arrivals.duplicates,
-      rejected: arrivals.rejected,
-    });
-    printTable(oursDrain, oursSteady, oursRss, graphile, http, fair);
     mkdirSync("bench/results", { recursive: true });
     const file = path.join("bench/results", `${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
     writeFileSync(file, JSON.stringify(report, null, 2));
@@ -911,15 +991,158 @@ async function main() {
   }
 }
 
-const ms = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} ms` : "—");
+// ------------------------------------------------------------------ the table
 
 function formatRows(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join(" | ")).join("\n");
 }
 
+/** `p50 … p99 …` of two figures of each round. */
+function latencyPair(p50s: number[], p99s: number[]): string {
+  return `p50 ${ms(p50s)} p99 ${ms(p99s)}`;
+}
+
+type Cell = (system: SystemRound[]) => string;
+
+/** Rows of ours and graphile-worker side by side (graphile-worker's "—" when it did not run). */
+function sideBySide(ours: SystemRound[], graphile: SystemRound[]) {
+  return (label: string, cell: Cell) => [label, cell(ours), graphile.length ? cell(graphile) : "—"];
+}
+
+/** The window's commit latency and WAL rows. */
+function windowRows(row: ReturnType<typeof sideBySide>, windows: (s: SystemRound[]) => WindowFigures[]) {
+  return [
+    row("    DB commit (fsync) meanwhile", (s) =>
+      latencyPair(
+        windows(s).map((w) => w.commit.p50),
+        windows(s).map((w) => w.commit.p99),
+      ),
+    ),
+    row("    WAL per event", (s) =>
+      figure(
+        windows(s).map((w) => w.walBytesPerEvent),
+        { unit: " B" },
+      ),
+    ),
+  ];
+}
+
+function systemRows(ours: SystemRound[], graphile: SystemRound[]): string[][] {
+  const row = sideBySide(ours, graphile);
+  const drains = (s: SystemRound[]) => s.map((r) => r.drain);
+  const rows = [
+    row(`(a) drain of a ${BACKLOG.toLocaleString("en")} backlog`, (s) =>
+      figure(
+        drains(s).map((d) => d.perSecond),
+        { unit: "/s" },
+      ),
+    ),
+    ...windowRows(row, drains),
+  ];
+  RATES.forEach((rate, i) => {
+    const at = (s: SystemRound[]) => s.map((r) => r.steady[i]!);
+    const pair = (p50: keyof SteadyResult, p99: keyof SteadyResult) => (s: SystemRound[]) =>
+      latencyPair(
+        at(s).map((r) => r[p50] as number),
+        at(s).map((r) => r[p99] as number),
+      );
+    rows.push(
+      row(`(b) ${rate.toLocaleString("en")}/s: accept → received`, pair("p50", "p99")),
+      row("    accept (commit)", pair("acceptP50", "acceptP99")),
+      row("    delivery (commit → received)", pair("afterAcceptP50", "afterAcceptP99")),
+      row("    kept up", (s) => count(at(s).map((r) => r.keptUp))),
+      ...windowRows(row, at),
+    );
+  });
+  const windows = (s: SystemRound[]) => s.flatMap((r) => [r.drain, ...r.steady]);
+  rows.push(
+    row(`highest rate with p99 ≤ ${P99_TARGET_MS} ms`, (s) =>
+      figure(
+        s.map((r) => sustained(r.steady)),
+        { unit: "/s" },
+      ),
+    ),
+    row("other load (cores busy outside the bench)", (s) =>
+      figure(
+        windows(s).map((w) => w.cpuUsPerEvent.otherCores ?? 0),
+        { digits: 2 },
+      ),
+    ),
+    row("worker peak RSS", (s) =>
+      figure(
+        s.map((r) => r.workerPeakRssBytes / 1e6),
+        { unit: " MB" },
+      ),
+    ),
+  );
+  return rows;
+}
+
+const CPU_PARTS = ["worker", "receiver", "driver", "postgres"];
+
+/** CPU µs per event of each part and in all, per window and system. */
+function cpuRows(ours: SystemRound[], graphile: SystemRound[]): string[][] {
+  const rows = [["CPU µs/event", ...CPU_PARTS, "total"]];
+  const windows: [string, (r: SystemRound) => WindowFigures][] = [
+    ["(a) drain", (r) => r.drain],
+    ...RATES.map((rate, i): [string, (r: SystemRound) => WindowFigures] => [
+      `(b) ${rate.toLocaleString("en")}/s`,
+      (r) => r.steady[i]!,
+    ]),
+  ];
+  for (const [label, pick] of windows) {
+    for (const [name, system] of [
+      ["ours", ours],
+      ["graphile-worker", graphile],
+    ] as const) {
+      if (system.length === 0) continue;
+      const cpu = system.map((r) => pick(r).cpuUsPerEvent);
+      const part = (name: string) => cpu.map((c) => c[name] ?? 0);
+      const total = cpu.map((c) => CPU_PARTS.reduce((sum, name) => sum + (c[name] ?? 0), 0));
+      rows.push([`${label}, ${name}`, ...CPU_PARTS.map((p) => figure(part(p))), figure(total)]);
+    }
+  }
+  return rows;
+}
+
+function httpRows(http: HttpRound[]): string[][] {
+  const of = (pick: (r: HttpRound) => number) => http.map(pick);
+  const accepts = of((r) => r.limited.acceptsPerSecond);
+  const shares = ratios(
+    accepts,
+    of((r) => r.withoutLimit),
+  ).map((x) => x * 100);
+  return [
+    [
+      "(c) HTTP inbound route",
+      `${figure(accepts, { unit: " accepts/s" })}, ${latencyPair(
+        of((r) => r.limited.p50),
+        of((r) => r.limited.p99),
+      )}`,
+      "",
+    ],
+    [
+      "    GET /api/health, same load (ceiling)",
+      figure(
+        of((r) => r.limited.healthPerSecond),
+        { unit: "/s" },
+      ),
+      "",
+    ],
+    [
+      "    the same route without the key's limit",
+      `${figure(
+        of((r) => r.withoutLimit),
+        { unit: " accepts/s" },
+      )} (with it: ${figure(shares, { unit: " %" })})`,
+      "",
+    ],
+  ];
+}
+
 function fairnessRows(fair: FairnessResult): string[][] {
-  const line = (r: SteadyResult) => `accept → received p50 ${ms(r.p50)} p99 ${ms(r.p99)}`;
+  const line = (r: SteadyResult) => `accept → received ${latencyPair([r.p50], [r.p99])}`;
   const met = fair.quiet.p99 <= FAIRNESS_TARGET_P99_MS ? "met" : "MISSED";
   return [
     [
@@ -934,60 +1157,18 @@ function fairnessRows(fair: FairnessResult): string[][] {
   ];
 }
 
-function printTable(
-  oursDrain: DrainResult,
-  ours: SteadyResult[],
-  oursRss: number,
-  graphile: { drain: DrainResult; steady: SteadyResult[]; rss: number } | undefined,
-  http: Awaited<ReturnType<typeof httpRoutes>> | undefined,
-  fair: FairnessResult | undefined,
-) {
-  const rows: string[][] = [["", "ours (outbox)", "graphile-worker (batched)"]];
-  rows.push([
-    "(a) drain 20,000 backlog",
-    `${oursDrain.perSecond.toFixed(0)}/s`,
-    graphile ? `${graphile.drain.perSecond.toFixed(0)}/s` : "—",
-  ]);
-  ours.forEach((r, i) => {
-    const g = graphile?.steady[i];
-    const cell = (s: SteadyResult) =>
-      `p50 ${ms(s.p50)} p99 ${ms(s.p99)} ${s.keptUp ? "kept up" : "FELL BEHIND"}`;
-    rows.push([`(b) ${r.rate.toLocaleString("en")}/s steady`, cell(r), g ? cell(g) : "—"]);
-  });
-  const oursBest = sustained(ours);
-  const gBest = graphile ? sustained(graphile.steady) : 0;
-  rows.push([`highest rate with p99 ≤ ${P99_TARGET_MS} ms`, `${oursBest}/s`, graphile ? `${gBest}/s` : "—"]);
-  const others = (list: SteadyResult[]) =>
-    (list.reduce((a, r) => a + (r.cpuUsPerEvent?.otherCores ?? 0), 0) / list.length).toFixed(2);
-  rows.push([
-    "other load (cores busy outside the bench)",
-    `${others(ours)} on average during (b)`,
-    graphile ? `${others(graphile.steady)}` : "—",
-  ]);
-  rows.push([
-    "worker peak RSS",
-    `${(oursRss / 1e6).toFixed(0)} MB`,
-    graphile ? `${(graphile.rss / 1e6).toFixed(0)} MB` : "—",
-  ]);
-  if (http) {
-    rows.push([
-      "(c) HTTP inbound route",
-      `${http.acceptsPerSecond.toFixed(0)} accepts/s, p50 ${ms(http.p50)} p99 ${ms(http.p99)}`,
-      "",
-    ]);
-    rows.push(["    GET /api/health, same load (ceiling)", `${http.healthPerSecond.toFixed(0)}/s`, ""]);
-    rows.push([
-      "    the same route without the key's limit",
-      `${http.withoutLimit.toFixed(0)} accepts/s (with it: ${((http.acceptsPerSecond / http.withoutLimit) * 100).toFixed(0)} %)`,
-      "",
-    ]);
-  }
+function printTable(rounds: Round[], fair: FairnessResult | undefined) {
+  const ours = rounds.flatMap((r) => (r.ours ? [r.ours] : []));
+  const graphile = rounds.flatMap((r) => (r.graphile ? [r.graphile] : []));
+  const http = rounds.flatMap((r) => (r.http ? [r.http] : []));
+  const rows: string[][] = [
+    [`median (min–max) of ${roundsLabel(rounds.length)}`, "ours (outbox)", "graphile-worker (batched)"],
+  ];
+  if (ours.length) rows.push(...systemRows(ours, graphile));
+  if (http.length) rows.push(...httpRows(http));
   if (fair) rows.push(...fairnessRows(fair).map((r) => [...r, ""]));
   console.log("\n" + formatRows(rows));
-  if (graphile) {
-    const ratio = gBest > 0 ? (oursBest / gBest).toFixed(1) : oursBest > 0 ? "∞" : "—";
-    console.log(`\nRatio of sustained rates (p99 ≤ ${P99_TARGET_MS} ms), ours / graphile-worker: ${ratio}`);
-  }
+  if (ours.length) console.log("\n" + formatRows(cpuRows(ours, graphile)));
 }
 
 main().catch((err) => {
