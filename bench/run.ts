@@ -16,7 +16,9 @@
 // During every drain and steady window a probe (bench/commit-probe.ts) commits a tiny row every ~20 ms
 // and times it (the database's commit/fsync latency meanwhile), and the WAL written per event is read.
 // The table prints for every figure the median over the rounds and the spread, `p99 12.3 ms (9.8–15.1)`
-// (bench/rounds.ts); then CPU µs per event of each process (PostgreSQL's backends too) and in all.
+// (bench/rounds.ts); then CPU µs per event of each process (PostgreSQL's backends too) and in all, and
+// ours against graphile-worker: the drain's ratio (median of the per-round ratios), whether our delivery
+// leg's p99 is below graphile-worker's at each rate, and the highest rates sustained with p99 ≤ 50 ms.
 // The raw figures of every round go to bench/results/.
 // Flags: --quick (short windows, for trying things), --rounds=N, --skip-http, --skip-graphile,
 // --skip-fairness, --only-fairness, --only-http.
@@ -41,7 +43,7 @@ import { transaction } from "@/lib/webhooks/sql";
 
 import { buildIfNeeded } from "../scripts/lib/build";
 import { ensureLocalSecrets } from "../scripts/lib/local-env";
-import { count, figure, ms, ratios, roundsLabel } from "./rounds";
+import { count, figure, median, ms, ratios, roundsLabel } from "./rounds";
 
 const args = process.argv.slice(2);
 const QUICK = args.includes("--quick");
@@ -1157,6 +1159,32 @@ function fairnessRows(fair: FairnessResult): string[][] {
   ];
 }
 
+/** Ours against graphile-worker, round by round: the drain's ratio, the delivery leg, sustained rates. */
+function comparison(ours: SystemRound[], graphile: SystemRound[]): string[] {
+  const drainRatios = ratios(
+    ours.map((r) => r.drain.perSecond),
+    graphile.map((r) => r.drain.perSecond),
+  );
+  const lines = [
+    `Drain, ours / graphile-worker (median of the per-round ratios): ${figure(drainRatios, { digits: 2, unit: "×" })}`,
+    "Delivery leg (commit → received) p99, medians:",
+  ];
+  RATES.forEach((rate, i) => {
+    const o = ours.map((r) => r.steady[i]!.afterAcceptP99);
+    const g = graphile.map((r) => r.steady[i]!.afterAcceptP99);
+    const below = median(o) < median(g);
+    lines.push(
+      `  ${rate.toLocaleString("en")}/s: ours ${ms([median(o)])}, graphile-worker ${ms([median(g)])}: ours ${below ? "below" : "NOT below"} (below in ${count(o.map((v, k) => v < g[k]!))})`,
+    );
+  });
+  const [oursBest, gBest] = [ours, graphile].map((s) => median(s.map((r) => sustained(r.steady))));
+  const ratio = gBest! > 0 ? `${(oursBest! / gBest!).toFixed(1)}×` : oursBest! > 0 ? "∞" : "—";
+  lines.push(
+    `Highest rate with p99 ≤ ${P99_TARGET_MS} ms (medians): ours ${oursBest}/s, graphile-worker ${gBest}/s: ${ratio}`,
+  );
+  return lines;
+}
+
 function printTable(rounds: Round[], fair: FairnessResult | undefined) {
   const ours = rounds.flatMap((r) => (r.ours ? [r.ours] : []));
   const graphile = rounds.flatMap((r) => (r.graphile ? [r.graphile] : []));
@@ -1169,6 +1197,7 @@ function printTable(rounds: Round[], fair: FairnessResult | undefined) {
   if (fair) rows.push(...fairnessRows(fair).map((r) => [...r, ""]));
   console.log("\n" + formatRows(rows));
   if (ours.length) console.log("\n" + formatRows(cpuRows(ours, graphile)));
+  if (ours.length && graphile.length) console.log("\n" + comparison(ours, graphile).join("\n"));
 }
 
 main().catch((err) => {
