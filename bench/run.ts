@@ -245,7 +245,10 @@ interface WindowFigures {
   cpuUsPerEvent: Record<string, number>;
   /** Commit latency of the probe's tiny autocommitted write during the window. */
   commit: CommitLatency;
-  /** WAL the server wrote during the window (pg_current_wal_lsn before and after), per event. */
+  /**
+   * WAL the server wrote during the window (pg_current_wal_lsn before and after), per event: the whole
+   * server's, so writes of other databases on it meanwhile count too.
+   */
   walBytesPerEvent: number;
 }
 
