@@ -1,6 +1,6 @@
 // DATABASE_READ_URL: the log reads go to a second connection — here a read-only database user standing in
 // for a replica — and everything else stays on DATABASE_URL.
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -33,14 +33,16 @@ let chatId: string;
 
 beforeAll(async () => {
   const database = new URL(env().DATABASE_URL).pathname.slice(1);
-  await db().execute(sql.raw(`CREATE ROLE ${reader} LOGIN`));
+  // (A password of its own: the embedded server of `npm test` asks for one, a trust setup ignores it.)
+  const password = randomBytes(12).toString("hex");
+  await db().execute(sql.raw(`CREATE ROLE ${reader} LOGIN PASSWORD '${password}'`));
   await db().execute(sql.raw(`ALTER ROLE ${reader} SET default_transaction_read_only = on`));
   await db().execute(sql.raw(`GRANT CONNECT ON DATABASE "${database}" TO ${reader}`));
   await db().execute(sql.raw(`GRANT USAGE ON SCHEMA public TO ${reader}`));
   await db().execute(sql.raw(`GRANT SELECT ON ALL TABLES IN SCHEMA public TO ${reader}`));
   const url = new URL(env().DATABASE_URL);
   url.username = reader;
-  url.password = "";
+  url.password = password;
   env().DATABASE_READ_URL = url.toString();
 
   const secret = generateSigningSecret();

@@ -165,7 +165,11 @@ function completeSqlFor(day: string): string {
 /** The completion's statements for a batch, one per expiry day (exported for the tests that read their plans). */
 export function completeQueries(completions: Completion[]) {
   const byDay = new Map<string, Completion[]>();
-  for (const c of completions) byDay.set(c.expiresOn, [...(byDay.get(c.expiresOn) ?? []), c]);
+  for (const c of completions) {
+    const ofDay = byDay.get(c.expiresOn);
+    if (ofDay) ofDay.push(c);
+    else byDay.set(c.expiresOn, [c]);
+  }
   return [...byDay].map(([day, ofDay]) => ({
     name: `webhooks.complete.${day}`,
     text: completeSqlFor(day),
