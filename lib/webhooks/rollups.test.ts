@@ -7,6 +7,7 @@ import { deliveryStats } from "@/lib/data/deliveries";
 import { createTestAccount } from "@/lib/testing/accounts";
 import { attemptDue } from "@/lib/testing/deliveries";
 import { createTestConnection, createTestIntegration } from "@/lib/testing/integrations";
+import { planNodesRunBy } from "@/lib/testing/plans";
 
 import { ingestInbound } from "./ingest";
 import { requeueDeliveries } from "./replay";
@@ -174,5 +175,37 @@ describe("the chart's rollups", () => {
     const tail = new Array<number>(13).fill(0);
     tail[12] = 1;
     expect(latencyPercentile(tail, 0.5)).toBe(30_000);
+  });
+});
+
+describe("the triggers that count a statement's changes", () => {
+  it("read each of its row sets once, whatever size of statement they first ran for", async () => {
+    const { accountId } = await createTestAccount("Trigger plans");
+    const connection = await createTestConnection(accountId);
+    const { integration } = await createTestIntegration(accountId, {
+      url: "https://hooks.example.com/in",
+      connectionIds: [connection.id],
+    });
+    const { chatId } = await ingestInbound({ connectionId: connection.id, from: "+15554470001", text: "x" });
+    const nodes = await planNodesRunBy(async (client) => {
+      await client.query(
+        `INSERT INTO deliveries (account_id, integration_id, chat_id, event, payload, expires_on)
+         SELECT $1, $2, $3, 'MESSAGE', '{}'::jsonb, retention_expires_on($1) FROM generate_series(1, 500)`,
+        [accountId, integration.id, chatId],
+      );
+      // A one-row change first (the plans PL/pgSQL keeps are made for it), then 500 rows at once.
+      await client.query(
+        `UPDATE deliveries SET status = 'RETRYING'
+         WHERE id = (SELECT id FROM deliveries WHERE integration_id = $1 AND status = 'PENDING' LIMIT 1)`,
+        [integration.id],
+      );
+      await client.query("UPDATE deliveries SET status = 'SUCCEEDED' WHERE integration_id = $1", [
+        integration.id,
+      ]);
+    });
+    const rowSetReads = nodes.filter((n) => n["Node Type"] === "Named Tuplestore Scan");
+    // Old and new rows, in each of the two triggers, for each of the two updates.
+    expect(rowSetReads.length).toBeGreaterThanOrEqual(8);
+    expect(rowSetReads.filter((n) => (n["Actual Loops"] ?? 0) > 1)).toEqual([]);
   });
 });
