@@ -11,16 +11,17 @@ export interface PlanNode {
   Plans?: PlanNode[];
 }
 
-/**
- * Every node of the statement's plan as it ran (EXPLAIN ANALYZE on the engine's pool, in a transaction
- * that is rolled back, so nothing it writes stays).
- */
+// A plan and every node below it, in one list.
 const walkPlan = (node: PlanNode, nodes: PlanNode[] = []): PlanNode[] => {
   nodes.push(node);
   node.Plans?.forEach((child) => walkPlan(child, nodes));
   return nodes;
 };
 
+/**
+ * Every node of the statement's plan as it ran (EXPLAIN ANALYZE on the engine's pool, in a transaction
+ * that is rolled back, so nothing it writes stays).
+ */
 export async function executedPlanNodes(query: QueryConfig): Promise<PlanNode[]> {
   const client = await enginePool().connect();
   try {
